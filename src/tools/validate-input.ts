@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import { inputJsonSchema } from './json-schema.js';
+import { fail, type Tool, type ToolContext, type ToolResult } from './tool.js';
+
+/**
+ * Validates raw model input against the tool's schema and runs it. Invalid input and
+ * exceptions thrown by the tool come back as error results the model can act on.
+ * Unknown fields are dropped (z.object strips them); wrong types are refused.
+ */
+export async function runTool(tool: Tool, rawInput: unknown, ctx: ToolContext): Promise<ToolResult> {
+  const parsed = tool.inputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => describeIssue(issue, rawInput)).join('; ');
+    return fail(`invalid input for ${tool.name}: ${problems}. Expected fields: ${expectedFields(tool)}`);
+  }
+  try {
+    return await tool.execute(parsed.data, ctx);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(`${tool.name} failed: ${message}`);
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, rawInput: unknown): string {
+  const where = issue.path.map(String).join('.');
+  if (issue.code === 'invalid_type') {
+    const value = valueAt(rawInput, issue.path);
+    if (value === undefined && where !== '') return `${where}: missing (expected ${issue.expected})`;
+    const expected = issue.expected === 'int' ? 'integer' : issue.expected;
+    return `${where || 'input'}: expected ${expected}, received ${describeValue(value)}`;
+  }
+  const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  return `${where || 'input'}: ${message}`;
+}
+
+function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of keys) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'number' : `number ${value}`;
+  return typeof value;
+}
+
+/** `file_path (string), offset? (integer)`, from the JSON Schema the model sees. */
+export function expectedFields(tool: Tool): string {
+  const schema = inputJsonSchema(tool);
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((schema.required ?? []) as string[]);
+  const fields = Object.entries(properties).map(
+    ([name, property]) => `${name}${required.has(name) ? '' : '?'} (${typeName(property)})`,
+  );
+  return fields.length > 0 ? fields.join(', ') : 'none';
+}
+
+function typeName(schema: Record<string, unknown>): string {
+  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join('|');
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  const variants = (schema.anyOf ?? schema.oneOf) as Record<string, unknown>[] | undefined;
+  if (Array.isArray(variants)) return variants.map(typeName).join('|');
+  if (schema.type === 'array') {
+    const items = schema.items as Record<string, unknown> | undefined;
+    return items ? `${typeName(items)}[]` : 'array';
+  }
+  if (Array.isArray(schema.type)) return schema.type.join('|');
+  return typeof schema.type === 'string' ? schema.type : 'any';
+}

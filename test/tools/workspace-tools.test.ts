@@ -1,0 +1,558 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { realClock } from '../../src/runtime/clock.js';
+import { BASH_MAX_OUTPUT_CHARS, bashTool, killBashProcessGroups, stripSecrets } from '../../src/tools/bash.js';
+import { editTool } from '../../src/tools/edit.js';
+import { globTool } from '../../src/tools/glob.js';
+import { grepTool } from '../../src/tools/grep.js';
+import { toolSpec } from '../../src/tools/json-schema.js';
+import { readTool } from '../../src/tools/read.js';
+import { defineTool, type Tool, type ToolContext, type ToolResult } from '../../src/tools/tool.js';
+import { runTool } from '../../src/tools/validate-input.js';
+import { resolveWorkspacePath } from '../../src/tools/workspace-path.js';
+import { workspaceTools } from '../../src/tools/workspace-tools.js';
+import { writeTool } from '../../src/tools/write.js';
+
+let root: string;
+let ws: string;
+let outside: string;
+let ctx: ToolContext;
+
+beforeEach(() => {
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'teamboard-tools-')));
+  ws = path.join(root, 'ws');
+  outside = path.join(root, 'outside');
+  fs.mkdirSync(ws);
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'SECRET outside\n');
+  ctx = { board: null, runId: 1, member: 'tester', role: null, workspace: ws, clock: realClock };
+});
+
+afterEach(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+afterAll(() => {
+  killBashProcessGroups();
+});
+
+function put(rel: string, content: string | Buffer): string {
+  const abs = path.join(ws, rel);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, content);
+  return abs;
+}
+
+function call(tool: Tool, input: unknown, context: ToolContext = ctx): Promise<ToolResult> {
+  return runTool(tool, input, context);
+}
+
+function json(result: ToolResult): Record<string, unknown> {
+  return JSON.parse(result.content) as Record<string, unknown>;
+}
+
+function errorOf(result: ToolResult): string {
+  expect(result.isError).toBe(true);
+  return json(result).error as string;
+}
+
+function outsideError(input: string): string {
+  return `path "${input}" is outside the workspace ${ws}; use a path inside it`;
+}
+
+/** Alive and not a zombie (a container's init may not reap orphans). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+async function waitUntilDead(pid: number, ms = 3000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return !isAlive(pid);
+}
+
+describe('Read', () => {
+  it('numbers lines like cat -n', async () => {
+    put('notes.txt', 'alpha\nbeta\r\ngamma\n');
+    const result = await call(readTool, { file_path: 'notes.txt' });
+    expect(result).toEqual({ content: '     1\talpha\n     2\tbeta\n     3\tgamma', isError: false });
+  });
+
+  it('pages with offset and limit and says where to continue', async () => {
+    put('ten.txt', Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n'));
+    const result = await call(readTool, { file_path: 'ten.txt', offset: 3, limit: 2 });
+    expect(result.content).toBe(
+      '     3\tline 3\n     4\tline 4\n[showing lines 3-4 of 10 in "ten.txt"; call Read with offset 5 to continue]',
+    );
+  });
+
+  it('reads at most 2000 lines by default and cuts long lines', async () => {
+    put('big.txt', Array.from({ length: 2500 }, (_, i) => (i === 0 ? 'x'.repeat(2500) : `l${i + 1}`)).join('\n'));
+    const lines = (await call(readTool, { file_path: 'big.txt' })).content.split('\n');
+    expect(lines).toHaveLength(2001);
+    expect(lines[0]).toBe(`     1\t${'x'.repeat(2000)}… [line cut: 2500 characters]`);
+    expect(lines[1999]).toBe('  2000\tl2000');
+    expect(lines[2000]).toBe('[showing lines 1-2000 of 2500 in "big.txt"; call Read with offset 2001 to continue]');
+  });
+
+  it('accepts absolute paths inside the workspace', async () => {
+    put('sub/a.txt', 'hello');
+    expect((await call(readTool, { file_path: path.join(ws, 'sub/a.txt') })).content).toBe('     1\thello');
+  });
+
+  it('refuses directories, missing files and binary files, and reports empty files', async () => {
+    put('dir/a.txt', 'a');
+    put('blob.bin', Buffer.from([1, 2, 0, 3]));
+    put('empty.txt', '');
+    expect(errorOf(await call(readTool, { file_path: 'dir' }))).toBe(
+      '"dir" is a directory, not a file; use Glob with path "dir" to list its files',
+    );
+    expect(errorOf(await call(readTool, { file_path: 'nope.txt' }))).toBe(
+      'file "nope.txt" does not exist; use Glob to find the right path',
+    );
+    expect(errorOf(await call(readTool, { file_path: 'blob.bin' }))).toBe(
+      'file "blob.bin" looks binary (it contains NUL bytes); Read only shows text files',
+    );
+    expect(await call(readTool, { file_path: 'empty.txt' })).toEqual({ content: '(file "empty.txt" is empty)', isError: false });
+  });
+
+  it('refuses an offset past the end', async () => {
+    put('two.txt', 'a\nb\n');
+    expect(errorOf(await call(readTool, { file_path: 'two.txt', offset: 5 }))).toBe(
+      'offset 5 is past the end of "two.txt", which has 2 lines; use an offset from 1 to 2',
+    );
+  });
+});
+
+describe('Write', () => {
+  it('creates parent directories and reports bytes', async () => {
+    const result = await call(writeTool, { file_path: 'a/b/c.txt', content: 'héllo\n' });
+    expect(json(result)).toEqual({ ok: true, path: 'a/b/c.txt', bytes: 7 });
+    expect(fs.readFileSync(path.join(ws, 'a/b/c.txt'), 'utf8')).toBe('héllo\n');
+  });
+
+  it('replaces an existing file', async () => {
+    put('f.txt', 'old content');
+    await call(writeTool, { file_path: 'f.txt', content: 'new' });
+    expect(fs.readFileSync(path.join(ws, 'f.txt'), 'utf8')).toBe('new');
+  });
+
+  it('refuses a directory and a path under a file', async () => {
+    put('dir/x.txt', 'x');
+    expect(errorOf(await call(writeTool, { file_path: 'dir', content: 'x' }))).toBe('"dir" is a directory; give a file path');
+    expect(errorOf(await call(writeTool, { file_path: 'dir/x.txt/y.txt', content: 'x' }))).toBe(
+      'could not write "dir/x.txt/y.txt": a parent of this path is a file, not a directory',
+    );
+  });
+});
+
+describe('Edit', () => {
+  it('replaces a unique string', async () => {
+    put('app.py', 'def main():\n    return 1\n');
+    const result = await call(editTool, { file_path: 'app.py', old_string: 'return 1', new_string: 'return $&2' });
+    expect(json(result)).toEqual({ ok: true, path: 'app.py', replacements: 1 });
+    expect(fs.readFileSync(path.join(ws, 'app.py'), 'utf8')).toBe('def main():\n    return $&2\n');
+  });
+
+  it('refuses an ambiguous string unless replace_all is set', async () => {
+    put('x.txt', 'a = 1\na = 1\na = 1\n');
+    expect(errorOf(await call(editTool, { file_path: 'x.txt', old_string: 'a = 1', new_string: 'a = 2' }))).toBe(
+      'old_string occurs 3 times in "x.txt"; include more surrounding lines to make it unique, or set replace_all to true to replace all 3',
+    );
+    expect(fs.readFileSync(path.join(ws, 'x.txt'), 'utf8')).toBe('a = 1\na = 1\na = 1\n');
+    const result = await call(editTool, { file_path: 'x.txt', old_string: 'a = 1', new_string: 'a = 2', replace_all: true });
+    expect(json(result)).toEqual({ ok: true, path: 'x.txt', replacements: 3 });
+    expect(fs.readFileSync(path.join(ws, 'x.txt'), 'utf8')).toBe('a = 2\na = 2\na = 2\n');
+  });
+
+  it('keeps CRLF line endings when old_string was copied with plain newlines', async () => {
+    put('win.txt', 'one\r\ntwo\r\nthree\r\n');
+    const result = await call(editTool, { file_path: 'win.txt', old_string: 'one\ntwo', new_string: 'uno\ndos' });
+    expect(json(result)).toEqual({ ok: true, path: 'win.txt', replacements: 1 });
+    expect(fs.readFileSync(path.join(ws, 'win.txt'), 'utf8')).toBe('uno\r\ndos\r\nthree\r\n');
+  });
+
+  it('explains missing text, missing files, empty and no-op edits', async () => {
+    put('x.txt', 'hello\n');
+    expect(errorOf(await call(editTool, { file_path: 'x.txt', old_string: 'bye', new_string: 'b' }))).toBe(
+      'old_string was not found in "x.txt"; Read the file and copy the text exactly, including whitespace and indentation',
+    );
+    expect(errorOf(await call(editTool, { file_path: 'y.txt', old_string: 'a', new_string: 'b' }))).toBe(
+      'file "y.txt" does not exist; use Write to create it, or Glob to find the right path',
+    );
+    expect(errorOf(await call(editTool, { file_path: 'x.txt', old_string: '', new_string: 'b' }))).toBe(
+      'old_string is empty; give the exact text to replace (to create a file, use Write)',
+    );
+    expect(errorOf(await call(editTool, { file_path: 'x.txt', old_string: 'hello', new_string: 'hello' }))).toBe(
+      'old_string and new_string are identical; nothing would change',
+    );
+  });
+});
+
+describe('Glob', () => {
+  it('finds files recursively, newest first, relative to the workspace', async () => {
+    const t = Date.now() / 1000;
+    fs.utimesSync(put('src/old.ts', ''), t - 300, t - 300);
+    fs.utimesSync(put('src/lib/new.ts', ''), t - 100, t - 100);
+    fs.utimesSync(put('top.ts', ''), t - 200, t - 200);
+    fs.utimesSync(put('b-same.ts', ''), t - 200, t - 200);
+    put('readme.md', '');
+    put('node_modules/pkg/index.ts', '');
+    put('.git/hooks/x.ts', '');
+    expect(json(await call(globTool, { pattern: '**/*.ts' }))).toEqual({
+      files: ['src/lib/new.ts', 'b-same.ts', 'top.ts', 'src/old.ts'],
+      count: 4,
+      truncated: false,
+    });
+  });
+
+  it('searches under path and returns workspace-relative paths', async () => {
+    put('src/a.ts', '');
+    put('src/sub/b.ts', '');
+    put('other/c.ts', '');
+    expect(json(await call(globTool, { pattern: '*.ts', path: 'src' }))).toMatchObject({ files: ['src/a.ts'], count: 1 });
+    expect(json(await call(globTool, { pattern: 'sub/{a,b}.ts', path: 'src' }))).toMatchObject({ files: ['src/sub/b.ts'] });
+    expect(json(await call(globTool, { pattern: 'missing/**' }))).toEqual({ files: [], count: 0, truncated: false });
+  });
+
+  it('descends into node_modules when the pattern names it', async () => {
+    put('node_modules/pkg/index.js', '');
+    expect(json(await call(globTool, { pattern: 'node_modules/**/*.js' }))).toMatchObject({ files: ['node_modules/pkg/index.js'] });
+  });
+
+  it('caps the list at 200 and says so', async () => {
+    for (let i = 0; i < 205; i++) put(`many/f${String(i).padStart(3, '0')}.txt`, '');
+    const result = json(await call(globTool, { pattern: 'many/*.txt' }));
+    expect(result.files).toHaveLength(200);
+    expect(result.count).toBe(205);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('refuses patterns that leave the searched directory and bad directories', async () => {
+    put('f.txt', '');
+    expect(errorOf(await call(globTool, { pattern: '../*' }))).toBe(
+      'pattern "../*" contains "..", which leaves the searched directory; set path instead',
+    );
+    expect(errorOf(await call(globTool, { pattern: '/etc/*' }))).toBe(
+      'pattern "/etc/*" is an absolute path outside "."; give a pattern relative to path',
+    );
+    expect(errorOf(await call(globTool, { pattern: '*', path: 'f.txt' }))).toBe(
+      '"f.txt" is a file, not a directory; give its directory as path',
+    );
+    expect(errorOf(await call(globTool, { pattern: '*', path: 'nope' }))).toBe(
+      'directory "nope" does not exist; use a directory inside the workspace',
+    );
+  });
+});
+
+describe('Grep', () => {
+  beforeEach(() => {
+    put('src/a.py', 'import os\ndef main():\n    print("TODO: fix")\n');
+    put('src/b.ts', 'const todo = 1;\n// TODO later\n');
+    put('docs/notes.md', 'nothing here\n');
+    put('node_modules/dep/index.js', 'TODO in a dependency\n');
+    put('data.bin', Buffer.from('TODO\0binary'));
+  });
+
+  it('lists matching files by default, skipping binaries and node_modules', async () => {
+    expect(json(await call(grepTool, { pattern: 'TODO' }))).toEqual({ files: ['src/a.py', 'src/b.ts'], count: 2, truncated: false });
+  });
+
+  it('shows matching lines with numbers in content mode', async () => {
+    expect((await call(grepTool, { pattern: 'todo', '-i': true, output_mode: 'content' })).content).toBe(
+      'src/a.py:3:    print("TODO: fix")\nsrc/b.ts:1:const todo = 1;\nsrc/b.ts:2:// TODO later',
+    );
+    expect((await call(grepTool, { pattern: 'TODO', output_mode: 'content', '-n': false, path: 'src/b.ts' })).content).toBe(
+      'src/b.ts:// TODO later',
+    );
+    expect((await call(grepTool, { pattern: 'absent', output_mode: 'content' })).content).toBe('No matches found.');
+  });
+
+  it('counts matching lines per file', async () => {
+    expect(json(await call(grepTool, { pattern: 'todo', '-i': true, output_mode: 'count' }))).toEqual({
+      counts: [
+        { path: 'src/a.py', count: 1 },
+        { path: 'src/b.ts', count: 2 },
+      ],
+      total: 3,
+      truncated: false,
+    });
+  });
+
+  it('filters by glob on the file name or the path', async () => {
+    expect(json(await call(grepTool, { pattern: 'TODO', glob: '*.py' }))).toMatchObject({ files: ['src/a.py'] });
+    expect(json(await call(grepTool, { pattern: 'TODO', glob: 'src/*.{ts,js}' }))).toMatchObject({ files: ['src/b.ts'] });
+    expect(json(await call(grepTool, { pattern: 'TODO', glob: '*.js', path: 'node_modules' }))).toMatchObject({
+      files: ['node_modules/dep/index.js'],
+    });
+  });
+
+  it('caps results with head_limit and the output size', async () => {
+    put('many.txt', Array.from({ length: 50 }, (_, i) => `hit ${i}`).join('\n'));
+    const limited = (await call(grepTool, { pattern: 'hit', output_mode: 'content', head_limit: 3 })).content;
+    expect(limited).toBe(
+      'many.txt:1:hit 0\nmany.txt:2:hit 1\nmany.txt:3:hit 2\n[output truncated after 3 lines; narrow the pattern, path or glob, or raise head_limit]',
+    );
+    expect(json(await call(grepTool, { pattern: 'TODO', head_limit: 1 }))).toEqual({ files: ['src/a.py'], count: 1, truncated: true });
+
+    put('wide.txt', Array.from({ length: 2000 }, () => `wide ${'w'.repeat(400)}`).join('\n'));
+    const wide = (await call(grepTool, { pattern: '^wide', output_mode: 'content', head_limit: 5000 })).content;
+    expect(wide.length).toBeLessThan(31_000);
+    expect(wide.endsWith('; narrow the pattern, path or glob, or raise head_limit]')).toBe(true);
+  });
+
+  it('explains an invalid regular expression', async () => {
+    expect(errorOf(await call(grepTool, { pattern: 'foo(' }))).toBe(
+      'pattern is not a valid JavaScript regular expression: Invalid regular expression: /foo(/: Unterminated group; escape special characters like ( [ { with a backslash',
+    );
+  });
+});
+
+describe('Bash', () => {
+  it('runs in the workspace and returns exit code and output', async () => {
+    const result = await call(bashTool, { command: 'pwd; echo oops >&2', description: 'where am I' });
+    expect(result.isError).toBe(false);
+    expect(json(result)).toEqual({ exitCode: 0, stdout: `${ws}\n`, stderr: 'oops\n' });
+  });
+
+  it('reports a non-zero exit as a normal result', async () => {
+    const result = await call(bashTool, { command: 'echo partial; exit 3' });
+    expect(result).toEqual({ content: JSON.stringify({ exitCode: 3, stdout: 'partial\n', stderr: '' }), isError: false });
+  });
+
+  it('gives commands empty stdin', async () => {
+    expect(json(await call(bashTool, { command: 'cat; echo done' }))).toMatchObject({ exitCode: 0, stdout: 'done\n' });
+  });
+
+  it('kills the whole process group on timeout', async () => {
+    const started = Date.now();
+    const result = await call(bashTool, { command: 'echo start; sleep 30 & echo $! > child.pid; wait', timeout: 300 });
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(result.isError).toBe(true);
+    const body = json(result);
+    expect(body).toMatchObject({ exitCode: null, stdout: 'start\n', timedOut: true });
+    expect(body.error).toBe(
+      'command timed out after 300 ms and was killed with every process it started; raise timeout (max 600000) or run long jobs in the background with output redirected to a file',
+    );
+    const child = Number(fs.readFileSync(path.join(ws, 'child.pid'), 'utf8'));
+    expect(await waitUntilDead(child)).toBe(true);
+  });
+
+  it('escalates to SIGKILL when the command ignores SIGTERM', async () => {
+    const result = await call(bashTool, { command: "trap '' TERM; while true; do sleep 0.05; done", timeout: 200 });
+    expect(json(result)).toMatchObject({ timedOut: true, exitCode: null });
+  }, 10_000);
+
+  it('lets a deliberate background process outlive the command', async () => {
+    const started = Date.now();
+    const result = await call(bashTool, {
+      command: '(while true; do echo tick; sleep 0.05; done) & echo $! > server.pid; echo started',
+      timeout: 5000,
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    const body = json(result);
+    expect(body.exitCode).toBe(0);
+    expect((body.stdout as string).split('\n')).toContain('started');
+    const server = Number(fs.readFileSync(path.join(ws, 'server.pid'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(isAlive(server)).toBe(true);
+    expect(killBashProcessGroups()).toBeGreaterThanOrEqual(1);
+    expect(await waitUntilDead(server)).toBe(true);
+  });
+
+  it('truncates long output, keeping the start and the end', async () => {
+    const result = json(await call(bashTool, { command: "head -c 100000 /dev/zero | tr '\\0' a; echo -n err >&2" }));
+    const note = '\n[... 70003 bytes omitted; redirect the output to a file and use Read or Grep to see all of it ...]\n';
+    expect(result.truncated).toBe(true);
+    expect(result.stderr).toBe('err');
+    expect(result.stdout).toBe(`${'a'.repeat(14998)}${note}${'a'.repeat(14999)}`);
+    expect((result.stdout as string).length + (result.stderr as string).length).toBeLessThan(BASH_MAX_OUTPUT_CHARS + 200);
+  });
+
+  it('hides secrets from the environment', async () => {
+    const saved = { ...process.env };
+    process.env.ANTHROPIC_API_KEY = 'sk-test';
+    process.env.GITHUB_TOKEN = 'ghp-test';
+    process.env.DB_PASSWORD = 'pw';
+    process.env.TEAMBOARD_VISIBLE = 'yes';
+    try {
+      const env = json(await call(bashTool, { command: 'env' })).stdout as string;
+      expect(env).toContain('TEAMBOARD_VISIBLE=yes');
+      expect(env).not.toContain('ANTHROPIC_API_KEY');
+      expect(env).not.toContain('sk-test');
+      expect(env).not.toContain('GITHUB_TOKEN');
+      expect(env).not.toContain('DB_PASSWORD');
+    } finally {
+      process.env = saved;
+    }
+    expect(stripSecrets({ PATH: '/bin', my_secret: 'x', Anthropic_Base_Url: 'u', HOME: '/h' })).toEqual({ PATH: '/bin', HOME: '/h' });
+  });
+
+  it('uses ctx.env when given', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ONLY_THIS: 'here' };
+    expect(json(await call(bashTool, { command: 'echo "$ONLY_THIS ${HOME:-nohome}"' }, { ...ctx, env })).stdout).toBe('here nohome\n');
+  });
+
+  it('stops the command and its children when the signal aborts', async () => {
+    const controller = new AbortController();
+    const running = call(bashTool, { command: 'sleep 30 & echo $! > child.pid; wait' }, { ...ctx, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    const result = await running;
+    expect(result.isError).toBe(true);
+    expect(json(result)).toMatchObject({ interrupted: true, exitCode: null, error: 'command was interrupted because the run is stopping' });
+    const child = Number(fs.readFileSync(path.join(ws, 'child.pid'), 'utf8'));
+    expect(await waitUntilDead(child)).toBe(true);
+  });
+
+  it('does not start when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await call(bashTool, { command: 'touch ran.txt' }, { ...ctx, signal: controller.signal });
+    expect(json(result)).toMatchObject({ interrupted: true });
+    expect(fs.existsSync(path.join(ws, 'ran.txt'))).toBe(false);
+  });
+
+  it('reports a command that cannot start', async () => {
+    const error = errorOf(await call(bashTool, { command: 'true' }, { ...ctx, workspace: path.join(root, 'gone') }));
+    expect(error.startsWith('could not run the command: ')).toBe(true);
+  });
+
+  it('refuses a timeout above the maximum', async () => {
+    expect(errorOf(await call(bashTool, { command: 'true', timeout: 700_000 }))).toBe(
+      'invalid input for Bash: timeout: too big: expected number to be <=600000. Expected fields: command (string), timeout? (integer), description? (string)',
+    );
+  });
+});
+
+describe('workspace confinement', () => {
+  beforeEach(() => {
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(ws, 'link-file'));
+    fs.symlinkSync(outside, path.join(ws, 'link-dir'));
+    fs.symlinkSync(path.join(outside, 'planted.txt'), path.join(ws, 'dangling'));
+    put('inside.txt', 'inside\n');
+    fs.symlinkSync(path.join(ws, 'inside.txt'), path.join(ws, 'link-inside'));
+  });
+
+  const escapes: [string, (input: string) => string][] = [
+    ['../outside/secret.txt', outsideErrorFor],
+    ['/etc/passwd', outsideErrorFor],
+    ['~/x.txt', (input) => `path "${input}" is outside the workspace ${ws} ("~" is not expanded); use a path inside it`],
+    ['~', (input) => `path "${input}" is outside the workspace ${ws} ("~" is not expanded); use a path inside it`],
+    ['link-file', (input) => symlinkError(input, path.join(outside, 'secret.txt'))],
+    ['link-dir/secret.txt', (input) => symlinkError(input, path.join(outside, 'secret.txt'))],
+    ['link-dir/new/file.txt', (input) => symlinkError(input, path.join(outside, 'new/file.txt'))],
+    ['dangling', (input) => symlinkError(input, path.join(outside, 'planted.txt'))],
+    ['sub/../../outside/x', (input) => outsideErrorFor(input)],
+  ];
+
+  function outsideErrorFor(input: string): string {
+    return outsideError(input);
+  }
+
+  function symlinkError(input: string, real: string): string {
+    return `path "${input}" is outside the workspace ${ws} (it leads through a symlink to ${real}); use a path inside it`;
+  }
+
+  it.each(escapes)('refuses %s in every file tool', async (input, message) => {
+    const expected = message(input);
+    expect(errorOf(await call(readTool, { file_path: input }))).toBe(expected);
+    expect(errorOf(await call(writeTool, { file_path: input, content: 'pwned' }))).toBe(expected);
+    expect(errorOf(await call(editTool, { file_path: input, old_string: 'SECRET', new_string: 'pwned' }))).toBe(expected);
+    expect(errorOf(await call(globTool, { pattern: '*', path: input }))).toBe(expected);
+    expect(errorOf(await call(grepTool, { pattern: 'SECRET', path: input }))).toBe(expected);
+    expect(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('SECRET outside\n');
+    expect(fs.readdirSync(outside)).toEqual(['secret.txt']);
+  });
+
+  it('follows symlinks that stay inside the workspace', async () => {
+    expect((await call(readTool, { file_path: 'link-inside' })).content).toBe('     1\tinside');
+  });
+
+  it('does not reach outside through symlinks while walking', async () => {
+    expect(json(await call(grepTool, { pattern: 'SECRET' }))).toEqual({ files: [], count: 0, truncated: false });
+    expect(json(await call(globTool, { pattern: '**' })).files).toEqual(expect.not.arrayContaining(['link-file', 'link-dir/secret.txt']));
+    expect(json(await call(globTool, { pattern: '**/*inside*' })).files).toEqual(expect.arrayContaining(['inside.txt', 'link-inside']));
+    expect(errorOf(await call(globTool, { pattern: 'link-dir/**' }))).toBe(
+      `path "link-dir" is outside the workspace ${ws} (it leads through a symlink to ${outside}); use a path inside it`,
+    );
+  });
+
+  it('resolves paths to absolute and workspace-relative forms', () => {
+    expect(resolveWorkspacePath(ws, './a/../b.txt')).toEqual({ ok: true, abs: path.join(ws, 'b.txt'), rel: 'b.txt' });
+    expect(resolveWorkspacePath(ws, ws)).toEqual({ ok: true, abs: ws, rel: '.' });
+    expect(resolveWorkspacePath(ws, '')).toEqual({ ok: false, error: 'path is empty; give a file path relative to the workspace' });
+  });
+});
+
+describe('runTool', () => {
+  it('turns wrong types into an actionable error', async () => {
+    expect(await call(readTool, { file_path: 42 })).toEqual({
+      content: JSON.stringify({
+        error: 'invalid input for Read: file_path: expected string, received number. Expected fields: file_path (string), offset? (integer), limit? (integer)',
+      }),
+      isError: true,
+    });
+  });
+
+  it('names missing fields, bad enums, non-integers and non-objects', async () => {
+    expect(errorOf(await call(writeTool, { file_path: 'a.txt' }))).toBe(
+      'invalid input for Write: content: missing (expected string). Expected fields: file_path (string), content (string)',
+    );
+    expect(errorOf(await call(grepTool, { pattern: 'x', output_mode: 'lines' }))).toBe(
+      'invalid input for Grep: output_mode: invalid option: expected one of "content"|"files_with_matches"|"count". Expected fields: pattern (string), path? (string), glob? (string), output_mode? ("content"|"files_with_matches"|"count"), -i? (boolean), -n? (boolean), head_limit? (integer)',
+    );
+    expect(errorOf(await call(readTool, { file_path: 'a', offset: 1.5 }))).toBe(
+      'invalid input for Read: offset: expected integer, received number 1.5. Expected fields: file_path (string), offset? (integer), limit? (integer)',
+    );
+    expect(errorOf(await call(readTool, null))).toBe(
+      'invalid input for Read: input: expected object, received null. Expected fields: file_path (string), offset? (integer), limit? (integer)',
+    );
+  });
+
+  it('ignores unknown fields', async () => {
+    put('a.txt', 'x');
+    expect(await call(readTool, { file_path: 'a.txt', extra: true })).toEqual({ content: '     1\tx', isError: false });
+  });
+
+  it('turns an exception from execute into an error result', async () => {
+    const boom = defineTool({
+      name: 'Boom',
+      description: 'Always throws.',
+      inputSchema: z.object({}),
+      execute: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    expect(await call(boom, {})).toEqual({ content: JSON.stringify({ error: 'Boom failed: disk on fire' }), isError: true });
+  });
+});
+
+describe('tool specs', () => {
+  it('lists the six workspace tools', () => {
+    expect(workspaceTools.map((tool) => tool.name)).toEqual(['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash']);
+  });
+
+  it.each(workspaceTools.map((tool) => [tool.name, tool] as const))('%s schema is what the model sees', (_name, tool) => {
+    const spec = toolSpec(tool);
+    expect(spec.input_schema.type).toBe('object');
+    expect(spec.input_schema).not.toHaveProperty('$schema');
+    expect(spec).toMatchSnapshot();
+  });
+});
