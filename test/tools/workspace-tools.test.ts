@@ -1,3 +1,4 @@
+import type { Board } from '../../src/board/board.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,7 @@ beforeEach(() => {
   fs.mkdirSync(ws);
   fs.mkdirSync(outside);
   fs.writeFileSync(path.join(outside, 'secret.txt'), 'SECRET outside\n');
-  ctx = { board: null, runId: 1, member: 'tester', role: null, workspace: ws, clock: realClock };
+  ctx = { board: null as unknown as Board, runId: 1, member: 'tester', role: null, workspace: ws, clock: realClock };
 });
 
 afterEach(() => {

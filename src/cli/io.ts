@@ -1,0 +1,42 @@
+import os from 'node:os';
+
+/** Where commands write, which folders they look in and how they exit; tests pass their own. */
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  setExitCode: (code: number) => void;
+  cwd: () => string;
+  home: () => string;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIO: CommandIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+  cwd: () => process.cwd(),
+  home: () => os.homedir(),
+  env: process.env,
+};
+
+export function printJson(io: CommandIO, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function fail(io: CommandIO, message: string, code = 1): void {
+  io.stderr(`team: ${message}\n`);
+  io.setExitCode(code);
+}
+
+/** Pad columns to the widest cell, leaving the last column unpadded. */
+export function columns(rows: string[][], gap = 2): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + gap))).join('').trimEnd());
+}
+
+export function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}

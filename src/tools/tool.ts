@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { Board } from '../board/board.js';
+import type { Question } from '../board/questions.js';
+import type { Clock } from '../runtime/clock.js';
+
+/** What a tool knows about the caller and the run it works in. */
+export interface ToolContext {
+  board: Board;
+  runId: number;
+  member: string;
+  role: string | null;
+  /** Absolute, realpath'd workspace root of the run. */
+  workspace: string;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Environment for child processes (already stripped of secrets). */
+  env?: Record<string, string>;
+  /** Hooks the runtime provides; absent in plain tool tests. */
+  runtime?: ToolRuntime;
+}
+
+export interface ToolRuntime {
+  /** Resolve when the question is answered (or cancelled); rejects when the signal aborts. */
+  waitForAnswer(questionId: number, signal?: AbortSignal): Promise<Question>;
+  /** The task the member is working on, if any (questions and usage are attributed to it). */
+  currentTask(): number | null;
+}
+
+/** A tool result: JSON text for the model, flagged when it is an error. */
+export interface ToolResult {
+  content: string;
+  isError: boolean;
+}
+
+export interface Tool<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  inputSchema: S;
+  execute(input: z.infer<S>, ctx: ToolContext): Promise<ToolResult> | ToolResult;
+}
+
+export function ok(value: unknown): ToolResult {
+  return { content: typeof value === 'string' ? value : JSON.stringify(value), isError: false };
+}
+
+export function fail(message: string): ToolResult {
+  return { content: JSON.stringify({ error: message }), isError: true };
+}
+
+export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
+  return tool;
+}
