@@ -236,7 +236,7 @@ function readToolList(raw: unknown, where: string, field: string, warnings: stri
 export function allowedTools(def: Pick<AgentDefinition, 'tools' | 'disallowedTools'>, available: readonly string[]): string[] {
   const blocked = new Set(def.disallowedTools.filter((entry) => !entry.includes('(')).map((entry) => canonicalToolName(entry) ?? entry));
   const wanted = def.tools === '*' ? undefined : new Set(def.tools);
-  const result = available.filter((tool) => (wanted === undefined || wanted.has(tool)) && !blocked.has(tool));
+  const result = available.filter((tool) => isBoardTool(tool) || ((wanted === undefined || wanted.has(tool)) && !blocked.has(tool)));
   for (const tool of BOARD_TOOLS) if (!result.includes(tool)) result.push(tool);
   return result;
 }
@@ -294,11 +294,6 @@ export function findAgent(name: string, opts: AgentSearchOptions = {}): AgentDef
     return loadAgentFile(name, { cwd, source: 'path' });
   }
   for (const { dir, source } of agentSearchPath(opts)) {
-    const direct = path.join(dir, `${name}.md`);
-    if (isFile(direct)) {
-      const def = loadAgentFile(direct, { cwd, source });
-      if (def.name === name) return def;
-    }
     const scan = scanAgentDirectory(dir, source, { cwd });
     const match = scan.definitions.find((def) => def.name === name);
     if (match) return match;

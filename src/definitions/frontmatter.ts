@@ -11,6 +11,13 @@ export interface ParsedFrontmatter {
 }
 
 /** A problem at one line of the file; the caller turns it into a DefinitionError. */
+/** The fix for a YAML error, by the yaml library's error code. */
+export function yamlFix(code: string): string {
+  if (code === 'DUPLICATE_KEY') return 'Fix: keep only one of the lines with this key';
+  if (code === 'TAB_AS_INDENT') return 'Fix: indent with spaces, not tabs';
+  return 'Fix the indentation (spaces, not tabs) or put the value in quotes';
+}
+
 export class FrontmatterProblem extends Error {
   override name = 'FrontmatterProblem';
   constructor(
@@ -69,7 +76,7 @@ export function parseFrontmatter(rawText: string, label: string): ParsedFrontmat
       const first = parsed.errors[0];
       const line = firstYamlLine - 1 + (first?.line ?? 1);
       throw new FrontmatterProblem(
-        `${label}:${line}: bad YAML in frontmatter: ${first?.reason ?? 'unreadable'}. Fix the indentation (spaces, not tabs) or put the value in quotes`,
+        `${label}:${line}: bad YAML in frontmatter: ${first?.reason ?? 'unreadable'}. ${yamlFix(first?.code ?? '')}`,
         line,
       );
     }
@@ -96,7 +103,7 @@ export function parseFrontmatter(rawText: string, label: string): ParsedFrontmat
 
 interface YamlResult {
   value: unknown;
-  errors: { line: number; reason: string }[];
+  errors: { line: number; reason: string; code: string }[];
   keyLines: Map<string, number>;
 }
 
@@ -105,6 +112,7 @@ function parseYaml(text: string): YamlResult {
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false });
   const errors = doc.errors.map((error) => ({
     line: lineCounter.linePos(error.pos[0]).line,
+    code: error.code,
     reason: error.message.replace(/\s+/g, ' ').replace(/[.:]\s*$/, ''),
   }));
   const keyLines = new Map<string, number>();
@@ -126,14 +134,23 @@ const STRUCTURED_START = /^["'[{|>&*!#%@`]/;
  */
 function repairPlainValues(lines: string[]): { lines: string[]; changed: { index: number; key: string }[] } {
   const changed: { index: number; key: string }[] = [];
-  const repaired = lines.map((line, index) => {
-    const match = TOP_LEVEL_FIELD.exec(line);
-    if (!match) return line;
+  const repaired = [...lines];
+  for (let index = 0; index < lines.length; index++) {
+    const match = TOP_LEVEL_FIELD.exec(lines[index] ?? '');
+    if (!match) continue;
     const [, key = '', value = ''] = match;
-    if (STRUCTURED_START.test(value)) return line;
-    if (YAML.parseDocument(line, { prettyErrors: false }).errors.length === 0) return line;
+    if (STRUCTURED_START.test(value)) continue;
+    let end = index + 1;
+    while (end < lines.length && /^[ \t]+\S/.test(lines[end] ?? '')) end++;
+    const original = lines.slice(index, end);
+    // Indented list items or fields under a value are broken structure, not text: leave them to the error.
+    if (original.slice(1).some((line) => /^\s*(-\s|[\w.-]+:(\s|$))/.test(line))) continue;
+    if (YAML.parseDocument(original.join('\n'), { prettyErrors: false }).errors.length === 0) continue;
+    const text = [value, ...original.slice(1).map((line) => line.trim())].join(' ');
+    repaired[index] = `${key}: '${text.replace(/'/g, "''")}'`;
+    for (let continuation = index + 1; continuation < end; continuation++) repaired[continuation] = '';
     changed.push({ index, key });
-    return `${key}: '${value.replace(/'/g, "''")}'`;
-  });
+    index = end - 1;
+  }
   return { lines: repaired, changed };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, type Document } from 'yaml';
-import { listAgents, loadAgentFile, type AgentDefinition, type AgentListing } from './agent-loader.js';
+import { findAgent, listAgents, loadAgentFile, type AgentDefinition, type AgentListing } from './agent-loader.js';
 import { DefinitionError } from './errors.js';
 import { isRecognisedModel, loadTeamConfig, resolveModel, type TeamConfig } from './models.js';
 import { displayPath, isDirectory, isFile, looksLikePath, packageRoot } from './paths.js';
@@ -173,7 +173,13 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
       const line = lineCounter.linePos(error.pos[0]).line;
       if (byLine.has(line)) continue;
       const reason = error.message.replace(/\s+/g, ' ').replace(/[.:]\s*$/, '');
-      byLine.set(line, `${label}:${line}: bad YAML: ${reason}. Fix: check the indentation (spaces, not tabs) and quote values that contain ": " or start with a special character`);
+      const fix =
+        error.code === 'DUPLICATE_KEY'
+          ? 'Fix: keep only one of the lines with this key'
+          : error.code === 'TAB_AS_INDENT'
+            ? 'Fix: indent with spaces, not tabs'
+            : 'Fix: check the indentation (spaces, not tabs) and quote values that contain ": " or start with a special character';
+      byLine.set(line, `${label}:${line}: bad YAML: ${reason}. ${fix}`);
     }
     return { errors: [...byLine.values()].slice(0, 3), warnings: [] };
   }
@@ -303,11 +309,9 @@ function checkMembers(input: TeamFileInput, dir: string, opts: TeamLoadOptions &
           agent = loadAgentFile(file, { cwd: opts.cwd, source: 'path' });
         }
       } else {
-        listing ??= listAgents(opts);
-        agent = listing.agents.find((entry) => entry.name === member.agent)?.definition;
-        const broken = listing.errors.find((error) => path.basename(error.file).replace(/\.md$/i, '') === member.agent);
-        if (!agent && broken) throw broken;
+        agent = findAgent(member.agent, { cwd: opts.cwd, ...(opts.home ? { home: opts.home } : {}) });
         if (!agent) {
+          listing ??= listAgents(opts);
           const names = listing.agents.map((entry) => entry.name);
           ctx.errors.push(
             `${ctx.label}:${agentLine}: member "${member.name}" uses unknown agent "${member.agent}"${didYouMean(member.agent, names)}. Fix: use one of ${names.join(', ') || '(no agents found)'} or add agents/${member.agent}.md`,

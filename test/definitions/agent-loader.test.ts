@@ -308,3 +308,55 @@ describe('built-in agents', () => {
     for (const tool of ['TaskList', 'TaskUpdate', 'TaskGet', 'AskUserQuestion', 'SendMessage']) expect(def.body).toContain(tool);
   });
 });
+
+describe('more odd shapes', () => {
+  function write(text: string): string {
+    const dir = tempDir();
+    const file = path.join(dir, 'odd.md');
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  it('reads space-separated tools, numbers as text and blank lines before the fence', () => {
+    const def = loadAgentFile(write('\n\n--- \nname: 42\ndescription: 7\ntools: Read Write  Bash,Glob\n---\nBody\n'));
+    expect(def.name).toBe('42');
+    expect(def.description).toBe('7');
+    expect(def.tools).toEqual(['Read', 'Write', 'Bash', 'Glob']);
+  });
+
+  it('falls back to every mode when default_mode names no mode; disallowed patterns keep the tool', () => {
+    const file = write('---\nname: modes\ndescription: d\ntools:\n  a: [Read]\n  b: Bash, Write\n  default_mode: c\ndisallowedTools: Bash(rm:*), Write\n---\nBody\n');
+    const def = loadAgentFile(file);
+    expect(def.tools).toEqual(['Read', 'Bash', 'Write']);
+    expect(def.disallowedTools).toEqual(['Bash(rm:*)', 'Write']);
+    expect(allowedTools(def, ['Read', 'Write', 'Bash'])).toEqual(['Read', 'Bash', 'TaskCreate', 'TaskList', 'TaskGet', 'TaskUpdate', 'AskUserQuestion', 'SendMessage']);
+    expect(def.warnings).toEqual([`${file}:4: default_mode "c" is not one of the modes (a, b); using the tools of every mode`]);
+  });
+
+  it('rejects empty frontmatter, duplicate keys and tab indentation with a fitting fix', () => {
+    expect(() => loadAgentFile(write('---\n---\nBody\n'))).toThrow(/odd\.md:1: missing "name" in frontmatter\. Fix: add a line such as "name: odd" between the --- lines$/);
+    expect(() => loadAgentFile(write('---\nname: a\nname: b\n---\nBody\n'))).toThrow(/odd\.md:3: bad YAML in frontmatter: Map keys must be unique\. Fix: keep only one of the lines with this key$/);
+    expect(() => loadAgentFile(write('---\nname: a\ntools:\n\t- Read\n---\nBody\n'))).toThrow(/odd\.md:4: bad YAML in frontmatter: Tabs are not allowed as indentation\. Fix: indent with spaces, not tabs$/);
+  });
+});
+
+describe('plain values YAML rejects', () => {
+  it('reads a multi-line plain value with ": " inside as text', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'wrapped.md');
+    fs.writeFileSync(file, '---\nname: wrapped\ndescription: Use when asked: which customers leave\n  and why they leave.\nmodel: haiku\n---\nBody\n');
+    const def = loadAgentFile(file);
+    expect(def.description).toBe('Use when asked: which customers leave and why they leave.');
+    expect(def.model).toBe('haiku');
+    expect(def.warnings).toHaveLength(1);
+  });
+});
+
+describe('structure under a plain value', () => {
+  it('stays an error', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.md');
+    fs.writeFileSync(file, '---\nname: bad\ntools: Read\n  extra: Write\n---\nBody\n');
+    expect(() => loadAgentFile(file)).toThrow(/bad\.md:3: bad YAML in frontmatter: /);
+  });
+});
