@@ -124,7 +124,10 @@ function formatTeam(loaded: LoadedTeam, cwd: string): string[] {
   lines.push('', ...wrap(`Pipeline: ${team.pipeline.join(' -> ')}`, WIDTH));
   if (team.gates.length > 0) {
     lines.push('', 'Gates');
-    for (const gate of team.gates) lines.push(...wrap(`before ${gate.before}: ${gateText(gate)}`, WIDTH, '  '));
+    for (const gate of team.gates) {
+      const [first = '', ...rest] = wrap(`before ${gate.before}: ${gateText(gate)}`, WIDTH - 2, '  ');
+      lines.push(first, ...rest.map((line) => `  ${line}`));
+    }
   }
   const budget: string[] = [];
   if (team.budget?.usd !== undefined) budget.push(`$${team.budget.usd.toFixed(2)}`);
