@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { startFakeMessagesApi } from '../../models/fake-messages-api.js';
+import { fail, processIO, type CommandIO } from '../io.js';
+
+export interface SimServerCommandOptions {
+  /** Stops the server when aborted (tests); by default it runs until SIGINT or SIGTERM. */
+  signal?: AbortSignal;
+}
+
+interface Flags {
+  port: string;
+  seed: string;
+  failRate: string;
+  speed: string;
+  latency: string;
+}
+
+/** `team sim-server`: the fake Messages API answering with the simulated model, for the real SDK path offline. */
+export function registerSimServerCommand(program: Command, io: CommandIO = processIO, opts: SimServerCommandOptions = {}): Command {
+  return program
+    .command('sim-server')
+    .description('serve a local Anthropic Messages API backed by the simulated model (run the anthropic backend offline)')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8787')
+    .option('--seed <n>', 'seed of the simulated model', '1')
+    .option('--fail-rate <x>', 'chance (0-1) that a request fails with 529, 429 or 500, to exercise retries', '0')
+    .option('--speed <x>', 'time scale of the simulated think time (2 = twice as fast)', '1')
+    .option('--latency <ms>', 'extra wait before every answer', '0')
+    .action(async (flags: Flags) => {
+      const port = integer(flags.port, 0, 65535);
+      const seed = integer(flags.seed, 0, 2 ** 32 - 1);
+      const failRate = decimal(flags.failRate, 0, 1);
+      const speed = decimal(flags.speed, 0.001, 1e6);
+      const latency = integer(flags.latency, 0, 600_000);
+      if (port === undefined) return fail(io, `--port must be a whole number from 0 to 65535, got "${flags.port}"`);
+      if (seed === undefined) return fail(io, `--seed must be a whole number from 0 to 4294967295, got "${flags.seed}"`);
+      if (failRate === undefined) return fail(io, `--fail-rate must be a number from 0 to 1 (e.g. 0.1), got "${flags.failRate}"`);
+      if (speed === undefined) return fail(io, `--speed must be a positive number (e.g. 10), got "${flags.speed}"`);
+      if (latency === undefined) return fail(io, `--latency must be a whole number of milliseconds, got "${flags.latency}"`);
+
+      let server;
+      try {
+        server = await startFakeMessagesApi({ port, responder: 'sim', simOptions: { seed, speed }, faults: { failRate, seed }, latencyMs: latency });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') return fail(io, `port ${port} is already in use: pick another with --port (or --port 0 for any free port)`);
+        throw error;
+      }
+      io.stdout(`listening on ${server.url}\n`);
+      io.stdout(`point the anthropic backend at it:\n  ANTHROPIC_API_KEY=x ANTHROPIC_BASE_URL=${server.url} team start churn-project\n`);
+      io.stdout(`seed ${seed}, fail rate ${failRate}, speed ${speed}; Ctrl-C to stop\n`);
+      await untilStopped(opts.signal);
+      await server.close();
+      const answered = server.requests.filter((request) => request.path === '/v1/messages').length;
+      io.stdout(`stopped after ${answered} message request${answered === 1 ? '' : 's'}\n`);
+    });
+}
+
+function untilStopped(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    if (signal) {
+      if (signal.aborted) return resolve();
+      signal.addEventListener('abort', stop, { once: true });
+      return;
+    }
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function integer(text: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(text.trim())) return undefined;
+  const value = Number(text);
+  return value >= min && value <= max ? value : undefined;
+}
+
+function decimal(text: string, min: number, max: number): number | undefined {
+  const value = Number(text);
+  return text.trim() !== '' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+}
