@@ -34,6 +34,8 @@ export const runs = sqliteTable(
     config: text('config', { mode: 'json' }).$type<RunConfig>().notNull(),
     statusReason: text('status_reason'),
     pid: integer('pid'),
+    /** Last event the coordinator has handled: a resume goes on from here. */
+    eventCursor: integer('event_cursor').notNull().default(0),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
   },

@@ -88,6 +88,7 @@ CREATE TABLE `runs` (
 	`config` text NOT NULL,
 	`status_reason` text,
 	`pid` integer,
+	`event_cursor` integer DEFAULT 0 NOT NULL,
 	`started_at` integer NOT NULL,
 	`ended_at` integer
 );

@@ -18,6 +18,12 @@ function statements(board: Board) {
       .from(tasks)
       .where(and(eq(tasks.runId, sql.placeholder('runId')), eq(tasks.id, sql.placeholder('id'))))
       .prepare(),
+    stages: board.db
+      .select({ id: tasks.id, stage: tasks.stage })
+      .from(tasks)
+      .where(eq(tasks.runId, sql.placeholder('runId')))
+      .orderBy(tasks.id)
+      .prepare(),
     insert: board.db
       .insert(taskDeps)
       .values({ runId: sql.placeholder('runId'), taskId: sql.placeholder('taskId'), blockedBy: sql.placeholder('blockedBy') })
@@ -38,52 +44,91 @@ export function addDependency(board: Board, runId: number, taskId: number, block
   if (!blocker) throw new BoardError('not_found', `blocker #${blockedBy} does not exist in run ${runId}; use TaskList to see task ids`);
   if (taskId === blockedBy) throw new BoardError('cycle', `task #${taskId} cannot block itself (cycle: #${taskId} -> #${taskId})`);
 
-  const pipeline = pipelineOf(board, runId);
-  const limit = stageIndex(pipeline, task.stage);
-  const path = findPath(board, runId, blockedBy, taskId, (id) => {
-    if (limit < 0) return false;
-    return stageIndex(pipeline, st.stageOf.get({ runId, id })?.stage ?? null) > limit;
-  });
-  if (path?.kind === 'cycle') {
-    const cycle = [taskId, ...path.ids].map((id) => `#${id}`).join(' -> ');
-    throw new BoardError('cycle', `adding #${blockedBy} as a blocker of #${taskId} would create a cycle: ${cycle}`);
-  }
-  if (path?.kind === 'stage') {
-    const chain = [taskId, ...path.ids].map((id) => `#${id}`).join(' -> ');
-    const late = path.ids[path.ids.length - 1];
-    const lateStage = late === undefined ? '?' : st.stageOf.get({ runId, id: late })?.stage;
-    throw new BoardError(
-      'cycle',
-      `adding #${blockedBy} as a blocker of #${taskId} would create a cycle through stage order: ${chain} -> #${taskId} ` +
-        `(#${late} is in stage ${lateStage}, which waits for every task of stage ${task.stage})`,
-    );
-  }
+  const graph = waitGraph(board, runId);
+  const path = findPath(graph, blockedBy, taskId);
+  if (path) throw new BoardError('cycle', `adding #${blockedBy} as a blocker of #${taskId} would create ${describeCycle(graph, [taskId, ...path.ids], path.hop)}`);
   const inserted = st.insert.run({ runId, taskId, blockedBy }).changes > 0;
   if (inserted) appendEvent(board, runId, actor, 'task.dependency', { taskId, blockedBy });
   return inserted;
 }
 
-type PathResult = { kind: 'cycle' | 'stage'; ids: number[] } | null;
+/** Refuse moving a task to `stage` when stage order and its dependencies would then wait on each other. */
+export function checkStageMove(board: Board, runId: number, taskId: number, stage: string | null): void {
+  const graph = waitGraph(board, runId, { id: taskId, stage });
+  const path = findPath(graph, taskId, taskId);
+  if (path) throw new BoardError('cycle', `moving #${taskId} to stage ${stage} would create ${describeCycle(graph, path.ids, path.hop)}`);
+}
 
-/** Walk blockedBy edges from `start`; report a path reaching `target` (cycle) or a later-stage task. */
-function findPath(board: Board, runId: number, start: number, target: number, isLater: (id: number) => boolean): PathResult {
+interface WaitGraph {
+  blockers(id: number): number[];
+  stage(id: number): string | null;
+  stageIndex(id: number): number;
+  /** Task ids of the pipeline stage at `index`. */
+  tasksOfStage(index: number): number[];
+}
+
+/** What waits for what in a run: explicit blockedBy edges, and stage order (read lazily). */
+function waitGraph(board: Board, runId: number, moved?: { id: number; stage: string | null }): WaitGraph {
   const st = statements(board);
-  const parent = new Map<number, number | null>([[start, null]]);
-  const queue = [start];
-  const trace = (end: number): number[] => {
-    const ids: number[] = [];
-    for (let at: number | null | undefined = end; at !== null && at !== undefined; at = parent.get(at)) ids.unshift(at);
-    return ids;
+  const pipeline = pipelineOf(board, runId);
+  let byStage: number[][] | undefined;
+  const stage = (id: number) => (moved?.id === id ? moved.stage : (st.stageOf.get({ runId, id })?.stage ?? null));
+  return {
+    blockers: (id) => st.blockersOf.all({ runId, taskId: id }).map((b) => b.id),
+    stage,
+    stageIndex: (id) => stageIndex(pipeline, stage(id)),
+    tasksOfStage(index) {
+      if (!byStage) {
+        const buckets: number[][] = pipeline.map(() => []);
+        for (const t of st.stages.all({ runId })) buckets[stageIndex(pipeline, moved?.id === t.id ? moved.stage : t.stage)]?.push(t.id);
+        byStage = buckets;
+      }
+      return byStage[index] ?? [];
+    },
   };
-  while (queue.length > 0) {
-    const id = queue.shift() as number;
-    if (id === target) return { kind: 'cycle', ids: trace(id) };
-    if (isLater(id)) return { kind: 'stage', ids: trace(id) };
-    for (const next of st.blockersOf.all({ runId, taskId: id })) {
-      if (parent.has(next.id)) continue;
-      parent.set(next.id, id);
-      queue.push(next.id);
+}
+
+interface Path {
+  /** From `start` to `target`, each task waiting for the next. */
+  ids: number[];
+  /** The first step taken because of stage order rather than an explicit blockedBy edge. */
+  hop: [number, number] | null;
+}
+
+/** Breadth-first search of "waits for" steps from `start` to `target` (start itself does not count as reaching it). */
+function findPath(graph: WaitGraph, start: number, target: number): Path | null {
+  const parent = new Map<number, { from: number | null; hop: boolean }>([[start, { from: null, hop: false }]]);
+  const queue = [start];
+  let expandedBelow = 0;
+  const trace = (from: number, hop: boolean): Path => {
+    const steps: { id: number; hop: boolean }[] = [{ id: target, hop }];
+    for (let at: number | null = from; at !== null; at = parent.get(at)?.from ?? null) steps.unshift({ id: at, hop: parent.get(at)?.hop ?? false });
+    const index = steps.findIndex((s, i) => i > 0 && s.hop);
+    const first = steps[index - 1];
+    const hopStep = steps[index];
+    return { ids: steps.map((s) => s.id), hop: index > 0 && first && hopStep ? [first.id, hopStep.id] : null };
+  };
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head] as number;
+    const next: { id: number; hop: boolean }[] = graph.blockers(id).map((b) => ({ id: b, hop: false }));
+    const index = graph.stageIndex(id);
+    // Every task of stages below `expandedBelow` is already queued: only newer stages add anything.
+    for (; expandedBelow < index; expandedBelow++) {
+      for (const t of graph.tasksOfStage(expandedBelow)) next.push({ id: t, hop: true });
+    }
+    for (const step of next) {
+      if (step.id === target) return trace(id, step.hop);
+      if (parent.has(step.id)) continue;
+      parent.set(step.id, { from: id, hop: step.hop });
+      queue.push(step.id);
     }
   }
   return null;
+}
+
+function describeCycle(graph: WaitGraph, ids: number[], hop: Path['hop']): string {
+  const chain = ids.map((id) => `#${id}`).join(' -> ');
+  if (!hop) return `a cycle: ${chain}`;
+  const [late, early] = hop;
+  return `a cycle through stage order: ${chain} (#${late} is in stage ${graph.stage(late)}, which waits for every task of stage ${graph.stage(early)})`;
 }

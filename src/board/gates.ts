@@ -73,6 +73,15 @@ export function setGateStatus(
   });
 }
 
+/** Point a gate at another task (a retrained copy of the one it checked). */
+export function setGateSpec(board: Board, runId: number, gateId: number, spec: JsonObject): void {
+  board.db
+    .update(gates)
+    .set({ spec, updatedAt: board.now() })
+    .where(and(eq(gates.runId, runId), eq(gates.id, gateId)))
+    .run();
+}
+
 export function describeGate(gate: Pick<Gate, 'kind' | 'spec' | 'before'>): string {
   const spec = gate.spec;
   if (gate.kind === 'approval') return `human approval before ${gate.before}`;

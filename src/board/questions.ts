@@ -120,8 +120,7 @@ export function resolveAnswers(payload: QuestionPayload, raw: AnswerValue[]): Re
 }
 
 function splitList(text: string): string[] {
-  const options = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return options.length > 0 ? options : [text];
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function matchOption(q: QuestionItem, given: string): string {

@@ -84,6 +84,6 @@ export function setRunStatus(board: Board, runId: number, status: RunStatus, rea
   });
 }
 
-export function updateRun(board: Board, runId: number, patch: Partial<Pick<Run, 'budgetUsd' | 'budgetTokens' | 'pid' | 'config'>>): void {
+export function updateRun(board: Board, runId: number, patch: Partial<Pick<Run, 'budgetUsd' | 'budgetTokens' | 'pid' | 'config' | 'workspace' | 'eventCursor'>>): void {
   board.db.update(runs).set(patch).where(eq(runs.id, runId)).run();
 }

@@ -5,7 +5,7 @@ import { appendEvent } from './events.js';
 import { BoardError } from './errors.js';
 import { actorName, isPrivileged, type Actor } from './actor.js';
 import { closedGates, describeBlocker, describeGates, openBlockers } from './blockers.js';
-import { addDependency } from './deps.js';
+import { addDependency, checkStageMove } from './deps.js';
 import { pipelineOf } from './pipeline.js';
 import { getMember } from './members.js';
 
@@ -176,6 +176,7 @@ export function updateTask(board: Board, runId: number, id: number, patch: TaskP
       if (patch.stage !== null && !pipeline.includes(patch.stage)) {
         throw new BoardError('invalid', `stage "${patch.stage}" is not in this run's pipeline (${pipeline.join(', ')}); use one of those`);
       }
+      if (patch.stage !== null) checkStageMove(board, runId, id, patch.stage);
       set.stage = patch.stage;
       updatedFields.push('stage');
     }
@@ -186,7 +187,8 @@ export function updateTask(board: Board, runId: number, id: number, patch: TaskP
 
     let statusChange: UpdateResult['statusChange'];
     if (patch.status !== undefined && patch.status !== task.status) {
-      owner = applyStatus(board, runId, { ...task, ...set }, patch.status, owner, actor, set);
+      // applyStatus sees the owner before this update; the requested one is `owner`.
+      owner = applyStatus(board, runId, { ...task, ...set, owner: task.owner }, patch.status, owner, actor, set);
       statusChange = { from: task.status, to: patch.status };
       updatedFields.push('status');
       if (owner !== task.owner) pushOnce(updatedFields, 'owner');
@@ -340,7 +342,9 @@ function emitUpdate(
   } else if (statusChange?.to === 'pending') {
     appendEvent(board, runId, actor, 'task.released', { ...base, from: statusChange.from });
   }
-  const rest = fields.filter((f) => f !== 'status' && f !== 'blockedBy' && f !== 'blocks');
+  // task.claimed and task.completed already carry the owner.
+  const ownerShown = statusChange?.to === 'in_progress' || statusChange?.to === 'completed';
+  const rest = fields.filter((f) => f !== 'status' && f !== 'blockedBy' && f !== 'blocks' && !(ownerShown && f === 'owner'));
   if (rest.length === 0) return;
   const payload: JsonObject = { ...base, fields: rest };
   if (rest.includes('metadata') && patch.metadata) payload.metadata = patch.metadata as JsonObject;
@@ -363,4 +367,35 @@ function stripNulls(metadata: JsonObject): JsonObject {
 
 function pushOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
+}
+
+/** Give a task back to the pool after its owner died: pending, no owner, attempt + 1, with a note. */
+export function releaseTask(board: Board, runId: number, id: number, note: string, actor: Actor): void {
+  transact(board, () => {
+    const task = requireTask(board, runId, id);
+    if (task.status !== 'in_progress') return;
+    const notes = Array.isArray(task.metadata.notes) ? task.metadata.notes : [];
+    board.db
+      .update(tasks)
+      .set({
+        status: 'pending',
+        owner: null,
+        startedAt: null,
+        attempt: task.attempt + 1,
+        metadata: { ...task.metadata, notes: [...notes, note] },
+        updatedAt: board.now(),
+      })
+      .where(and(eq(tasks.runId, runId), eq(tasks.id, id)))
+      .run();
+    appendEvent(board, runId, actor, 'task.released', { taskId: id, subject: task.subject, from: 'in_progress', owner: task.owner, attempt: task.attempt + 1, note });
+  });
+}
+
+export function tasksOwnedBy(board: Board, runId: number, owner: string): Task[] {
+  return board.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.runId, runId), eq(tasks.owner, owner), eq(tasks.status, 'in_progress')))
+    .orderBy(asc(tasks.id))
+    .all();
 }

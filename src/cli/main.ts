@@ -3,6 +3,7 @@ import { processIO } from './io.js';
 import { registerTasksCommand } from './commands/tasks.js';
 import { registerAgentsCommand } from './commands/agents.js';
 import { registerTeamsCommand } from './commands/teams.js';
+import { registerStartCommands, registerStopCommand } from './commands/start.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,6 +22,8 @@ Start here:
 
 State lives in ./.team/board.db (or $TEAM_HOME/board.db).`,
     );
+  registerStartCommands(program);
+  registerStopCommand(program);
   registerTasksCommand(program);
   registerAgentsCommand(program);
   registerTeamsCommand(program);

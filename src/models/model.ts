@@ -62,6 +62,8 @@ export interface ModelResponse {
   model: string;
   /** Cost of this call in USD (0 for sim). */
   costUsd: number;
+  /** Simulated think time, reported instead of waited for by instant (virtual-time) runs. */
+  latencyMs?: number;
 }
 
 export type ModelEvent = { type: 'text_delta'; text: string };

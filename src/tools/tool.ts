@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Board } from '../board/board.js';
-import type { Question } from '../board/questions.js';
 import type { Clock } from '../runtime/clock.js';
 
 /** What a tool knows about the caller and the run it works in. */
@@ -15,13 +14,13 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Environment for child processes (already stripped of secrets). */
   env?: Record<string, string>;
+  /** The id of the tool_use block being answered (links an AskUserQuestion call to its board question). */
+  toolUseId?: string;
   /** Hooks the runtime provides; absent in plain tool tests. */
   runtime?: ToolRuntime;
 }
 
 export interface ToolRuntime {
-  /** Resolve when the question is answered (or cancelled); rejects when the signal aborts. */
-  waitForAnswer(questionId: number, signal?: AbortSignal): Promise<Question>;
   /** The task the member is working on, if any (questions and usage are attributed to it). */
   currentTask(): number | null;
 }
@@ -30,6 +29,8 @@ export interface ToolRuntime {
 export interface ToolResult {
   content: string;
   isError: boolean;
+  /** Set by AskUserQuestion: the result is the answer to this board question, delivered when it is answered. */
+  pendingQuestion?: number;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { readSnapshot } from '../../board/snapshot.js';
+import { renderBoard } from '../../../tui/app.js';
+import { formatBoardText } from '../../../tui/plain.js';
+import { openBoardFor, resolveRun } from '../board-access.js';
+import { processIO, type CommandIO } from '../io.js';
+
+export interface BoardCommandOptions {
+  /** Whether the live board can be drawn (both stdin and stdout are terminals). */
+  interactive?: () => boolean;
+}
+
+const isInteractive = () => process.stdout.isTTY === true && process.stdin.isTTY === true;
+
+export function registerBoardCommand(program: Command, io: CommandIO = processIO, options: BoardCommandOptions = {}): void {
+  program
+    .command('board')
+    .description('Show the live board of a run (any number of terminals can attach; q detaches)')
+    .argument('[run]', 'run id (default: the latest run)')
+    .option('--plain', 'print the board once as plain text instead of the live view')
+    .action(async (runArg: string | undefined, opts: { plain?: boolean }) => {
+      const board = openBoardFor(io);
+      try {
+        const run = resolveRun(board, io, runArg);
+        if (opts.plain || !(options.interactive ?? isInteractive)()) {
+          io.stdout(formatBoardText(readSnapshot(board, run.id), board.now(), Math.max(60, process.stdout.columns || 100)));
+          return;
+        }
+        const handle = renderBoard({ board, runId: run.id, mode: 'attach' });
+        const detach = () => handle.unmount();
+        process.once('SIGTERM', detach);
+        process.once('SIGHUP', detach);
+        try {
+          await handle.waitUntilExit();
+        } finally {
+          process.off('SIGTERM', detach);
+          process.off('SIGHUP', detach);
+        }
+      } finally {
+        board.close();
+      }
+    });
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Board } from '../board/board.js';
+import { runTotals } from '../board/members.js';
+import { listQuestions } from '../board/questions.js';
+import type { Run } from '../board/runs.js';
+import { listTasks } from '../board/views.js';
+import type { CommandIO } from './io.js';
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** The workspace files a person looks for after a run, when they exist. */
+function artifacts(workspace: string): string[] {
+  const wanted = ['artifacts/model.json', 'dist/model-bundle.json', 'reports/metrics.json', 'reports/model-card.md', 'deploy/manifest.json'];
+  return wanted.filter((rel) => fs.existsSync(path.join(workspace, rel)));
+}
+
+export function summaryJson(board: Board, run: Run, wallMs: number, simulatedMs: number | null) {
+  const tasks = listTasks(board, run.id);
+  const totals = runTotals(board, run.id);
+  return {
+    run: run.id,
+    team: run.team,
+    status: run.status,
+    reason: run.statusReason,
+    backend: run.backend,
+    seed: run.seed,
+    tasks: { total: tasks.length, completed: tasks.filter((t) => t.status === 'completed').length },
+    questions: listQuestions(board, run.id).length,
+    wallMs,
+    simulatedMs,
+    tokens: totals.tokens,
+    inputTokens: totals.inputTokens,
+    outputTokens: totals.outputTokens,
+    cacheReadTokens: totals.cacheReadTokens,
+    costUsd: totals.costUsd,
+    workspace: run.workspace,
+    artifacts: artifacts(run.workspace),
+  };
+}
+
+export function printSummary(io: CommandIO, board: Board, run: Run, wallMs: number, simulatedMs: number | null): void {
+  const s = summaryJson(board, run, wallMs, simulatedMs);
+  const lines = [
+    '',
+    `Run ${s.run} (${s.team}) ${s.status}${s.reason ? `: ${s.reason}` : ''}`,
+    `  tasks      ${s.tasks.completed}/${s.tasks.total} completed, ${s.questions} question(s) asked`,
+    `  time       ${formatDuration(wallMs)}${simulatedMs !== null ? ` (simulated team time ${formatDuration(simulatedMs)})` : ''}`,
+    `  tokens     ${s.tokens.toLocaleString('en-US')} (${s.inputTokens.toLocaleString('en-US')} in, ${s.outputTokens.toLocaleString('en-US')} out, ${s.cacheReadTokens.toLocaleString('en-US')} cache read)`,
+    `  cost       $${s.costUsd.toFixed(4)}${run.backend === 'sim' ? ' (simulated model: free)' : ''}`,
+    `  workspace  ${s.workspace}`,
+    ...s.artifacts.map((a) => `             ${a}`),
+    `  report     team export ${s.run}`,
+  ];
+  io.stdout(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,195 @@
+import type { Clock } from '../runtime/clock.js';
+import type { AssistantBlock, Message, Model, ModelRequest, ModelResponse, ToolResultBlock, ToolUseBlock, UserBlock } from './model.js';
+import { advance, hasGivenUp, isObject, newProgram, nextCall, safeJson, type PlannedCall, type ProgramState, type SimStepData } from './sim-program.js';
+import { between, pick, rngFor } from './rng.js';
+
+export interface SimOptions {
+  seed: number;
+  clock: Clock;
+  /** Time scale: 2 = twice as fast. */
+  speed?: number;
+  /** Do not wait at all; report the latency in the response instead (virtual-time drivers). */
+  instant?: boolean;
+  /** Chance per turn of sending a malformed tool call first (exercises error handling). */
+  failureRate?: number;
+}
+
+interface ListedTask {
+  id: string;
+  subject: string;
+  status: string;
+  owner?: string;
+  role?: string;
+  blockedBy: string[];
+  gate?: string;
+}
+
+type Mode =
+  | { kind: 'looking'; list: ListedTask[] | null }
+  | { kind: 'claimed'; taskId: string }
+  | { kind: 'working'; taskId: string; subject: string; program: ProgramState }
+  | { kind: 'stuck'; taskId: string };
+
+/** The identity line the runtime puts in every system prompt (also read by the fake Messages API). */
+export const IDENTITY_PATTERN = /You are "([^"]+)", a member of team (\S+) with the role ([^\s.]+(?:\.[^\s.]+)*)\./;
+
+/**
+ * A deterministic teammate: finds work with TaskList, claims the lowest-id task it may take,
+ * reads it with TaskGet, carries out the task's sim steps through the tools, records results,
+ * completes it and looks for more. It knows only what the conversation tells it.
+ */
+export function createSimModel(options: SimOptions): Model {
+  const speed = options.speed && options.speed > 0 ? options.speed : 1;
+  return {
+    backend: 'sim',
+    async send(request: ModelRequest, onEvent): Promise<ModelResponse> {
+      const who = identify(request);
+      const turn = request.messages.filter((m) => m.role === 'assistant').length;
+      const rng = rngFor(options.seed, who.member, turn);
+      const decision = decide(request.messages, who, rng);
+      const content: AssistantBlock[] = [];
+      if (options.failureRate && rng() < options.failureRate && decision.calls.length > 0) {
+        content.push({ type: 'tool_use', id: `toolu_${who.member}_${turn}_noise`, name: 'TaskGet', input: { taskId: 'not-a-task' } });
+      }
+      if (decision.text) content.unshift({ type: 'text', text: decision.text });
+      decision.calls.forEach((call, index) => {
+        content.push({ type: 'tool_use', id: `toolu_${who.member}_${turn}_${index}`, name: call.name, input: call.input });
+      });
+      const latencyMs = Math.round(decision.latencyMs / speed);
+      if (!options.instant) await options.clock.sleep(latencyMs, request.signal);
+      if (decision.text) onEvent?.({ type: 'text_delta', text: decision.text });
+      const inputChars = request.system.length + JSON.stringify(request.tools).length + JSON.stringify(request.messages).length;
+      return {
+        content,
+        stopReason: decision.calls.length > 0 ? 'tool_use' : 'end_turn',
+        usage: {
+          input_tokens: Math.ceil(inputChars / 4),
+          output_tokens: Math.ceil(JSON.stringify(content).length / 4),
+          cache_read_input_tokens: 0,
+          cache_creation_input_tokens: 0,
+        },
+        model: request.model,
+        costUsd: 0,
+        latencyMs,
+      };
+    },
+  };
+}
+
+function identify(request: ModelRequest): { member: string; role: string } {
+  const match = IDENTITY_PATTERN.exec(request.system);
+  return { member: request.member || match?.[1] || 'member', role: request.role || match?.[3] || '' };
+}
+
+interface Decision {
+  text: string;
+  calls: PlannedCall[];
+  latencyMs: number;
+}
+
+function decide(messages: Message[], who: { member: string; role: string }, rng: () => number): Decision {
+  const mode = replay(messages);
+  const last = messages[messages.length - 1];
+  const woken = last?.role === 'user' && (typeof last.content === 'string' || last.content.every((b) => b.type === 'text'));
+
+  if (mode.kind === 'working') return work(mode, rng);
+  if (mode.kind === 'claimed') return call('TaskGet', { taskId: mode.taskId }, `Reading task #${mode.taskId}.`, between(rng, 300, 900));
+  if (mode.kind === 'stuck') {
+    if (woken) return call('TaskGet', { taskId: mode.taskId }, `Looking at task #${mode.taskId} again.`, between(rng, 300, 900));
+    return { text: `I could not finish task #${mode.taskId}; it needs a person to look at the error recorded on it.`, calls: [], latencyMs: between(rng, 300, 800) };
+  }
+  if (woken || mode.list === null) {
+    return call('TaskList', {}, pick(rng, ['Checking the board for work.', 'Looking at the task board.', 'Let me see what is open.']), between(rng, 300, 900));
+  }
+  const mine = mode.list.find((t) => t.status === 'in_progress' && t.owner === who.member);
+  if (mine) return call('TaskGet', { taskId: mine.id }, `Picking up #${mine.id} again where I left it.`, between(rng, 300, 900));
+  const claimable = mode.list
+    .filter((t) => t.status === 'pending' && (!t.owner || t.owner === who.member) && t.blockedBy.length === 0 && !t.gate && (!t.role || t.role === who.role))
+    .sort((a, b) => Number(a.id) - Number(b.id))[0];
+  if (claimable) {
+    return call('TaskUpdate', { taskId: claimable.id, status: 'in_progress' }, `Claiming #${claimable.id} "${claimable.subject}".`, between(rng, 300, 800));
+  }
+  const open = mode.list.filter((t) => t.status !== 'completed').length;
+  const text = open === 0 ? 'Every task is done.' : `Nothing I can take right now (${open} open task${open === 1 ? '' : 's'}, none free for a ${who.role || 'member'}). Standing by.`;
+  return { text, calls: [], latencyMs: between(rng, 200, 600) };
+}
+
+function work(mode: Extract<Mode, { kind: 'working' }>, rng: () => number): Decision {
+  const program = mode.program;
+  if (hasGivenUp(program)) {
+    return call(
+      'TaskUpdate',
+      { taskId: mode.taskId, metadata: { error: program.lastError, needs_help: true } },
+      `I could not get past a step of #${mode.taskId}: ${program.lastError}. Recording the error and asking for help.`,
+      between(rng, 400, 900),
+    );
+  }
+  const next = nextCall(program, mode.taskId);
+  if (next) {
+    const base = next.name === 'Bash' ? between(rng, 900, 2600) : next.name === 'AskUserQuestion' ? between(rng, 600, 1500) : between(rng, 400, 1200);
+    return { text: next.text, calls: [{ ...next, text: '' }], latencyMs: base };
+  }
+  const answers = Object.keys(program.vars).length > 0 ? { answers: program.vars } : {};
+  const said = program.saying.join(' ');
+  program.saying = [];
+  return call(
+    'TaskUpdate',
+    { taskId: mode.taskId, status: 'completed', metadata: { ...answers, completed_steps: program.steps.length } },
+    `${said ? `${said} ` : ''}Finished #${mode.taskId} "${mode.subject}"; marking it completed.`,
+    between(rng, 400, 1000) + program.workMs,
+  );
+}
+
+function call(name: string, input: Record<string, unknown>, text: string, latencyMs: number): Decision {
+  return { text, calls: [{ name, input, text: '' }], latencyMs };
+}
+
+/** Rebuild what the teammate is doing from the conversation so far. */
+function replay(messages: Message[]): Mode {
+  let mode: Mode = { kind: 'looking', list: null };
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as Message;
+    if (message.role !== 'assistant') continue;
+    const uses = message.content.filter((b): b is ToolUseBlock => b.type === 'tool_use' && !b.id.endsWith('_noise'));
+    const next = messages[i + 1];
+    const results = next && next.role === 'user' && Array.isArray(next.content) ? next.content : [];
+    for (const use of uses) {
+      const result = findResult(results, use.id);
+      if (!result) continue;
+      mode = apply(mode, use, { content: result.content, isError: result.is_error === true });
+    }
+  }
+  return mode;
+}
+
+function findResult(blocks: UserBlock[], id: string): ToolResultBlock | undefined {
+  return blocks.find((b): b is ToolResultBlock => b.type === 'tool_result' && b.tool_use_id === id);
+}
+
+function apply(mode: Mode, use: ToolUseBlock, result: { content: string; isError: boolean }): Mode {
+  const input = isObject(use.input) ? use.input : {};
+  const parsed = safeJson(result.content);
+  if (use.name === 'TaskList') {
+    const tasks = isObject(parsed) && Array.isArray(parsed.tasks) ? (parsed.tasks as ListedTask[]) : [];
+    return mode.kind === 'working' || mode.kind === 'stuck' ? mode : { kind: 'looking', list: tasks };
+  }
+  if (use.name === 'TaskUpdate' && input.status === 'in_progress' && mode.kind !== 'working') {
+    return !result.isError && isObject(parsed) && parsed.success === true ? { kind: 'claimed', taskId: String(input.taskId) } : { kind: 'looking', list: null };
+  }
+  if (use.name === 'TaskGet' && (mode.kind === 'claimed' || mode.kind === 'looking' || mode.kind === 'stuck')) {
+    const task = isObject(parsed) && isObject(parsed.task) ? parsed.task : null;
+    if (!task || String(task.id) !== String(input.taskId)) return mode;
+    const metadata = isObject(task.metadata) ? task.metadata : {};
+    const sim = isObject(metadata.sim) ? metadata.sim : {};
+    const steps = (Array.isArray(sim.steps) ? sim.steps : []).filter(isObject) as SimStepData[];
+    const program = newProgram(steps, typeof sim.work_ms === 'number' ? sim.work_ms : 0);
+    return { kind: 'working', taskId: String(task.id), subject: String(task.subject ?? ''), program };
+  }
+  if (mode.kind !== 'working') return mode;
+  if (use.name === 'TaskUpdate' && input.status === 'completed' && String(input.taskId) === mode.taskId) {
+    return result.isError ? mode : { kind: 'looking', list: null };
+  }
+  if (hasGivenUp(mode.program) && use.name === 'TaskUpdate') return { kind: 'stuck', taskId: mode.taskId };
+  advance(mode.program, use, result);
+  return mode;
+}

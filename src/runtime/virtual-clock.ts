@@ -1,0 +1,25 @@
+import type { Clock } from './clock.js';
+
+/** A clock that only moves when the scheduler moves it: instant runs and benchmarks. */
+export interface VirtualClock extends Clock {
+  readonly virtual: true;
+  advanceTo(time: number): void;
+}
+
+export function createVirtualClock(start = Date.now()): VirtualClock {
+  let now = start;
+  return {
+    virtual: true,
+    now: () => now,
+    advanceTo(time) {
+      if (time > now) now = time;
+    },
+    sleep: async (ms) => {
+      if (ms > 0) now += ms;
+    },
+  };
+}
+
+export function isVirtual(clock: Clock): clock is VirtualClock {
+  return (clock as Partial<VirtualClock>).virtual === true;
+}
