@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { processIO } from './io.js';
-import { registerTasksCommand } from './commands/tasks.js';
 import { registerAgentsCommand } from './commands/agents.js';
-import { registerTeamsCommand } from './commands/teams.js';
+import { registerBoardCommand } from './commands/board.js';
+import { registerRunCommands } from './commands/runs.js';
+import { registerSimServerCommand } from './commands/sim-server.js';
 import { registerStartCommands, registerStopCommand } from './commands/start.js';
+import { registerTasksCommand } from './commands/tasks.js';
+import { registerTeamsCommand } from './commands/teams.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -16,17 +19,22 @@ export function buildProgram(): Command {
       'after',
       `
 Start here:
-  team start churn-project        run the demo team (simulated model without ANTHROPIC_API_KEY)
-  team tasks list                 the tasks of the latest run
-  team agents list                agent definitions on the search path
+  team start churn-project        run the demo team and watch the board (simulated model without ANTHROPIC_API_KEY)
+  team runs                       what ran, how it ended, what it cost
+  team board 3                    attach another terminal to run 3
+  team answer 3 q2 "Canary 10%"   answer an agent's question from a script
+  team resume 3                   go on after a crash or Ctrl-C
 
 State lives in ./.team/board.db (or $TEAM_HOME/board.db).`,
     );
   registerStartCommands(program);
+  registerBoardCommand(program);
+  registerRunCommands(program);
   registerStopCommand(program);
   registerTasksCommand(program);
   registerAgentsCommand(program);
   registerTeamsCommand(program);
+  registerSimServerCommand(program);
   return program;
 }
 
@@ -41,12 +49,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
-    processIO.stderr(`team: ${known(name) ? '' : `${name}: `}${message}\n`);
+    processIO.stderr(`team: ${KNOWN_ERRORS.has(name) ? '' : `${name}: `}${message}\n`);
     return 1;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
-function known(name: string): boolean {
-  return ['BoardError', 'DefinitionError', 'DatabaseOpenError', 'RuntimeError', 'ModelError'].includes(name);
-}
+/** Errors written for the reader: printed as they are, without a type prefix. */
+const KNOWN_ERRORS = new Set(['BoardError', 'DefinitionError', 'DatabaseOpenError', 'RuntimeError', 'ModelError', 'TapeError']);

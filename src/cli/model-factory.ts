@@ -5,7 +5,7 @@ import { createAnthropicModel } from '../models/anthropic.js';
 import { createReplayModel } from '../models/replay.js';
 import { wrapWithRecorder } from '../models/recording.js';
 import type { Tape } from '../models/tape.js';
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from '../shared/clock.js';
 import { BoardError } from '../board/errors.js';
 
 export interface ModelChoice {
@@ -18,11 +18,6 @@ export interface ModelChoice {
   env: NodeJS.ProcessEnv;
   replayTape?: Tape;
   recordTape?: Tape;
-}
-
-/** The backend when none is asked for: Claude when a key is set, the simulated model otherwise. */
-export function defaultBackend(env: NodeJS.ProcessEnv): Backend {
-  return env.ANTHROPIC_API_KEY ? 'anthropic' : 'sim';
 }
 
 export function createModel(choice: ModelChoice): Model {

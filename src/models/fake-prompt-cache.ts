@@ -63,7 +63,7 @@ export function createPromptCache(opts: PromptCacheOptions = {}): PromptCache {
       // prefixKeys[i] / prefixTokens[i]: the prefix made of the first i blocks.
       const prefixKeys: string[] = [''];
       const prefixTokens: number[] = [0];
-      let hash: Hash = createHash('sha256').update(model);
+      const hash: Hash = createHash('sha256').update(model);
       for (const block of blocks) {
         hash.update(`\u0000${block.key}`);
         prefixKeys.push(hash.copy().digest('hex'));

@@ -1,4 +1,4 @@
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { AssistantBlock, Message, Model, ModelRequest, ModelResponse, ToolResultBlock, ToolUseBlock, UserBlock } from './model.js';
 import { advance, hasGivenUp, isObject, newProgram, nextCall, safeJson, type PlannedCall, type ProgramState, type SimStepData } from './sim-program.js';
 import { between, pick, rngFor } from './rng.js';

@@ -7,7 +7,7 @@ import { getRun, isTerminal, setRunStatus, updateRun } from '../board/runs.js';
 import { listTasks } from '../board/views.js';
 import type { RunStatus } from '../../db/schema.js';
 import { ModelError } from '../models/model.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { Coordinator } from './coordinator.js';
 import { act, canThink, deliverAnswer, runPendingCalls, setStatus, stopMember, think, wake, type MemberRuntime } from './member.js';
 import { isVirtual } from './virtual-clock.js';

@@ -13,7 +13,7 @@ import { toolSpec } from '../tools/json-schema.js';
 import { toolsFor } from '../tools/registry.js';
 import type { Tool, ToolContext, ToolResult } from '../tools/tool.js';
 import { runTool } from '../tools/validate-input.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { KICKOFF } from './prompt.js';
 import { systemPrompt } from './prompt.js';
 import type { MemberConfig, TeamRunConfig } from './run-config.js';

@@ -7,7 +7,7 @@ import { recommendedAnswers, payloadOf } from '../board/questions.js';
 import { requireRun, setRunStatus, updateRun, type Run } from '../board/runs.js';
 import type { Model } from '../models/model.js';
 import { killBashProcessGroups } from '../tools/bash.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { createCoordinator, type Answerer } from './coordinator.js';
 import { driveConcurrently, driveInOrder, type Outcome } from './driver.js';
 import { createMember, persist, type MemberRuntime } from './member.js';

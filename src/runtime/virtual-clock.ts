@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 
 /** A clock that only moves when the scheduler moves it: instant runs and benchmarks. */
 export interface VirtualClock extends Clock {

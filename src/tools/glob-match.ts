@@ -152,7 +152,7 @@ function classSource(body: string): string {
 }
 
 function classLiteral(c: string): string {
-  return /[\\\]\[^-]/.test(c) ? `\\${c}` : c;
+  return /[\\\][^-]/.test(c) ? `\\${c}` : c;
 }
 
 function escapeRegExp(s: string): string {

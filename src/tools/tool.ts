@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Board } from '../board/board.js';
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from '../shared/clock.js';
 
 /** What a tool knows about the caller and the run it works in. */
 export interface ToolContext {

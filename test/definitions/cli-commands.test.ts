@@ -212,11 +212,11 @@ describe('team teams', () => {
     expect(bad.exitCode).toBe(1);
 
     const all = await run('teams', 'validate');
-    expect(all.stdout).toMatch(/^ERROR  teams\/bad\.yaml \(bad\)$/m);
-    expect(all.stdout).toMatch(/^OK     teams\/mini\.yaml \(mini\)$/m);
+    expect(all.stdout).toMatch(/^ERROR {2}teams\/bad\.yaml \(bad\)$/m);
+    expect(all.stdout).toMatch(/^OK {5}teams\/mini\.yaml \(mini\)$/m);
     expect(all.exitCode).toBe(1);
 
     const missing = await run('teams', 'validate', 'nothere');
-    expect(missing.stdout).toMatch(/^ERROR  nothere\n {7}team "nothere" not found/);
+    expect(missing.stdout).toMatch(/^ERROR {2}nothere\n {7}team "nothere" not found/);
   });
 });

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Json, JsonObject, TaskStatus } from '../../../db/schema.js';
 import { human } from '../../board/actor.js';
 import { BoardError } from '../../board/errors.js';
