@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getRun } from '../../src/board/runs.js';
+import { listEvents } from '../../src/board/events.js';
+import { KEYS, seedBoard, type TestBoard } from './helpers.js';
+import { mountBoard, type Harness } from './harness.js';
+
+let tb: TestBoard;
+let ui: Harness | undefined;
+
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+  tb?.board.close();
+});
+
+describe('task cursor and detail view', () => {
+  it('moves a cursor over the tasks and opens the detail of the selected one', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb, { columns: 120, rows: 40 });
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.tab);
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.tab);
+    await ui.press(KEYS.enter);
+    await ui.see(' Task #3 Build the feature table');
+    const frame = ui.frame();
+    expect(frame).toContain('in_progress · owner ds · stage features · role data-scientist · attempt 1');
+    expect(frame).toContain('created by coordinator at 00:01 · started 00:45');
+    expect(frame).toContain('0 tok · $0.00');
+    expect(frame).toContain('blocks #5');
+    expect(frame).toContain('  Join usage and billing, one row per subscriber.');
+    expect(frame).toContain('  Write features.csv.');
+    expect(frame).toContain('Metadata');
+    expect(frame).toContain('History (4)');
+    expect(frame).toContain('  00:01 coordinator  created #3 Build the feature table [features]');
+    expect(frame).toContain('  00:45 ds           claimed #3 Build the feature table');
+    expect(frame.split('\n').at(-1)).toBe('↑↓ scroll · Esc close · q detach');
+    expect(frame).toMatchSnapshot();
+    await ui.press(KEYS.escape);
+    await ui.see(/^Pending \(1\)/m);
+    expect(ui.frame()).not.toContain(' Task #3');
+  });
+
+  it('shows metadata as dotted keys and follows the cursor across columns', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb, { columns: 100, rows: 40 });
+    await ui.press('l', 'l', 'l', 'l', KEYS.down, KEYS.enter);
+    await ui.see(' Task #1 Generate the dataset');
+    expect(ui.frame()).toContain('  rows: 5000');
+    await ui.press(KEYS.escape, 'k', KEYS.enter);
+    await ui.see(' Task #2 Profile the data');
+    expect(ui.frame()).toContain('  metrics.churn_rate: 0.21');
+    expect(ui.frame()).toContain('waits on #1');
+  });
+
+  it('scrolls a detail view taller than the screen', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb, { columns: 80, rows: 14 });
+    await ui.press('l', 'l', KEYS.enter);
+    await ui.see(/lines 1-\d+ of \d+ \(\d+ more\) · ↑↓ scroll · Esc close/);
+    await ui.press('j', 'j', 'j');
+    await ui.see(/lines 4-/);
+  });
+});
+
+describe('run controls', () => {
+  it('pauses and resumes the run with p', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb);
+    await ui.press('p');
+    expect(getRun(tb.board, tb.runId)?.status).toBe('paused');
+    expect(getRun(tb.board, tb.runId)?.statusReason).toBe('paused from the board');
+    expect(listEvents(tb.board, tb.runId).at(-1)).toMatchObject({ type: 'run.paused', actor: 'human' });
+    await ui.see('● paused');
+    await ui.see('paused: agents stop after their current step; p resumes');
+    await ui.press('p');
+    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+    await ui.see('● running');
+  });
+
+  it('detaches with q without touching the run', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb, { columns: 120, rows: 40 }, 'owner');
+    await ui.press('q');
+    expect(ui.exits).toEqual(['detach']);
+    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+  });
+
+  it('asks before stopping the run with Q, and n keeps it going', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb);
+    await ui.press('Q');
+    await ui.see(' Stop run 1? Every agent stops after its current step.  y stop · n keep going');
+    await ui.press('n');
+    await ui.see('←→↑↓/Tab select');
+    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+    expect(ui.exits).toEqual([]);
+    await ui.press('Q', 'y');
+    expect(getRun(tb.board, tb.runId)?.status).toBe('stopped');
+    expect(getRun(tb.board, tb.runId)?.statusReason).toBe('stopped from the board');
+    expect(ui.exits).toEqual(['stop']);
+  });
+
+  it('in owner mode Ctrl-C asks to stop; when attached it detaches', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb, { columns: 120, rows: 40 }, 'owner');
+    await ui.press(KEYS.ctrlC);
+    await ui.see('Stop run 1?');
+    await ui.press('y');
+    expect(ui.exits).toEqual(['stop']);
+    expect(getRun(tb.board, tb.runId)?.status).toBe('stopped');
+    ui.unmount();
+
+    const second = seedBoard();
+    ui = mountBoard(second, { columns: 120, rows: 40 }, 'attach');
+    await ui.press(KEYS.ctrlC);
+    expect(ui.exits).toEqual(['detach']);
+    expect(getRun(second.board, second.runId)?.status).toBe('running');
+    second.board.close();
+  });
+
+  it('offers no pause or stop on a finished run', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb);
+    await ui.press('Q', 'y');
+    ui.unmount();
+    ui = mountBoard(tb);
+    expect(ui.frame()).toContain('● stopped');
+    expect(ui.frame()).toContain('stopped from the board');
+    expect(ui.frame().split('\n').at(-1)).toBe('←→↑↓/Tab select · ⏎ details · q detach');
+    await ui.press('p');
+    await ui.see('run 1 is stopped; there is nothing to pause');
+  });
+});

@@ -1,0 +1,124 @@
+import { Box } from 'ink';
+import type { TaskSummary } from '../src/board/views.js';
+import type { TaskColumns as Columns } from '../src/board/snapshot.js';
+import { idList, stageTag } from './format.js';
+import { cellsPerRow, fitWindow, type LayoutMode } from './layout.js';
+import { Lines } from './Lines.js';
+import { padLine, seg, titleLine, type Line, type Segment } from './lines.js';
+import { COLUMN_COLOR } from './theme.js';
+
+export type ColumnKey = keyof Columns;
+
+export const COLUMN_ORDER: ColumnKey[] = ['pending', 'blocked', 'in_progress', 'done'];
+
+export const COLUMN_TITLE: Record<ColumnKey, string> = {
+  pending: 'Pending',
+  blocked: 'Blocked',
+  in_progress: 'In progress',
+  done: 'Done',
+};
+
+const STAGE_COLORS = ['blue', 'magenta', 'cyan', 'yellow', 'green', 'red'];
+
+/** Rows one task takes in a column: in-progress tasks show their owner and activity below. */
+export function itemCost(column: ColumnKey): number {
+  return column === 'in_progress' ? 2 : 1;
+}
+
+function stageSegment(task: TaskSummary, pipeline: string[]): Segment[] {
+  const tag = stageTag(task.stage);
+  if (tag === '') return [];
+  const index = task.stage === null ? -1 : pipeline.indexOf(task.stage);
+  const color = index >= 0 ? STAGE_COLORS[index % STAGE_COLORS.length] : 'gray';
+  return [seg(tag, color ? { color } : { dim: true }), seg(' ')];
+}
+
+function itemLines(column: ColumnKey, task: TaskSummary, pipeline: string[], width: number, selected: boolean): Line[] {
+  const id = seg(`#${task.id}`, { bold: true });
+  const stage = stageSegment(task, pipeline);
+  let first: Line;
+  if (column === 'blocked') {
+    const by = task.blockedBy.length > 0 ? idList(task.blockedBy) : 'gate';
+    first = [id, seg(' ← ', { dim: true }), seg(by, { color: 'yellow' }), seg(' '), ...stage, seg(task.subject)];
+  } else if (column === 'done') {
+    first = [seg('✓ ', { color: 'green' }), id, seg(' '), ...stage, seg(task.subject, { dim: true })];
+  } else {
+    const retry = task.attempt > 1 ? [seg(`↻${task.attempt} `, { color: 'yellow' })] : [];
+    first = [id, seg(' '), ...retry, ...stage, seg(task.subject)];
+  }
+  if (selected) first = padLine(first, width).map((s) => ({ ...s, inverse: true }));
+  if (column !== 'in_progress') return [first];
+  const second: Line = [seg('  '), seg(task.owner ?? 'unowned', { color: 'cyan', bold: true })];
+  second.push(seg(`: ${task.activeForm ?? 'working'}`, { dim: true }));
+  return [first, second];
+}
+
+export function columnLines(
+  column: ColumnKey,
+  tasks: TaskSummary[],
+  pipeline: string[],
+  width: number,
+  height: number,
+  selectedId: number | null,
+): Line[] {
+  const title = `${COLUMN_TITLE[column]} (${tasks.length})`;
+  const lines: Line[] = [titleLine(title, width, { bold: true, color: COLUMN_COLOR[column] })];
+  const selectedIndex = selectedId === null ? -1 : tasks.findIndex((t) => t.id === selectedId);
+  const window = fitWindow(tasks.length, () => itemCost(column), height - 1, selectedIndex >= 0 ? selectedIndex : null);
+  for (const task of tasks.slice(window.start, window.start + window.count)) {
+    lines.push(...itemLines(column, task, pipeline, width, task.id === selectedId));
+  }
+  if (window.hidden > 0) lines.push([seg(`+${window.hidden} more`, { dim: true })]);
+  if (tasks.length === 0 && height > 1) lines.push([seg(column === 'in_progress' ? 'nobody is working' : '—', { dim: true })]);
+  return lines.slice(0, height);
+}
+
+function gridRows(mode: LayoutMode): ColumnKey[][] {
+  const perRow = cellsPerRow(mode);
+  const rows: ColumnKey[][] = [];
+  for (let i = 0; i < COLUMN_ORDER.length; i += perRow) rows.push(COLUMN_ORDER.slice(i, i + perRow));
+  return rows;
+}
+
+/** Rows each grid row would need to show every task (title, items, or the empty placeholder). */
+export function gridRowNeeds(columns: Columns, mode: LayoutMode): number[] {
+  return gridRows(mode).map((keys) => Math.max(...keys.map((key) => 1 + Math.max(1, columns[key].length * itemCost(key)))));
+}
+
+export interface TaskColumnsProps {
+  columns: Columns;
+  pipeline: string[];
+  width: number;
+  /** Height of each grid row (four cells in one row when wide, two rows of two at 80 columns...). */
+  rowHeights: number[];
+  mode: LayoutMode;
+  selectedId: number | null;
+}
+
+/** The four task columns: side by side when wide, a 2×2 grid at 80 columns, stacked when narrow. */
+export function TaskColumns({ columns, pipeline, width, rowHeights, mode, selectedId }: TaskColumnsProps) {
+  const perRow = cellsPerRow(mode);
+  const gap = perRow > 1 ? 1 : 0;
+  const cellWidth = Math.floor((width - gap * (perRow - 1)) / perRow);
+  const rows = gridRows(mode);
+  const height = rowHeights.reduce((a, b) => a + b, 0);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {rows.map((keys, r) => {
+        const rowHeight = rowHeights[r] ?? 0;
+        return (
+          <Box key={keys.join()} flexDirection="row" width={width} height={rowHeight} columnGap={gap}>
+            {keys.map((key) => (
+              <Lines
+                key={key}
+                lines={columnLines(key, columns[key], pipeline, cellWidth, rowHeight, selectedId)}
+                width={cellWidth}
+                height={rowHeight}
+              />
+            ))}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

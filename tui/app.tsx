@@ -1,0 +1,368 @@
+import { Box, render, Text, useApp, useInput, useStdin, type Key } from 'ink';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { Actor } from '../src/board/actor.js';
+import type { Board } from '../src/board/board.js';
+import { answerQuestion } from '../src/board/questions.js';
+import { isTerminal, setRunStatus } from '../src/board/runs.js';
+import { readTaskHistory, type BoardSnapshot, type PendingQuestion } from '../src/board/snapshot.js';
+import { getTaskDetail } from '../src/board/views.js';
+import { BoardView } from './BoardView.js';
+import type { Focus } from './Footer.js';
+import { frameHeight, type Size } from './layout.js';
+import { draftKey, newDraft, type AnswerDraft } from './question-input.js';
+import { COLUMN_ORDER } from './TaskColumns.js';
+import { detailLines, detailViewport, type DetailData } from './TaskDetailPanel.js';
+import { leaveAltScreen, enterAltScreen, restoreTerminal } from './terminal.js';
+import { useBoardSnapshot, POLL_MS } from './use-board-snapshot.js';
+import { useClock } from './use-clock.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export const TUI_ACTOR: Actor = { kind: 'human', via: 'tui' };
+
+export type BoardMode = 'attach' | 'owner';
+export type ExitReason = 'detach' | 'stop';
+
+export interface BoardAppProps {
+  board: Board;
+  runId: number;
+  mode: BoardMode;
+  /** Pin the size instead of following the terminal (tests, benchmarks). */
+  size?: Size;
+  pollMs?: number;
+  /** Called once, just before the app exits on its own (q, or a confirmed stop). */
+  onExit?: (reason: ExitReason) => void;
+}
+
+function readDetail(board: Board, runId: number, id: number): DetailData | null {
+  const task = getTaskDetail(board, runId, id);
+  return task ? { task, history: readTaskHistory(board, runId, id) } : null;
+}
+
+/** Where a task sits on the board: column index and row within the column. */
+function locate(snapshot: BoardSnapshot, id: number | null): { column: number; row: number } | null {
+  if (id === null) return null;
+  for (let column = 0; column < COLUMN_ORDER.length; column++) {
+    const key = COLUMN_ORDER[column];
+    const row = key ? snapshot.tasks[key].findIndex((t) => t.id === id) : -1;
+    if (row >= 0) return { column, row };
+  }
+  return null;
+}
+
+function firstTask(snapshot: BoardSnapshot): number | null {
+  for (const key of COLUMN_ORDER) {
+    const task = snapshot.tasks[key][0];
+    if (task) return task.id;
+  }
+  return null;
+}
+
+function moveCursor(snapshot: BoardSnapshot, selectedId: number | null, input: string, key: Key): number | null | undefined {
+  const lists = COLUMN_ORDER.map((k) => snapshot.tasks[k]);
+  const at = locate(snapshot, selectedId);
+  if (firstTask(snapshot) === null) return undefined;
+  const down = key.downArrow || input === 'j';
+  const up = key.upArrow || input === 'k';
+  const right = key.rightArrow || input === 'l' || (key.tab && !key.shift);
+  const left = key.leftArrow || input === 'h' || (key.tab && key.shift);
+  if (!down && !up && !right && !left) return undefined;
+  if (!at) return firstTask(snapshot);
+  const list = lists[at.column] ?? [];
+  if (down) return list[Math.min(list.length - 1, at.row + 1)]?.id ?? selectedId;
+  if (up) return list[Math.max(0, at.row - 1)]?.id ?? selectedId;
+  const step = right ? 1 : -1;
+  for (let i = 1; i < lists.length; i++) {
+    const column = (at.column + step * i + lists.length * 2) % lists.length;
+    if (!key.tab && (right ? column < at.column : column > at.column)) break;
+    const target = lists[column] ?? [];
+    if (target.length > 0) return target[Math.min(target.length - 1, at.row)]?.id ?? selectedId;
+  }
+  return selectedId;
+}
+
+interface UiState {
+  selectedId: number | null;
+  detailId: number | null;
+  detailScroll: number;
+  draft: AnswerDraft | null;
+  /** Pending questions the person stepped away from (Esc); a new question takes the keyboard again. */
+  dismissed: number[];
+  /** Answered here; hidden at once, before the next snapshot confirms it. */
+  answered: number[];
+  confirmStop: boolean;
+  notice: string | null;
+  actionError: string | null;
+}
+
+const INITIAL_UI: UiState = {
+  selectedId: null,
+  detailId: null,
+  detailScroll: 0,
+  draft: null,
+  dismissed: [],
+  answered: [],
+  confirmStop: false,
+  notice: null,
+  actionError: null,
+};
+
+/** What the keys act on, derived from the UI state and the latest snapshot. */
+function derive(ui: UiState, snapshot: BoardSnapshot | null) {
+  const pending = (snapshot?.questions ?? []).filter((q) => !ui.answered.includes(q.id));
+  const fresh = pending.filter((q) => !ui.dismissed.includes(q.id));
+  const question: PendingQuestion | null =
+    (ui.draft ? pending.find((q) => q.id === ui.draft?.questionId) : undefined) ?? fresh[0] ?? pending[0] ?? null;
+  const draft = question ? (ui.draft && ui.draft.questionId === question.id ? ui.draft : newDraft(question.id)) : null;
+  const selectedId = snapshot && locate(snapshot, ui.selectedId) ? ui.selectedId : null;
+  const detailId = snapshot && locate(snapshot, ui.detailId) ? ui.detailId : null;
+  const focus: Focus = question && !ui.dismissed.includes(question.id) ? 'question' : detailId !== null ? 'detail' : 'board';
+  const live = snapshot !== null && !isTerminal(snapshot.run.status);
+  return { pending, question, draft, selectedId, detailId, focus, live };
+}
+
+export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS, onExit }: BoardAppProps) {
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const size = useTerminalSize(fixedSize);
+  const { snapshot, error: readError, refresh } = useBoardSnapshot(board, runId, pollMs);
+  const nowFn = useCallback(() => board.now(), [board]);
+  const now = useClock(snapshot?.run ?? null, nowFn);
+
+  // Keys can arrive several to a chunk, faster than React re-renders: handlers read and write
+  // the state through refs so every key sees the effect of the one before.
+  const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  const uiRef = useRef(ui);
+  const snapshotRef = useRef(snapshot);
+  snapshotRef.current = snapshot;
+  const update = (patch: Partial<UiState>) => {
+    uiRef.current = { ...uiRef.current, ...patch };
+    setUi(uiRef.current);
+  };
+
+  const view = derive(ui, snapshot);
+  const detail = useMemo(
+    () => (view.detailId === null || snapshot === null ? null : readDetail(board, runId, view.detailId)),
+    [board, runId, view.detailId, snapshot],
+  );
+
+  const leave = (reason: ExitReason) => {
+    onExit?.(reason);
+    exit();
+  };
+
+  const act = (fn: () => string) => {
+    try {
+      update({ notice: fn() });
+    } catch (error) {
+      update({ actionError: (error as Error).message });
+    }
+    refresh();
+  };
+
+  const togglePause = (snap: BoardSnapshot) => {
+    const status = snap.run.status;
+    if (isTerminal(status)) {
+      update({ notice: `run ${runId} is ${status}; there is nothing to pause` });
+      return;
+    }
+    act(() => {
+      if (status === 'paused') {
+        setRunStatus(board, runId, 'running', null, TUI_ACTOR);
+        return 'resumed';
+      }
+      setRunStatus(board, runId, 'paused', 'paused from the board', TUI_ACTOR);
+      return 'paused: agents stop after their current step; p resumes';
+    });
+  };
+
+  const globalKey = (input: string, snap: BoardSnapshot, live: boolean): void => {
+    if (input === 'q') return leave('detach');
+    if (input === 'Q') {
+      if (live) update({ confirmStop: true });
+      else update({ notice: `run ${runId} is already ${snap.run.status}` });
+      return;
+    }
+    if (input === 'p') togglePause(snap);
+  };
+
+  const onKey = (input: string, key: Key) => {
+    const snap = snapshotRef.current;
+    if (uiRef.current.notice !== null || uiRef.current.actionError !== null) update({ notice: null, actionError: null });
+    const state = uiRef.current;
+    const v = derive(state, snap);
+    if (state.confirmStop) {
+      update({ confirmStop: false });
+      if (input !== 'y' && input !== 'Y') return;
+      try {
+        setRunStatus(board, runId, 'stopped', 'stopped from the board', TUI_ACTOR);
+        leave('stop');
+      } catch (error) {
+        update({ actionError: (error as Error).message });
+      }
+      return;
+    }
+    if (key.ctrl && input === 'c') {
+      if (mode === 'owner' && v.live) update({ confirmStop: true });
+      else leave('detach');
+      return;
+    }
+    if (!snap) {
+      if (input === 'q' || key.escape) leave('detach');
+      return;
+    }
+    if (v.focus === 'question' && v.question && v.draft) {
+      const question = v.question;
+      const outcome = draftKey(v.draft, question.payload, input, key);
+      if (outcome.kind === 'submit') {
+        update({ draft: null });
+        act(() => {
+          answerQuestion(board, runId, question.id, outcome.answers, 'human', TUI_ACTOR);
+          update({ answered: [...uiRef.current.answered, question.id] });
+          return `q${question.id} answered`;
+        });
+      } else if (outcome.kind === 'leave') update({ draft: outcome.draft, dismissed: v.pending.map((q) => q.id) });
+      else if (outcome.kind === 'draft') update({ draft: outcome.draft });
+      else globalKey(input, snap, v.live);
+      return;
+    }
+    if (v.focus === 'detail' && v.detailId !== null) {
+      const data = readDetail(board, runId, v.detailId);
+      const viewport = detailViewport(frameHeight(size) - 2);
+      const max = data ? Math.max(0, detailLines(data, snap.run.startedAt, size.columns).length - viewport) : 0;
+      const scroll = Math.min(max, state.detailScroll);
+      const page = Math.max(1, viewport - 1);
+      if (key.escape || key.return) update({ detailId: null });
+      else if (key.downArrow || input === 'j') update({ detailScroll: Math.min(max, scroll + 1) });
+      else if (key.upArrow || input === 'k') update({ detailScroll: Math.max(0, scroll - 1) });
+      else if (key.pageDown || input === ' ') update({ detailScroll: Math.min(max, scroll + page) });
+      else if (key.pageUp) update({ detailScroll: Math.max(0, scroll - page) });
+      else globalKey(input, snap, v.live);
+      return;
+    }
+    if (input === 'a' && v.pending.length > 0) {
+      update({ dismissed: [] });
+      return;
+    }
+    if (key.return) {
+      const id = v.selectedId ?? firstTask(snap);
+      if (id !== null) update({ selectedId: id, detailId: id, detailScroll: 0 });
+      return;
+    }
+    if (key.escape) {
+      update({ selectedId: null });
+      return;
+    }
+    const moved = moveCursor(snap, v.selectedId, input, key);
+    if (moved !== undefined) {
+      update({ selectedId: moved });
+      return;
+    }
+    globalKey(input, snap, v.live);
+  };
+
+  useInput(onKey, { isActive: isRawModeSupported === true });
+
+  if (!snapshot) {
+    return (
+      <Box flexDirection="column">
+        <Text color="red">{readError ?? `run ${runId} cannot be shown`}</Text>
+        <Text dimColor>q quit</Text>
+      </Box>
+    );
+  }
+
+  return (
+    <BoardView
+      snapshot={snapshot}
+      size={size}
+      now={now}
+      mode={mode}
+      focus={view.focus}
+      selectedId={view.selectedId}
+      detail={detail}
+      detailScroll={ui.detailScroll}
+      question={view.question}
+      draft={view.draft}
+      confirmStop={ui.confirmStop}
+      notice={ui.notice}
+      error={ui.actionError ?? readError}
+    />
+  );
+}
+
+export interface RenderBoardOptions {
+  board: Board;
+  runId: number;
+  mode: BoardMode;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** Called after the board has left the screen because the person pressed q (or Ctrl-C when attached). */
+  onDetach?: () => void;
+  /** Called after the board has left the screen because the person confirmed stopping the run. */
+  onStop?: () => void;
+  /** Draw on the terminal's alternate screen (default: when stdout is a TTY). */
+  altScreen?: boolean;
+  pollMs?: number;
+  /** Called after every frame Ink draws, with the time it took (benchmarks). */
+  onRender?: (renderTimeMs: number) => void;
+}
+
+export interface BoardHandle {
+  waitUntilExit(): Promise<void>;
+  unmount(): void;
+}
+
+/**
+ * Draw the live board for a run until the person leaves (q / Ctrl-C) or `unmount()` is called.
+ * The terminal is put back as it was (screen, cursor, raw mode) on every way out.
+ */
+export function renderBoard(opts: RenderBoardOptions): BoardHandle {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  const alt = opts.altScreen ?? stdout.isTTY === true;
+  let reason: ExitReason | null = null;
+  if (alt) enterAltScreen(stdout);
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    if (alt) leaveAltScreen(stdout);
+    restoreTerminal(stdout, stdin);
+  };
+  process.once('exit', restore);
+  const instance = render(
+    <BoardApp
+      board={opts.board}
+      runId={opts.runId}
+      mode={opts.mode}
+      pollMs={opts.pollMs ?? POLL_MS}
+      onExit={(r) => {
+        reason = r;
+      }}
+    />,
+    {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      maxFps: 10,
+      ...(opts.onRender ? { onRender: ({ renderTime }: { renderTime: number }) => opts.onRender?.(renderTime) } : {}),
+    },
+  );
+  const finished = instance.waitUntilExit().then(
+    () => {
+      process.off('exit', restore);
+      restore();
+      if (reason === 'detach') opts.onDetach?.();
+      if (reason === 'stop') opts.onStop?.();
+    },
+    (error: unknown) => {
+      process.off('exit', restore);
+      restore();
+      throw error;
+    },
+  );
+  return {
+    waitUntilExit: () => finished,
+    unmount: () => instance.unmount(),
+  };
+}

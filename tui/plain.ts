@@ -1,0 +1,37 @@
+import type { BoardSnapshot } from '../src/board/snapshot.js';
+import { feedLines } from './ActivityFeed.js';
+import { headerLines } from './Header.js';
+import { fitLine, type Line } from './lines.js';
+import { membersLines } from './MembersPanel.js';
+import { questionTitle } from './QuestionPanel.js';
+import { COLUMN_ORDER, columnLines } from './TaskColumns.js';
+
+export function lineText(line: Line, width: number): string {
+  return fitLine(line, width)
+    .map((s) => s.text)
+    .join('')
+    .trimEnd();
+}
+
+/**
+ * The board as plain text, every task listed: what `team board` prints without a terminal
+ * (pipes, CI) or with --plain.
+ */
+export function formatBoardText(snapshot: BoardSnapshot, now: number, width = 100, feed = 12): string {
+  const lines: Line[] = [...headerLines(snapshot, now, 'wide', 2), []];
+  for (const q of snapshot.questions) {
+    lines.push([{ text: `? ${questionTitle(q)}` }]);
+    for (const part of q.payload.questions) {
+      lines.push([{ text: `  [${part.header}] ${part.question}${part.multiSelect ? ' (several allowed)' : ''}` }]);
+      part.options.forEach((o, i) => lines.push([{ text: `    ${i + 1}. ${o.label}${o.description ? ` - ${o.description}` : ''}` }]));
+    }
+    lines.push([{ text: `  answer with: team answer ${snapshot.run.id} q${q.id} "<option or text>"` }], []);
+  }
+  for (const key of COLUMN_ORDER) {
+    const tasks = snapshot.tasks[key];
+    lines.push(...columnLines(key, tasks, snapshot.run.pipeline, width, 2 + tasks.length * 2, null), []);
+  }
+  lines.push(...membersLines(snapshot.members, width, snapshot.members.length + 1, 'wide'), []);
+  lines.push(...feedLines(snapshot.events, snapshot.run.startedAt, width, feed + 1));
+  return `${lines.map((l) => lineText(l, width)).join('\n')}\n`;
+}
