@@ -9,6 +9,8 @@ import { releaseTask, tasksOwnedBy } from '../board/tasks.js';
 import { loadTranscript, saveTranscript } from '../board/transcripts.js';
 import type { AssistantBlock, Message, Model, ModelResponse, ToolResultBlock, ToolSpec, ToolUseBlock, UserBlock } from '../models/model.js';
 import { answerResult } from '../tools/ask-user-question.js';
+import { stripSecrets } from '../tools/bash.js';
+import { listGates } from '../board/gates.js';
 import { toolSpec } from '../tools/json-schema.js';
 import { toolsFor } from '../tools/registry.js';
 import type { Tool, ToolContext, ToolResult } from '../tools/tool.js';
@@ -260,9 +262,26 @@ async function runCall(member: MemberRuntime, use: ToolUseBlock): Promise<ToolRe
     workspace: member.env.workspace,
     clock: member.env.clock,
     toolUseId: use.id,
+    env: commandEnv(member),
     runtime: { currentTask: () => member.currentTask },
   };
   return runTool(tool, use.input, ctx);
+}
+
+/**
+ * The environment of the member's commands: no secrets, plus what scripts may want to know of the
+ * board (the run, and which stages a person let through despite a failed metric gate).
+ */
+function commandEnv(member: MemberRuntime): Record<string, string> {
+  const overridden = listGates(member.env.board, member.env.runId)
+    .filter((g) => g.status === 'overridden')
+    .map((g) => g.before);
+  return {
+    ...stripSecrets(process.env),
+    TEAM_RUN_ID: String(member.env.runId),
+    TEAM_MEMBER: member.cfg.name,
+    TEAM_GATE_OVERRIDES: [...new Set(overridden)].join(','),
+  };
 }
 
 /** The person answered the member's question: deliver it and let the member go on. */
