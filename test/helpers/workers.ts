@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { WorkerReport } from './claim-worker.js';
+
+export type { WorkerReport };
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORKER = path.join(REPO_ROOT, 'test', 'helpers', 'claim-worker.ts');
+
+export interface WorkerOutcome {
+  name: string;
+  exitCode: number | undefined;
+  stderr: string;
+  report: WorkerReport | undefined;
+}
+
+/**
+ * Run claim workers (test/helpers/claim-worker.ts) as separate node processes on one board file.
+ * Each opens the board and reports ready; they are released together so their claims race.
+ */
+export async function runClaimWorkers(file: string, runId: number, names: string[]): Promise<WorkerOutcome[]> {
+  const goFile = `${file}.go`;
+  fs.rmSync(goFile, { force: true });
+  const children = names.map((name) => ({
+    name,
+    child: execa(process.execPath, ['--import', 'tsx', WORKER, file, String(runId), name, goFile], { cwd: REPO_ROOT, reject: false, timeout: 120_000 }),
+  }));
+  const ready = () => names.every((name) => fs.existsSync(`${goFile}.${name}.ready`));
+  let exited = false;
+  void Promise.all(children.map((c) => c.child)).then(() => (exited = true));
+  while (!ready() && !exited) await new Promise((resolve) => setTimeout(resolve, 5));
+  fs.writeFileSync(goFile, '');
+  const outcomes = await Promise.all(
+    children.map(async ({ name, child }) => {
+      const result = await child;
+      let report: WorkerReport | undefined;
+      try {
+        report = JSON.parse(result.stdout) as WorkerReport;
+      } catch {
+        report = undefined;
+      }
+      return { name, exitCode: result.exitCode, stderr: result.stderr, report };
+    }),
+  );
+  for (const name of names) fs.rmSync(`${goFile}.${name}.ready`, { force: true });
+  fs.rmSync(goFile, { force: true });
+  return outcomes;
+}

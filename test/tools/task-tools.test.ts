@@ -1,0 +1,317 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { human } from '../../src/board/actor.js';
+import { claimTask, createTask, getTask, updateTask } from '../../src/board/tasks.js';
+import { realClock } from '../../src/shared/clock.js';
+import { toolSpec } from '../../src/tools/json-schema.js';
+import { taskCreateTool } from '../../src/tools/task-create.js';
+import { taskGetTool } from '../../src/tools/task-get.js';
+import { taskListTool } from '../../src/tools/task-list.js';
+import { taskUpdateTool } from '../../src/tools/task-update.js';
+import type { Tool, ToolContext } from '../../src/tools/tool.js';
+import { runTool } from '../../src/tools/validate-input.js';
+import { createTestBoard, type TestBoard } from '../helpers/board.js';
+
+let t: TestBoard;
+
+beforeEach(() => {
+  t = createTestBoard({ pipeline: ['data', 'training'] });
+});
+
+afterEach(() => {
+  t.cleanup();
+});
+
+function ctxFor(member: string, extra: Partial<ToolContext> = {}): ToolContext {
+  const role = member === 'ds' ? 'data-scientist' : member === 'mle' ? 'ml-engineer' : 'mlops-engineer';
+  return { board: t.board, runId: t.runId, member, role, workspace: t.dir, clock: realClock, ...extra };
+}
+
+/** Run a tool as a member; returns {isError, body} with the JSON body parsed. */
+async function call(tool: Tool, input: unknown, member = 'ds', extra: Partial<ToolContext> = {}) {
+  const result = await runTool(tool, input, ctxFor(member, extra));
+  return { isError: result.isError, body: JSON.parse(result.content) as unknown };
+}
+
+const UPDATE_FIELDS =
+  'taskId (string|integer), status? ("pending"|"in_progress"|"completed"|"deleted"), subject? (string), description? (string), ' +
+  'activeForm? (string), owner? (string), addBlocks? ((string|integer)[]), addBlockedBy? ((string|integer)[]), metadata? (object)';
+const CREATE_FIELDS = 'subject (string), description (string), activeForm? (string), metadata? (object), stage? (string), role? (string)';
+
+describe('tool schemas', () => {
+  it.each([taskCreateTool, taskListTool, taskGetTool, taskUpdateTool])('$name spec', (tool) => {
+    expect(toolSpec(tool as Tool)).toMatchSnapshot();
+  });
+});
+
+describe('TaskCreate', () => {
+  it('returns {task: {id, subject}} and stores the task as the calling member', async () => {
+    expect(await call(taskCreateTool, { subject: 'Profile data', description: 'Row counts and nulls.', stage: 'data' })).toEqual({
+      isError: false,
+      body: { task: { id: '1', subject: 'Profile data' } },
+    });
+    expect(
+      await call(taskCreateTool, { subject: 'Train', description: 'Fit it.', activeForm: 'Training', metadata: { seed: 1, gone: null }, stage: 'training', role: 'ml-engineer' }, 'mle'),
+    ).toEqual({ isError: false, body: { task: { id: '2', subject: 'Train' } } });
+    expect(getTask(t.board, t.runId, 2)).toMatchObject({
+      description: 'Fit it.',
+      activeForm: 'Training',
+      metadata: { seed: 1 },
+      stage: 'training',
+      role: 'ml-engineer',
+      createdBy: 'mle',
+      status: 'pending',
+      owner: null,
+    });
+  });
+
+  it('puts the new task in the stage of the task the member is working on', async () => {
+    createTask(t.board, t.runId, { subject: 'Train', stage: 'training' }, human);
+    const runtime = { currentTask: () => 1, waitForAnswer: () => Promise.reject(new Error('not in this test')) };
+    expect((await call(taskCreateTool, { subject: 'Fix a bug', description: '' }, 'mle', { runtime })).body).toEqual({ task: { id: '2', subject: 'Fix a bug' } });
+    expect(getTask(t.board, t.runId, 2)?.stage).toBe('training');
+    await call(taskCreateTool, { subject: 'Unstaged', description: '' });
+    expect(getTask(t.board, t.runId, 3)?.stage).toBeNull();
+  });
+
+  it('refuses wrong types and missing fields with the expected fields listed', async () => {
+    expect(await call(taskCreateTool, {})).toEqual({
+      isError: true,
+      body: { error: `invalid input for TaskCreate: subject: missing (expected string); description: missing (expected string). Expected fields: ${CREATE_FIELDS}` },
+    });
+    expect((await call(taskCreateTool, { subject: 5, description: 'x' })).body).toEqual({
+      error: `invalid input for TaskCreate: subject: expected string, received number. Expected fields: ${CREATE_FIELDS}`,
+    });
+    expect((await call(taskCreateTool, { subject: '', description: 'x' })).body).toEqual({
+      error: `invalid input for TaskCreate: subject: too small: expected string to have >=1 characters. Expected fields: ${CREATE_FIELDS}`,
+    });
+    expect((await call(taskCreateTool, { subject: 'M', description: 'x', metadata: [1] })).body).toEqual({
+      error: `invalid input for TaskCreate: metadata: expected record, received array. Expected fields: ${CREATE_FIELDS}`,
+    });
+    expect((await call(taskCreateTool, 'Profile data')).body).toEqual({
+      error: `invalid input for TaskCreate: input: expected object, received string. Expected fields: ${CREATE_FIELDS}`,
+    });
+  });
+
+  it('returns board refusals as error results', async () => {
+    expect(await call(taskCreateTool, { subject: 'Ship', description: '', stage: 'prod' })).toEqual({
+      isError: true,
+      body: { error: `stage "prod" is not in this run's pipeline (data, training); use one of those` },
+    });
+    expect(await call(taskCreateTool, { subject: '   ', description: '' })).toEqual({
+      isError: true,
+      body: { error: 'subject must not be empty; give the task a short imperative title' },
+    });
+    expect(getTask(t.board, t.runId, 1)).toBeUndefined();
+  });
+});
+
+describe('TaskList', () => {
+  it('returns {tasks: [...]} with string ids, owner only when set, and open blockers', async () => {
+    createTask(t.board, t.runId, { subject: 'Profile', stage: 'data', role: 'data-scientist' }, human);
+    createTask(t.board, t.runId, { subject: 'Train', stage: 'training', blockedBy: [1] }, human);
+    createTask(t.board, t.runId, { subject: 'Notes' }, human);
+    claimTask(t.board, t.runId, 1, t.as('ds'));
+    expect(await call(taskListTool, {})).toEqual({
+      isError: false,
+      body: {
+        tasks: [
+          { id: '1', subject: 'Profile', status: 'in_progress', owner: 'ds', role: 'data-scientist', stage: 'data', blockedBy: [] },
+          { id: '2', subject: 'Train', status: 'pending', stage: 'training', blockedBy: ['1'] },
+          { id: '3', subject: 'Notes', status: 'pending', blockedBy: [] },
+        ],
+      },
+    });
+  });
+
+  it('ignores unknown fields, refuses non-objects, and lists an empty board', async () => {
+    expect(await call(taskListTool, { verbose: true })).toEqual({ isError: false, body: { tasks: [] } });
+    expect(await call(taskListTool, null)).toEqual({
+      isError: true,
+      body: { error: 'invalid input for TaskList: input: expected object, received null. Expected fields: none' },
+    });
+  });
+});
+
+describe('TaskGet', () => {
+  beforeEach(() => {
+    createTask(t.board, t.runId, { subject: 'Profile', stage: 'data' }, human);
+    createTask(t.board, t.runId, { subject: 'Train', description: 'Fit a model.', stage: 'training', role: 'ml-engineer', activeForm: 'Training', blockedBy: [1], metadata: { seed: 3 } }, human);
+  });
+
+  it('returns the task in full, by string or number id', async () => {
+    const expected = {
+      isError: false,
+      body: {
+        task: {
+          id: '2',
+          subject: 'Train',
+          description: 'Fit a model.',
+          activeForm: 'Training',
+          status: 'pending',
+          owner: '',
+          role: 'ml-engineer',
+          stage: 'training',
+          attempt: 1,
+          blocks: [],
+          blockedBy: ['1'],
+          metadata: { seed: 3 },
+        },
+      },
+    };
+    expect(await call(taskGetTool, { taskId: '2' })).toEqual(expected);
+    expect(await call(taskGetTool, { taskId: 2 })).toEqual(expected);
+    expect(await call(taskGetTool, { taskId: '#2' })).toEqual(expected);
+    expect((await call(taskGetTool, { taskId: '1' })).body).toEqual({
+      task: { id: '1', subject: 'Profile', description: '', status: 'pending', owner: '', stage: 'data', attempt: 1, blocks: ['2'], blockedBy: [], metadata: {} },
+    });
+  });
+
+  it('returns {task: null} for an unknown id', async () => {
+    expect(await call(taskGetTool, { taskId: '99' })).toEqual({ isError: false, body: { task: null } });
+  });
+
+  it('refuses ids that are not task ids', async () => {
+    const notAnId = (text: string) => ({ isError: true, body: { error: `"${text}" is not a task id; task ids are numbers like "3" (see TaskList)` } });
+    expect(await call(taskGetTool, { taskId: 'abc' })).toEqual(notAnId('abc'));
+    expect(await call(taskGetTool, { taskId: -1 })).toEqual(notAnId('-1'));
+    expect(await call(taskGetTool, { taskId: '0' })).toEqual(notAnId('0'));
+    expect(await call(taskGetTool, { taskId: '' })).toEqual(notAnId(''));
+  });
+
+  it('refuses wrong types and a missing id', async () => {
+    const fields = 'Expected fields: taskId (string|integer)';
+    expect((await call(taskGetTool, {})).body).toEqual({ error: `invalid input for TaskGet: taskId: missing (expected string|number). ${fields}` });
+    expect((await call(taskGetTool, { taskId: 1.5 })).body).toEqual({ error: `invalid input for TaskGet: taskId: expected string|integer, received number 1.5. ${fields}` });
+    expect((await call(taskGetTool, { taskId: true })).body).toEqual({ error: `invalid input for TaskGet: taskId: expected string|number, received boolean. ${fields}` });
+    expect((await call(taskGetTool, { taskId: ['1'] })).body).toEqual({ error: `invalid input for TaskGet: taskId: expected string|number, received array. ${fields}` });
+  });
+});
+
+describe('TaskUpdate', () => {
+  beforeEach(() => {
+    createTask(t.board, t.runId, { subject: 'Profile', stage: 'data' }, human);
+    createTask(t.board, t.runId, { subject: 'Train', stage: 'training', role: 'ml-engineer' }, human);
+  });
+
+  it('claims a task: {success, taskId, updatedFields, statusChange}', async () => {
+    expect(await call(taskUpdateTool, { taskId: '1', status: 'in_progress' })).toEqual({
+      isError: false,
+      body: { success: true, taskId: '1', updatedFields: ['status', 'owner'], statusChange: { from: 'pending', to: 'in_progress' } },
+    });
+    expect(getTask(t.board, t.runId, 1)).toMatchObject({ status: 'in_progress', owner: 'ds' });
+  });
+
+  it('omits statusChange when the status does not change, and merges metadata (null removes a key)', async () => {
+    await call(taskUpdateTool, { taskId: 1, metadata: { rows: 5000, draft: true } });
+    expect(await call(taskUpdateTool, { taskId: 1, metadata: { draft: null, nulls: 0 }, activeForm: 'Profiling' })).toEqual({
+      isError: false,
+      body: { success: true, taskId: '1', updatedFields: ['activeForm', 'metadata'] },
+    });
+    expect(getTask(t.board, t.runId, 1)?.metadata).toEqual({ rows: 5000, nulls: 0 });
+    expect(await call(taskUpdateTool, { taskId: '1' })).toEqual({ isError: false, body: { success: true, taskId: '1', updatedFields: [] } });
+  });
+
+  it('completes with results, and adds dependencies by string or number id', async () => {
+    await call(taskUpdateTool, { taskId: '1', status: 'in_progress' });
+    expect((await call(taskUpdateTool, { taskId: '1', status: 'completed', metadata: { metrics: { rows: 10 } } })).body).toEqual({
+      success: true,
+      taskId: '1',
+      updatedFields: ['status', 'metadata'],
+      statusChange: { from: 'in_progress', to: 'completed' },
+    });
+    createTask(t.board, t.runId, { subject: 'Report' }, human);
+    expect((await call(taskUpdateTool, { taskId: '3', addBlockedBy: ['2', 1] })).body).toEqual({ success: true, taskId: '3', updatedFields: ['blockedBy'] });
+    expect((await call(taskUpdateTool, { taskId: '3', addBlocks: [] })).body).toEqual({ success: true, taskId: '3', updatedFields: [] });
+  });
+
+  it('refuses rule violations with success false and the reason', async () => {
+    expect(await call(taskUpdateTool, { taskId: '2', status: 'in_progress' }, 'mle')).toEqual({
+      isError: true,
+      body: {
+        success: false,
+        taskId: '2',
+        updatedFields: [],
+        error: 'cannot start task #2: blocked by #1 "Profile" (pending, no owner yet, earlier stage data). Wait for them to be completed, or pick another task',
+      },
+    });
+    updateTask(t.board, t.runId, 1, { status: 'completed' }, human);
+    expect((await call(taskUpdateTool, { taskId: '2', status: 'in_progress' }, 'ds')).body).toEqual({
+      success: false,
+      taskId: '2',
+      updatedFields: [],
+      error: 'task #2 is for role ml-engineer; ds is a data-scientist and cannot take it',
+    });
+    await call(taskUpdateTool, { taskId: '2', status: 'in_progress' }, 'mle');
+    expect((await call(taskUpdateTool, { taskId: '2', status: 'completed' }, 'mlops')).body).toEqual({
+      success: false,
+      taskId: '2',
+      updatedFields: [],
+      error: 'task #2 is owned by mle; only its owner can complete it',
+    });
+    expect((await call(taskUpdateTool, { taskId: '1', addBlockedBy: ['1'] })).body).toEqual({
+      success: false,
+      taskId: '1',
+      updatedFields: [],
+      error: 'task #1 cannot block itself (cycle: #1 -> #1)',
+    });
+  });
+
+  it('returns success false for unknown and malformed ids', async () => {
+    expect(await call(taskUpdateTool, { taskId: '99', status: 'in_progress' })).toEqual({
+      isError: true,
+      body: { success: false, taskId: '99', updatedFields: [], error: `task #99 does not exist in run ${t.runId}; use TaskList (or \`team tasks list\`) to see task ids` },
+    });
+    expect((await call(taskUpdateTool, { taskId: 'abc' })).body).toEqual({
+      success: false,
+      taskId: 'abc',
+      updatedFields: [],
+      error: '"abc" is not a task id; task ids are numbers like "3" (see TaskList)',
+    });
+    expect((await call(taskUpdateTool, { taskId: -1 })).body).toEqual({
+      success: false,
+      taskId: '-1',
+      updatedFields: [],
+      error: '"-1" is not a task id; task ids are numbers like "3" (see TaskList)',
+    });
+    expect((await call(taskUpdateTool, { taskId: '1', addBlockedBy: ['abc'] })).body).toEqual({
+      success: false,
+      taskId: '1',
+      updatedFields: [],
+      error: '"abc" is not a task id; task ids are numbers like "3" (see TaskList)',
+    });
+    expect((await call(taskUpdateTool, { taskId: '1', addBlocks: ['42'] })).body).toEqual({
+      success: false,
+      taskId: '1',
+      updatedFields: [],
+      error: `task #42 does not exist in run ${t.runId}; use TaskList to see task ids`,
+    });
+  });
+
+  it('refuses wrong types before touching the board', async () => {
+    const before = t.events().length;
+    expect(await call(taskUpdateTool, {})).toEqual({ isError: true, body: { error: `invalid input for TaskUpdate: taskId: missing (expected string|number). Expected fields: ${UPDATE_FIELDS}` } });
+    expect((await call(taskUpdateTool, { taskId: '1', status: 'done' })).body).toEqual({
+      error: `invalid input for TaskUpdate: status: invalid option: expected one of "pending"|"in_progress"|"completed"|"deleted". Expected fields: ${UPDATE_FIELDS}`,
+    });
+    expect((await call(taskUpdateTool, { taskId: '1', addBlockedBy: '2' })).body).toEqual({
+      error: `invalid input for TaskUpdate: addBlockedBy: expected array, received string. Expected fields: ${UPDATE_FIELDS}`,
+    });
+    expect((await call(taskUpdateTool, { taskId: '1', addBlocks: [true] })).body).toEqual({
+      error: `invalid input for TaskUpdate: addBlocks.0: expected string|number, received boolean. Expected fields: ${UPDATE_FIELDS}`,
+    });
+    expect((await call(taskUpdateTool, { taskId: '1', owner: 5, metadata: 'x' })).body).toEqual({
+      error: `invalid input for TaskUpdate: owner: expected string, received number; metadata: expected record, received string. Expected fields: ${UPDATE_FIELDS}`,
+    });
+    expect(t.events()).toHaveLength(before);
+  });
+
+  it('deletes a task', async () => {
+    expect((await call(taskUpdateTool, { taskId: '1', status: 'deleted' })).body).toEqual({
+      success: true,
+      taskId: '1',
+      updatedFields: ['deleted'],
+      statusChange: { from: 'pending', to: 'deleted' },
+    });
+    expect(await call(taskGetTool, { taskId: '1' })).toEqual({ isError: false, body: { task: null } });
+  });
+});
