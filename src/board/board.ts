@@ -59,11 +59,11 @@ const BUSY_RETRIES = 50;
  */
 export function transact<T>(board: Board, fn: () => T): T {
   if (board.sqlite.inTransaction) return fn();
-  const run = board.sqlite.transaction(fn);
+  const run = prepared(board, 'transaction', () => board.sqlite.transaction((body: () => unknown) => body()));
   for (let attempt = 0; ; attempt++) {
     board.pending = [];
     try {
-      const result = run.immediate();
+      const result = run.immediate(fn) as T;
       flush(board);
       return result;
     } catch (error) {

@@ -55,15 +55,25 @@ function statements(board: Board) {
       .from(tasks)
       .where(eq(tasks.runId, sql.placeholder('runId')))
       .prepare(),
-    claim: board.db
-      .update(tasks)
-      .set({
-        status: 'in_progress',
-        owner: sql`${sql.placeholder('owner')}`,
-        startedAt: sql`${sql.placeholder('now')}`,
-        updatedAt: sql`${sql.placeholder('now')}`,
+    insert: board.db
+      .insert(tasks)
+      .values({
+        runId: sql.placeholder('runId'),
+        id: sql.placeholder('id'),
+        key: sql.placeholder('key'),
+        subject: sql.placeholder('subject'),
+        description: sql.placeholder('description'),
+        activeForm: sql.placeholder('activeForm'),
+        metadata: sql.placeholder('metadata'),
+        stage: sql.placeholder('stage'),
+        role: sql.placeholder('role'),
+        owner: sql.placeholder('owner'),
+        createdBy: sql.placeholder('createdBy'),
+        attempt: sql.placeholder('attempt'),
+        createdAt: sql.placeholder('createdAt'),
+        updatedAt: sql.placeholder('updatedAt'),
       })
-      .where(and(eq(tasks.runId, sql.placeholder('runId')), eq(tasks.id, sql.placeholder('id'))))
+      .returning()
       .prepare(),
   }));
 }
@@ -111,26 +121,23 @@ export function createTask(board: Board, runId: number, input: NewTask, actor: A
     }
     const id = statements(board).nextId.get({ runId })?.next ?? 1;
     const now = board.now();
-    const task = board.db
-      .insert(tasks)
-      .values({
-        runId,
-        id,
-        key: input.key ?? null,
-        subject,
-        description: input.description ?? '',
-        activeForm: input.activeForm ?? null,
-        metadata: stripNulls(input.metadata ?? {}),
-        stage,
-        role: input.role ?? null,
-        owner: input.owner ?? null,
-        createdBy: actorName(actor),
-        attempt: input.attempt ?? 1,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
+    const task = statements(board).insert.get({
+      runId,
+      id,
+      key: input.key ?? null,
+      subject,
+      description: input.description ?? '',
+      activeForm: input.activeForm ?? null,
+      metadata: stripNulls(input.metadata ?? {}),
+      stage,
+      role: input.role ?? null,
+      owner: input.owner ?? null,
+      createdBy: actorName(actor),
+      attempt: input.attempt ?? 1,
+      createdAt: now,
+      updatedAt: now,
+    }) as Task;
+    if (task.owner !== null) checkRole(board, runId, task, task.owner, actor);
     appendEvent(board, runId, actor, 'task.created', {
       taskId: id,
       subject,
@@ -216,15 +223,24 @@ export function updateTask(board: Board, runId: number, id: number, patch: TaskP
 
     if (Object.keys(set).length > 0) {
       set.updatedAt = board.now();
-      board.db
-        .update(tasks)
-        .set(set)
-        .where(and(eq(tasks.runId, runId), eq(tasks.id, id)))
-        .run();
+      writeTask(board, runId, id, set);
     }
     emitUpdate(board, runId, task, set, updatedFields, statusChange, actor, patch);
     return statusChange ? { taskId: id, updatedFields, statusChange } : { taskId: id, updatedFields };
   });
+}
+
+/** UPDATE the given columns of one task, with a statement prepared once per set of columns. */
+function writeTask(board: Board, runId: number, id: number, set: Partial<Task>): void {
+  const columns = Object.keys(set).sort() as (keyof Task)[];
+  const statement = prepared(board, `tasks.write:${columns.join(',')}`, () =>
+    board.db
+      .update(tasks)
+      .set(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as Partial<Task>)
+      .where(and(eq(tasks.runId, sql.placeholder('runId')), eq(tasks.id, sql.placeholder('id'))))
+      .prepare(),
+  );
+  statement.run({ ...set, runId, id });
 }
 
 /** The fast path for "claim this task": the same rules as updateTask, in one transaction. */
