@@ -23,14 +23,26 @@ export async function runTool(tool: Tool, rawInput: unknown, ctx: ToolContext): 
 
 function describeIssue(issue: z.core.$ZodIssue, rawInput: unknown): string {
   const where = issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type') {
+  const expected = issue.code === 'invalid_type' ? typeExpected(issue.expected) : unionExpected(issue);
+  if (expected !== undefined) {
     const value = valueAt(rawInput, issue.path);
-    if (value === undefined && where !== '') return `${where}: missing (expected ${issue.expected})`;
-    const expected = issue.expected === 'int' ? 'integer' : issue.expected;
+    if (value === undefined && where !== '') return `${where}: missing (expected ${expected})`;
     return `${where || 'input'}: expected ${expected}, received ${describeValue(value)}`;
   }
   const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
   return `${where || 'input'}: ${message}`;
+}
+
+function typeExpected(expected: string): string {
+  return expected === 'int' ? 'integer' : expected;
+}
+
+/** A union of plain types (e.g. string | integer) refused by type: "string|number". */
+function unionExpected(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const branches = issue.errors.map((branch) => (branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0 ? branch[0] : undefined));
+  if (branches.length === 0 || branches.some((b) => b === undefined)) return undefined;
+  return [...new Set(branches.map((b) => typeExpected(b?.code === 'invalid_type' ? b.expected : '')))].join('|');
 }
 
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
@@ -67,7 +79,9 @@ function typeName(schema: Record<string, unknown>): string {
   if (Array.isArray(variants)) return variants.map(typeName).join('|');
   if (schema.type === 'array') {
     const items = schema.items as Record<string, unknown> | undefined;
-    return items ? `${typeName(items)}[]` : 'array';
+    if (!items) return 'array';
+    const item = typeName(items);
+    return item.includes('|') ? `(${item})[]` : `${item}[]`;
   }
   if (Array.isArray(schema.type)) return schema.type.join('|');
   return typeof schema.type === 'string' ? schema.type : 'any';
