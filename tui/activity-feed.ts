@@ -1,7 +1,6 @@
 import type { BoardEvent } from '../src/board/events.js';
 import { describeEvent } from './format-event.js';
 import { formatOffset, pad } from './format.js';
-import { Lines } from './Lines.js';
 import { seg, titleLine, type Line } from './lines.js';
 import { TONE_COLOR } from './theme.js';
 
@@ -23,8 +22,4 @@ export function feedLines(events: BoardEvent[], startedAt: number, width: number
   const shown = height > 1 ? events.slice(-(height - 1)) : [];
   const whoWidth = Math.min(12, Math.max(6, ...shown.map((e) => describeEvent(e).who.length)));
   return [titleLine('Activity', width), ...shown.map((e) => eventLine(e, startedAt, whoWidth))];
-}
-
-export function ActivityFeed({ events, startedAt, width, height }: { events: BoardEvent[]; startedAt: number; width: number; height: number }) {
-  return <Lines lines={feedLines(events, startedAt, width, height)} width={width} height={height} />;
 }

@@ -7,12 +7,13 @@ import { isTerminal, setRunStatus } from '../src/board/runs.js';
 import { readTaskHistory, type BoardSnapshot, type PendingQuestion } from '../src/board/snapshot.js';
 import { getTaskDetail } from '../src/board/views.js';
 import { BoardView } from './BoardView.js';
-import type { Focus } from './Footer.js';
+import type { Focus } from './footer.js';
 import { frameHeight, type Size } from './layout.js';
 import { draftKey, newDraft, type AnswerDraft } from './question-input.js';
-import { COLUMN_ORDER } from './TaskColumns.js';
-import { detailLines, detailViewport, type DetailData } from './TaskDetailPanel.js';
-import { leaveAltScreen, enterAltScreen, restoreTerminal } from './terminal.js';
+import { COLUMN_ORDER } from './task-columns.js';
+import { detailLines, detailViewport, type DetailData } from './task-detail.js';
+import { supportsColor } from './ansi.js';
+import { enterAltScreen, leaveAltScreen, restoreTerminal } from './terminal.js';
 import { useBoardSnapshot, POLL_MS } from './use-board-snapshot.js';
 import { useClock } from './use-clock.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -31,6 +32,8 @@ export interface BoardAppProps {
   pollMs?: number;
   /** Called once, just before the app exits on its own (q, or a confirmed stop). */
   onExit?: (reason: ExitReason) => void;
+  /** Emit colours; renderBoard turns them on for terminals (not for NO_COLOR or TERM=dumb). */
+  color?: boolean;
 }
 
 function readDetail(board: Board, runId: number, id: number): DetailData | null {
@@ -120,7 +123,7 @@ function derive(ui: UiState, snapshot: BoardSnapshot | null) {
   return { pending, question, draft, selectedId, detailId, focus, live };
 }
 
-export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS, onExit }: BoardAppProps) {
+export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS, onExit, color = false }: BoardAppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const size = useTerminalSize(fixedSize);
@@ -273,6 +276,7 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
 
   return (
     <BoardView
+      color={color}
       snapshot={snapshot}
       size={size}
       now={now}
@@ -335,6 +339,7 @@ export function renderBoard(opts: RenderBoardOptions): BoardHandle {
       board={opts.board}
       runId={opts.runId}
       mode={opts.mode}
+      color={supportsColor(stdout)}
       pollMs={opts.pollMs ?? POLL_MS}
       onExit={(r) => {
         reason = r;

@@ -1,6 +1,5 @@
 import type { RunStatus } from '../db/schema.js';
 import { isTerminal } from '../src/board/runs.js';
-import { Lines } from './Lines.js';
 import { padLine, seg, type Line } from './lines.js';
 
 export type Focus = 'board' | 'question' | 'detail';
@@ -37,8 +36,4 @@ export function footerLine(state: FooterState, width: number): Line {
   else if (state.notice) line.push(seg(state.notice, { color: 'yellow' }), seg('  '));
   line.push(seg(keys.join(' · '), { dim: true }));
   return line;
-}
-
-export function Footer({ state, width }: { state: FooterState; width: number }) {
-  return <Lines lines={[footerLine(state, width)]} width={width} height={1} />;
 }

@@ -1,7 +1,6 @@
 import type { SnapshotMember } from '../src/board/snapshot.js';
 import { formatCost, formatTokens, pad, padStart } from './format.js';
 import type { LayoutMode } from './layout.js';
-import { Lines } from './Lines.js';
 import { seg, titleLine, type Line } from './lines.js';
 import { MEMBER_STATUS_COLOR } from './theme.js';
 
@@ -47,8 +46,4 @@ export function membersLines(members: SnapshotMember[], width: number, height: n
   }
   if (shown.length < members.length) lines.push([seg(`+${members.length - shown.length} more`, { dim: true })]);
   return lines;
-}
-
-export function MembersPanel({ members, width, height, mode }: { members: SnapshotMember[]; width: number; height: number; mode: LayoutMode }) {
-  return <Lines lines={membersLines(members, width, height, mode)} width={width} height={height} />;
 }

@@ -1,10 +1,10 @@
 import type { BoardSnapshot } from '../src/board/snapshot.js';
-import { feedLines } from './ActivityFeed.js';
-import { headerLines } from './Header.js';
+import { feedLines } from './activity-feed.js';
+import { headerLines } from './header.js';
 import { fitLine, type Line } from './lines.js';
-import { membersLines } from './MembersPanel.js';
-import { questionTitle } from './QuestionPanel.js';
-import { COLUMN_ORDER, columnLines } from './TaskColumns.js';
+import { membersLines } from './members-panel.js';
+import { questionTitle } from './question-panel.js';
+import { COLUMN_ORDER, columnLines } from './task-columns.js';
 
 export function lineText(line: Line, width: number): string {
   return fitLine(line, width)

@@ -2,7 +2,6 @@ import type { AnswerValue } from '../src/board/questions.js';
 import type { PendingQuestion } from '../src/board/snapshot.js';
 import { wrap } from './format.js';
 import { fitWindow } from './layout.js';
-import { Lines } from './Lines.js';
 import { padLine, seg, type Line } from './lines.js';
 import type { AnswerDraft } from './question-input.js';
 
@@ -95,9 +94,4 @@ export function questionBanner(q: PendingQuestion, pendingCount: number): Line {
     seg(first?.question ?? ''),
     seg(`${pendingCount > 1 ? ` (+${pendingCount - 1} more)` : ''} · press a to answer`, { dim: true }),
   ];
-}
-
-export function QuestionPanel(props: { question: PendingQuestion; draft: AnswerDraft; pendingCount: number; width: number; height: number }) {
-  const { question, draft, pendingCount, width, height } = props;
-  return <Lines lines={questionLines(question, draft, pendingCount, width, height)} width={width} height={height} />;
 }

@@ -1,10 +1,8 @@
-import { Box } from 'ink';
 import type { TaskSummary } from '../src/board/views.js';
 import type { TaskColumns as Columns } from '../src/board/snapshot.js';
 import { idList, stageTag } from './format.js';
 import { cellsPerRow, fitWindow, type LayoutMode } from './layout.js';
-import { Lines } from './Lines.js';
-import { padLine, seg, titleLine, type Line, type Segment } from './lines.js';
+import { fitLine, padLine, seg, titleLine, type Line, type Segment } from './lines.js';
 import { COLUMN_COLOR } from './theme.js';
 
 export type ColumnKey = keyof Columns;
@@ -85,40 +83,27 @@ export function gridRowNeeds(columns: Columns, mode: LayoutMode): number[] {
   return gridRows(mode).map((keys) => Math.max(...keys.map((key) => 1 + Math.max(1, columns[key].length * itemCost(key)))));
 }
 
-export interface TaskColumnsProps {
-  columns: Columns;
-  pipeline: string[];
-  width: number;
-  /** Height of each grid row (four cells in one row when wide, two rows of two at 80 columns...). */
-  rowHeights: number[];
-  mode: LayoutMode;
-  selectedId: number | null;
-}
-
-/** The four task columns: side by side when wide, a 2×2 grid at 80 columns, stacked when narrow. */
-export function TaskColumns({ columns, pipeline, width, rowHeights, mode, selectedId }: TaskColumnsProps) {
+/**
+ * The four task columns as rows of text: side by side when wide, a 2×2 grid at 80 columns,
+ * stacked when narrow. `rowHeights` is the height of each grid row.
+ */
+export function taskGridLines(columns: Columns, pipeline: string[], width: number, rowHeights: number[], mode: LayoutMode, selectedId: number | null): Line[] {
   const perRow = cellsPerRow(mode);
   const gap = perRow > 1 ? 1 : 0;
   const cellWidth = Math.floor((width - gap * (perRow - 1)) / perRow);
-  const rows = gridRows(mode);
-  const height = rowHeights.reduce((a, b) => a + b, 0);
-  return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      {rows.map((keys, r) => {
-        const rowHeight = rowHeights[r] ?? 0;
-        return (
-          <Box key={keys.join()} flexDirection="row" width={width} height={rowHeight} columnGap={gap}>
-            {keys.map((key) => (
-              <Lines
-                key={key}
-                lines={columnLines(key, columns[key], pipeline, cellWidth, rowHeight, selectedId)}
-                width={cellWidth}
-                height={rowHeight}
-              />
-            ))}
-          </Box>
-        );
-      })}
-    </Box>
-  );
+  const lines: Line[] = [];
+  gridRows(mode).forEach((keys, r) => {
+    const height = rowHeights[r] ?? 0;
+    const cells = keys.map((key) => columnLines(key, columns[key], pipeline, cellWidth, height, selectedId));
+    for (let i = 0; i < height; i++) {
+      const row: Line = [];
+      cells.forEach((cell, c) => {
+        const line = cell[i] ?? [];
+        if (c === cells.length - 1) row.push(...fitLine(line, cellWidth));
+        else row.push(...padLine(line, cellWidth), seg(' '.repeat(gap)));
+      });
+      lines.push(row);
+    }
+  });
+  return lines;
 }

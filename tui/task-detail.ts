@@ -1,8 +1,7 @@
 import type { BoardEvent } from '../src/board/events.js';
 import type { TaskDetail } from '../src/board/views.js';
-import { eventLine } from './ActivityFeed.js';
+import { eventLine } from './activity-feed.js';
 import { flattenJson, formatCost, formatOffset, formatTokens, idList, wrap } from './format.js';
-import { Lines } from './Lines.js';
 import { padLine, seg, type Line } from './lines.js';
 import { COLUMN_COLOR } from './theme.js';
 
@@ -66,7 +65,8 @@ export function detailViewport(height: number): number {
   return Math.max(1, height - 2);
 }
 
-export function TaskDetailPanel({ data, startedAt, width, height, scroll }: { data: DetailData; startedAt: number; width: number; height: number; scroll: number }) {
+/** The detail view in exactly `height` rows: title, a scrolled window of the content, a scroll hint when it overflows. */
+export function detailFrameLines(data: DetailData, startedAt: number, width: number, height: number, scroll: number): Line[] {
   const content = detailLines(data, startedAt, width);
   const viewport = detailViewport(height);
   const top = Math.max(0, Math.min(scroll, content.length - viewport));
@@ -79,5 +79,5 @@ export function TaskDetailPanel({ data, startedAt, width, height, scroll }: { da
   const lines = [detailTitle(data.task, width), ...shown];
   while (lines.length < height - 1) lines.push([]);
   lines.push(hint);
-  return <Lines lines={lines} width={width} height={height} />;
+  return lines.slice(0, height);
 }
