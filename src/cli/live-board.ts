@@ -3,6 +3,8 @@ import type { Board } from '../board/board.js';
 export interface LiveBoard {
   /** Whether the board is on screen (false once the person detached with q). */
   readonly showing: boolean;
+  /** Leave the final board on screen until the person presses q. */
+  waitForExit(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,10 @@ export async function showLiveBoard(board: Board, runId: number, abort: AbortCon
   return {
     get showing() {
       return showing;
+    },
+    async waitForExit() {
+      if (showing) await handle.waitUntilExit().catch(() => undefined);
+      showing = false;
     },
     async close() {
       if (showing) handle.unmount();

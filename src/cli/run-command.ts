@@ -158,11 +158,12 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  let ended = false;
   const live = view.plain
     ? null
     : await showLiveBoard(board, run.id, abort, () => {
         view.plain = true;
-        io.stdout(`team: detached; run ${run.id} goes on here. Attach again with \`team board ${run.id}\` from another terminal.\n`);
+        if (!ended) io.stdout(`team: detached; run ${run.id} goes on here. Attach again with \`team board ${run.id}\` from another terminal.\n`);
       });
   let outcome: Outcome;
   try {
@@ -178,6 +179,9 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
       signal: abort.signal,
       resumed,
     });
+    ended = true;
+    // The finished board stays up (every task done, or what is stuck) until the person leaves it.
+    if (live?.showing && !abort.signal.aborted) await live.waitForExit();
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
