@@ -62,8 +62,8 @@ export function createAnthropicModel(opts: AnthropicModelOptions = {}): Model {
     const stopReason = toStopReason(message.stop_reason);
     if (stopReason === null) throw new Error('no stop_reason: the response was cut off');
     const usage: Usage = {
-      input_tokens: message.usage.input_tokens,
-      output_tokens: message.usage.output_tokens,
+      input_tokens: message.usage.input_tokens ?? 0,
+      output_tokens: message.usage.output_tokens ?? 0,
       cache_read_input_tokens: message.usage.cache_read_input_tokens ?? 0,
       cache_creation_input_tokens: message.usage.cache_creation_input_tokens ?? 0,
     };

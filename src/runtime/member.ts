@@ -6,7 +6,7 @@ import { noteLastAction, recordUsage, updateMember } from '../board/members.js';
 import { takeInbox } from '../board/messages.js';
 import { listQuestions } from '../board/questions.js';
 import { releaseTask, tasksOwnedBy } from '../board/tasks.js';
-import { loadTranscript, saveTranscript } from '../board/transcripts.js';
+import { loadTranscript, saveInFlight, saveTranscript } from '../board/transcripts.js';
 import type { AssistantBlock, Message, Model, ModelResponse, ToolResultBlock, ToolSpec, ToolUseBlock, UserBlock } from '../models/model.js';
 import { answerResult } from '../tools/ask-user-question.js';
 import { stripSecrets } from '../tools/bash.js';
@@ -118,11 +118,21 @@ function restore(member: MemberRuntime, messages: Message[], partial: PartialTur
   persist(member);
 }
 
+/** The messages of each member as last written, so a step that changed only the turn in flight writes only that. */
+const storedMessages = new WeakMap<MemberRuntime, Message[]>();
+
 export function persist(member: MemberRuntime): void {
-  saveTranscript(member.env.board, member.env.runId, member.cfg.name, {
-    messages: member.messages,
-    inFlight: member.partial ? [member.partial] : [],
-  });
+  const { board, runId } = member.env;
+  const inFlight = member.partial ? [member.partial] : [];
+  const stored = storedMessages.get(member);
+  if (stored && sameMessages(stored, member.messages) && saveInFlight(board, runId, member.cfg.name, inFlight)) return;
+  saveTranscript(board, runId, member.cfg.name, { messages: member.messages, inFlight });
+  storedMessages.set(member, [...member.messages]);
+}
+
+/** Messages are never changed in place (only appended, replaced or cut back), so comparing identities is enough. */
+function sameMessages(stored: Message[], current: Message[]): boolean {
+  return stored.length === current.length && stored.every((m, i) => m === current[i]);
 }
 
 function toolUses(message: { content: AssistantBlock[] }): ToolUseBlock[] {
@@ -210,7 +220,7 @@ export async function act(member: MemberRuntime, response: ModelResponse): Promi
     return;
   }
   member.partial = { assistant, results: {}, started: [], question: null };
-  persist(member);
+  // No persist here: runPendingCalls marks the first call started and persists before anything runs.
   await runPendingCalls(member);
 }
 
@@ -263,6 +273,7 @@ async function runCall(member: MemberRuntime, use: ToolUseBlock): Promise<ToolRe
     clock: member.env.clock,
     toolUseId: use.id,
     env: commandEnv(member),
+    ...(member.cfg.bashPatterns ? { bashPatterns: member.cfg.bashPatterns } : {}),
     runtime: { currentTask: () => member.currentTask },
   };
   return runTool(tool, use.input, ctx);

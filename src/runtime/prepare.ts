@@ -44,6 +44,7 @@ export function prepareRun(opts: PrepareOptions): Run {
     model: m.model,
     instructions: m.agent.body,
     tools: allowedTools(m.agent, WORKSPACE_TOOLS),
+    ...(m.agent.toolPatterns.Bash?.length ? { bashPatterns: m.agent.toolPatterns.Bash } : {}),
   }));
   const gates: GateConfig[] = team.gates.map((g) =>
     g.kind === 'approval'

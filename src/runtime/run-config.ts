@@ -9,6 +9,8 @@ export interface MemberConfig {
   instructions: string;
   /** Tool names the member gets (board tools are always added). */
   tools: string[];
+  /** `Bash(...)` patterns when the definition limits Bash to some commands. */
+  bashPatterns?: string[];
 }
 
 export interface GateConfig {

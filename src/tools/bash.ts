@@ -1,3 +1,4 @@
+import { commandAllowed } from './command-patterns.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,9 @@ export const bashTool = defineTool({
   inputSchema,
   async execute(input, ctx) {
     if (ctx.signal?.aborted) return interruptedResult();
+    if (ctx.bashPatterns && !commandAllowed(input.command, ctx.bashPatterns)) {
+      return fail(`this agent may only run commands matching ${ctx.bashPatterns.map((p) => `Bash(${p})`).join(', ')}; "${input.command}" is not one of them`);
+    }
     const timeoutMs = input.timeout ?? BASH_DEFAULT_TIMEOUT_MS;
     const outputDir = await fs.mkdtemp(path.join(os.tmpdir(), 'teamboard-bash-'));
     try {

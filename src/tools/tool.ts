@@ -14,6 +14,8 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Environment for child processes (already stripped of secrets). */
   env?: Record<string, string>;
+  /** When the agent's definition limits Bash (`Bash(git:*)`), the patterns a command must match. */
+  bashPatterns?: readonly string[];
   /** The id of the tool_use block being answered (links an AskUserQuestion call to its board question). */
   toolUseId?: string;
   /** Hooks the runtime provides; absent in plain tool tests. */
