@@ -52,6 +52,39 @@ function locate(snapshot: BoardSnapshot, id: number | null): { column: number; r
   return null;
 }
 
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+function keyFor(ch: string): Key {
+  return { ...NO_KEY, return: ch === '\r', tab: ch === '\t', backspace: ch === '\u007F', shift: ch !== ch.toLowerCase() };
+}
+
+function typingText(ui: UiState, snapshot: BoardSnapshot | null): boolean {
+  const v = derive(ui, snapshot);
+  const item = v.question?.payload.questions[v.draft?.part ?? 0];
+  return v.focus === 'question' && item !== undefined && v.draft?.cursor === item.options.length;
+}
+
 function firstTask(snapshot: BoardSnapshot): number | null {
   for (const key of COLUMN_ORDER) {
     const task = snapshot.tasks[key][0];
@@ -188,8 +221,14 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
     if (input === 'p') togglePause(snap);
   };
 
-  const onKey = (input: string, key: Key) => {
+  const onKey = (input: string, key: Key): void => {
     const snap = snapshotRef.current;
+    // Ink hands several keys that arrive in one read (fast typing, key repeat) over as one
+    // string; outside free-text entry each character is a key of its own.
+    if (input.length > 1 && !key.ctrl && !key.meta && !typingText(uiRef.current, snap)) {
+      for (const ch of input) onKey(ch === '\r' || ch === '\t' || ch === '\u007F' ? '' : ch, keyFor(ch));
+      return;
+    }
     if (uiRef.current.notice !== null || uiRef.current.actionError !== null) update({ notice: null, actionError: null });
     const state = uiRef.current;
     const v = derive(state, snap);

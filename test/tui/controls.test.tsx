@@ -53,6 +53,13 @@ describe('task cursor and detail view', () => {
     expect(ui.frame()).toContain('waits on #1');
   });
 
+  it('takes several keys arriving in one read as separate keys', async () => {
+    tb = seedBoard();
+    ui = mountBoard(tb, { columns: 120, rows: 40 });
+    await ui.press('\t\t\t\r');
+    await ui.see(' Task #3 Build the feature table');
+  });
+
   it('scrolls a detail view taller than the screen', async () => {
     tb = seedBoard();
     ui = mountBoard(tb, { columns: 80, rows: 14 });

@@ -76,6 +76,16 @@ describe('question panel', () => {
     expect(answered(id).answers).toEqual({ [METRIC]: 'Precision' });
   });
 
+  it('takes a burst of keys in one read, and a paste into Other as text', async () => {
+    tb = seedBoard();
+    const id = askMetric(tb);
+    ui = mountBoard(tb);
+    await ui.press('jjj');
+    await ui.see('❯ 4. Other:');
+    await ui.press('F1 at 0.3', KEYS.enter);
+    expect(answered(id).answers).toEqual({ [METRIC]: 'F1 at 0.3' });
+  });
+
   it('takes free text through Other', async () => {
     tb = seedBoard();
     const id = askMetric(tb);
