@@ -34,8 +34,10 @@ export class HeadlessTerminal {
   readonly stdin: NodeJS.ReadStream;
   writes = 0;
   bytes = 0;
+  /** Everything written, when constructed with `keep` (tests); empty otherwise. */
+  output = '';
 
-  constructor(columns: number, rows: number) {
+  constructor(columns: number, rows: number, keep = false) {
     const out = new EventEmitter() as EventEmitter & Record<string, unknown>;
     Object.assign(out, {
       columns,
@@ -45,6 +47,7 @@ export class HeadlessTerminal {
       write: (chunk: string) => {
         this.writes++;
         this.bytes += chunk.length;
+        if (keep) this.output += chunk;
         return true;
       },
     });
