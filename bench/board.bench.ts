@@ -13,7 +13,7 @@ import { runClaimWorkers } from '../test/helpers/workers.js';
 import { formatRate, markdownTable, median, type BenchSection } from './section.js';
 
 const CLAIMS = 2_000;
-const REPEATS = 3;
+const REPEATS = 5;
 const PROCESS_TASKS = 2_000;
 const PROCESS_COUNTS = [1, 2, 4];
 
@@ -108,7 +108,15 @@ interface Timing {
 }
 
 /** Seconds for `ops` calls of each implementation, on identical fresh boards; median of REPEATS. */
-function compare(ops: number, prepare: (board: Board, runId: number, ids: number[], actor: Actor) => void, ours: (board: Board, runId: number, id: number, actor: Actor, i: number) => void, raw: (claimer: ReturnType<typeof rawClaimer>, id: number, i: number) => void): Timing {
+interface Case {
+  prepare(board: Board, runId: number, ids: number[], actor: Actor): void;
+  ours(board: Board, runId: number, id: number, actor: Actor, i: number): void;
+  raw(claimer: ReturnType<typeof rawClaimer>, id: number, i: number): void;
+  /** Extra SQL run on each fresh board before timing (e.g. an index the schema does not have yet). */
+  setupSql?: string;
+}
+
+function compare(ops: number, { prepare, ours, raw, setupSql }: Case): Timing {
   const samples: Timing[] = [];
   for (let r = 0; r < REPEATS + 1; r++) {
     const sample: Timing = { ours: 0, raw: 0 };
@@ -116,6 +124,7 @@ function compare(ops: number, prepare: (board: Board, runId: number, ids: number
       const dir = tempDir('teamboard-bench-');
       const { t, ids } = claimBoard(dir, ops);
       const actor = memberActor(MEMBER.name, MEMBER.role);
+      if (setupSql) t.board.sqlite.exec(setupSql);
       prepare(t.board, t.runId, ids, actor);
       const claimer = rawClaimer(t.board.sqlite, t.runId);
       const started = performance.now();
@@ -131,26 +140,36 @@ function compare(ops: number, prepare: (board: Board, runId: number, ids: number
   return { ours: median(samples.map((s) => s.ours)), raw: median(samples.map((s) => s.raw)) };
 }
 
-function claimThroughput(): Timing {
-  return compare(
-    CLAIMS,
-    () => {},
-    (board, runId, id, actor) => updateTask(board, runId, id, { status: 'in_progress' }, actor),
-    (claimer, id) => claimer.claim(id, MEMBER.name),
-  );
-}
+const claimCase: Case = {
+  prepare: () => {},
+  ours: (board, runId, id, actor) => updateTask(board, runId, id, { status: 'in_progress' }, actor),
+  raw: (claimer, id) => claimer.claim(id, MEMBER.name),
+};
 
-function updateThroughput(): Timing {
-  return compare(
-    CLAIMS,
-    (board, runId, ids, actor) => {
-      board.sqlite.transaction(() => {
-        for (const id of ids) updateTask(board, runId, id, { status: 'in_progress', metadata: { attempt: 0, notes: 'start' } }, actor);
-      })();
-    },
-    (board, runId, id, actor, i) => updateTask(board, runId, id, { metadata: { attempt: i, notes: null, metrics: { auc: 0.8 } } }, actor),
-    (claimer, id, i) => claimer.update(id, MEMBER.name, { attempt: i, notes: null, metrics: { auc: 0.8 } }),
-  );
+const updateCase: Case = {
+  prepare: (board, runId, ids, actor) => {
+    board.sqlite.transaction(() => {
+      for (const id of ids) updateTask(board, runId, id, { status: 'in_progress', metadata: { attempt: 0, notes: 'start' } }, actor);
+    })();
+  },
+  ours: (board, runId, id, actor, i) => updateTask(board, runId, id, { metadata: { attempt: i, notes: null, metrics: { auc: 0.8 } } }, actor),
+  raw: (claimer, id, i) => claimer.update(id, MEMBER.name, { attempt: i, notes: null, metrics: { auc: 0.8 } }),
+};
+
+/** Without an index led by (run_id, stage), finding unfinished earlier-stage tasks scans every unfinished task. */
+const STAGE_INDEX_SQL = 'CREATE INDEX bench_tasks_run_stage_idx ON tasks (run_id, stage, status)';
+
+function hasStageIndex(): boolean {
+  const dir = tempDir('teamboard-bench-');
+  const t = createTestBoard({ dir, pipeline: [] });
+  const indexes = t.board.sqlite.prepare("SELECT name FROM pragma_index_list('tasks')").all() as { name: string }[];
+  const found = indexes.some(({ name }) => {
+    const columns = (t.board.sqlite.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name) as { name: string }[]).map((c) => c.name);
+    return columns[0] === 'run_id' && columns[1] === 'stage';
+  });
+  t.cleanup();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return found;
 }
 
 interface ProcessResult {
@@ -178,8 +197,9 @@ async function multiProcess(processes: number): Promise<ProcessResult> {
 }
 
 export async function run(): Promise<BenchSection> {
-  const claims = claimThroughput();
-  const updates = updateThroughput();
+  const claims = compare(CLAIMS, claimCase);
+  const updates = compare(CLAIMS, updateCase);
+  const indexed = hasStageIndex() ? undefined : compare(CLAIMS, { ...claimCase, setupSql: STAGE_INDEX_SQL });
   const processes: ProcessResult[] = [];
   for (const count of PROCESS_COUNTS) processes.push(await multiProcess(count));
 
@@ -189,6 +209,9 @@ export async function run(): Promise<BenchSection> {
     [
       ['claim: `updateTask(…, {status: "in_progress"}, member)`', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, claims.ours), formatRate(CLAIMS, claims.raw), ratio(claims)],
       ['metadata merge: `updateTask(…, {metadata}, member)`', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, updates.ours), formatRate(CLAIMS, updates.raw), ratio(updates)],
+      ...(indexed
+        ? [['claim, with an index on tasks (run_id, stage, status) added (not in the schema yet)', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, indexed.ours), formatRate(CLAIMS, indexed.raw), ratio(indexed)]]
+        : []),
     ],
   );
   const multi = markdownTable(
@@ -202,10 +225,20 @@ with prepared statements doing the same reads (task row, open explicit blockers,
 \`json_each\`, gates, member role) and writes (task update, event insert). Median of ${REPEATS} runs after a warm-up.
 
 ${single}
-
+${
+  indexed
+    ? `
+Every claim also looks for unfinished tasks of earlier stages. The schema has no index led by (run_id, stage), so
+that query walks every unfinished task of the run (${CLAIMS.toLocaleString('en-US')} here), which bounds both columns of the claim row; the
+last row adds such an index to both boards to show what it would buy.
+`
+    : ''
+}
 Several processes on one board file: each runs \`test/helpers/claim-worker.ts\` (list, claim every open task it
 can, complete what it claimed, repeat); they start together and race for the same lowest ids. Wall time runs from
-the common start to the last worker finishing; every task must be claimed exactly once.
+the common start to the last worker finishing; every task must be claimed exactly once. A lost claim is still a
+write transaction (the check and the claim are one \`BEGIN IMMEDIATE\`), so greedy workers chasing the same ids slow
+each other down; agents that claim one task at a time between model calls rarely collide.
 
 ${multi}
 `;

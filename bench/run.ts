@@ -37,7 +37,8 @@ export function availableBenches(dir = BENCH_DIR): string[] {
 export function machineLine(date = new Date()): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  return `_${date.toISOString().slice(0, 10)}, ${cpus.length} × ${model}, Node ${process.version}, ${os.platform()} ${os.arch()}._`;
+  const load = os.loadavg()[0] ?? 0;
+  return `_${date.toISOString().slice(0, 10)}, ${cpus.length} × ${model}, Node ${process.version}, ${os.platform()} ${os.arch()}, load average ${load.toFixed(1)} when written._`;
 }
 
 const startMarker = (name: string) => `<!-- bench:${name} -->`;
