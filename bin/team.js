@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// React's production build renders the board several times faster; set it before React loads.
+process.env.NODE_ENV ??= 'production';
+
+const { main } = await import('../dist/src/cli/main.js');
 
 main(process.argv).then(
   (code) => {

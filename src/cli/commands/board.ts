@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { readSnapshot } from '../../board/snapshot.js';
-import { renderBoard } from '../../../tui/app.js';
-import { formatBoardText } from '../../../tui/plain.js';
 import { openBoardFor, resolveRun } from '../board-access.js';
 import { processIO, type CommandIO } from '../io.js';
 
@@ -18,14 +16,22 @@ export function registerBoardCommand(program: Command, io: CommandIO = processIO
     .description('Show the live board of a run (any number of terminals can attach; q detaches)')
     .argument('[run]', 'run id (default: the latest run)')
     .option('--plain', 'print the board once as plain text instead of the live view')
-    .action(async (runArg: string | undefined, opts: { plain?: boolean }) => {
+    .option('--json', 'print the board once as JSON')
+    .action(async (runArg: string | undefined, opts: { plain?: boolean; json?: boolean }) => {
       const board = openBoardFor(io);
       try {
         const run = resolveRun(board, io, runArg);
+        if (opts.json) {
+          io.stdout(`${JSON.stringify(readSnapshot(board, run.id), null, 2)}\n`);
+          return;
+        }
+        // The terminal UI (React, Ink) is loaded only when it is drawn, so other commands start fast.
         if (opts.plain || !(options.interactive ?? isInteractive)()) {
+          const { formatBoardText } = await import('../../../tui/plain.js');
           io.stdout(formatBoardText(readSnapshot(board, run.id), board.now(), Math.max(60, process.stdout.columns || 100)));
           return;
         }
+        const { renderBoard } = await import('../../../tui/app.js');
         const handle = renderBoard({ board, runId: run.id, mode: 'attach' });
         const detach = () => handle.unmount();
         process.once('SIGTERM', detach);
