@@ -49,6 +49,10 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags): P
   const seed = Math.floor(number(flags.seed, '--seed', 42));
   const loaded = loadTeam(teamName, { cwd: io.cwd(), home: io.home(), env });
   if (backend === 'replay' && !flags.tape) throw new BoardError('invalid', '--backend replay needs --tape FILE');
+  // Checked before the run is created, so a missing key leaves no half-made run behind.
+  if (backend === 'anthropic' && !env.ANTHROPIC_API_KEY) {
+    throw new BoardError('invalid', '--backend anthropic needs ANTHROPIC_API_KEY; set it, or use --backend sim for a free simulated run');
+  }
   const replayTape = flags.tape ? loadTape(path.resolve(io.cwd(), flags.tape)) : undefined;
   const board = openBoardFor(io);
   try {

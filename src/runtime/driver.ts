@@ -110,7 +110,7 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
     pump();
     const done = outcomeOf(board, runId);
     if (done) return done;
-    if (opts.signal?.aborted) return stopRun(board, runId, 'stopped from the terminal');
+    if (opts.signal?.aborted) return finish(stopRun(board, runId, 'stopped from the terminal'));
     if (getRun(board, runId)?.status === 'paused') {
       await realSleep(pollMs);
       continue;
@@ -131,8 +131,14 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
       continue;
     }
     const settled = coordinator.settle(liveView(members));
-    if (settled) return outcomeOf(board, runId) ?? { status: settled, reason: null };
+    if (settled) return finish(outcomeOf(board, runId) ?? { status: settled, reason: null });
     await realSleep(pollMs);
+  }
+
+  /** The run's last events (run.completed, run.failed, run.stopped) reach onEvents too. */
+  function finish(outcome: Outcome): Outcome {
+    pump();
+    return outcome;
   }
 }
 
@@ -173,6 +179,8 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
   const pollMs = opts.pollMs ?? 100;
   const leaseMs = opts.leaseMs ?? 15 * 60_000;
   const busy = new Map<string, { since: number; abort: AbortController }>();
+  /** Members whose lease ran out: a model call that never settles must not keep the run open. */
+  const expired = new Set<string>();
   let finished = false;
 
   const loops = members.map(async (member) => {
@@ -189,13 +197,17 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
       const beat = setInterval(() => heartbeat(board, runId, [member.cfg.name]), 5_000);
       try {
         if (member.partial) await runPendingCalls(member);
-        else await act(member, await think(member, abort.signal));
+        else {
+          const response = await think(member, abort.signal);
+          // A reply that comes after the lease expired (or the run ended) is dropped: the member is out.
+          if (!abort.signal.aborted) await act(member, response);
+        }
         if (member.state === 'idle') wakeIdle(board, runId, [member]);
       } catch (error) {
-        if (!finished) failMember(member, error);
+        if (!finished && !abort.signal.aborted) failMember(member, error);
       } finally {
         clearInterval(beat);
-        busy.delete(member.cfg.name);
+        if (busy.get(member.cfg.name)?.abort === abort) busy.delete(member.cfg.name);
       }
     }
   });
@@ -216,9 +228,14 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
       for (const [name, info] of busy) {
         if (Date.now() - info.since <= leaseMs) continue;
         info.abort.abort();
+        busy.delete(name);
+        expired.add(name);
         const member = members.find((m) => m.cfg.name === name);
-        if (member) stopMember(member, `no progress for ${Math.round(leaseMs / 1000)} s: lease expired`, 'dead');
+        const lease = leaseMs < 1000 ? `${leaseMs} ms` : `${Math.round(leaseMs / 1000)} s`;
+        if (member) stopMember(member, `no progress for ${lease}: lease expired`, 'dead');
       }
+      // Wake whoever can take a released task before deciding that nobody can make progress.
+      if (expired.size > 0) pump();
       const quiet = busy.size === 0 && members.every((m) => m.state !== 'active' && m.state !== 'waiting');
       if (quiet) {
         const settled = coordinator.settle(liveView(members));
@@ -229,7 +246,7 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
   }
   finished = true;
   for (const info of busy.values()) info.abort.abort();
-  await Promise.allSettled(loops);
+  await Promise.allSettled(loops.filter((_, i) => !expired.has(members[i]?.cfg.name ?? '')));
   pump();
   return outcome;
 }

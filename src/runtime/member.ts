@@ -109,6 +109,8 @@ function restore(member: MemberRuntime, messages: Message[], partial: PartialTur
       }
       if (question) {
         partial.results[use.id] = answerResult(question);
+        // Answered while the process was down: the stored turn may still say it is waiting.
+        if (partial.question?.useId === use.id) partial.question = null;
         continue;
       }
     }
@@ -325,6 +327,8 @@ function finishTurn(member: MemberRuntime): void {
     stopMember(member, `stopped after ${member.env.maxTurns} turns without pausing; check its transcript`);
     return;
   }
+  // A member declared dead (lease) or stopped while its calls ran stays out of the run.
+  if (member.state === 'dead' || member.state === 'stopped') return;
   if (member.state !== 'active') setStatus(member, 'active');
 }
 
