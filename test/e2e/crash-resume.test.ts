@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBoard } from '../../src/board/board.js';
+import { listEvents } from '../../src/board/events.js';
+import { listQuestions } from '../../src/board/questions.js';
+import { getRun } from '../../src/board/runs.js';
+import { listTaskRows } from '../../src/board/tasks.js';
+import { mulberry32 } from '../../src/models/rng.js';
+import type { PartialTurn } from '../../src/runtime/member.js';
+import { ensureBuilt, outputSeen, sleep, spawnTeam, team, tempDir } from '../helpers/runtime.js';
+
+let cwd: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  cwd = tempDir('teamboard-crash-');
+}, 120_000);
+
+afterAll(() => {
+  fs.rmSync(cwd, { recursive: true, force: true });
+});
+
+const boardFile = () => path.join(cwd, '.team', 'board.db');
+
+/** Calls that had started when the process died and have no result yet (not counting a pending question). */
+function callsInFlight(): string[] {
+  if (!fs.existsSync(boardFile())) return [];
+  const board = openBoard(boardFile());
+  try {
+    const pending = new Set(listQuestions(board, 1, 'pending').map((q) => q.toolUseId));
+    const rows = board.sqlite.prepare('select member, in_flight from transcripts where run_id = 1').all() as { member: string; in_flight: string }[];
+    return rows.flatMap((row) => {
+      const partial = (JSON.parse(row.in_flight) as PartialTurn[])[0];
+      if (!partial) return [];
+      return partial.started.filter((id) => !partial.results[id] && !pending.has(id)).map((id) => `${row.member}:${id}`);
+    });
+  } finally {
+    board.close();
+  }
+}
+
+describe('crash and resume (built CLI, SIGKILL)', () => {
+  it('a run killed -9 at random points and resumed each time completes with every task done exactly once', async () => {
+    const random = mulberry32(20260101);
+    const kills: { afterMs: number; inFlight: string[] }[] = [];
+    const args = ['--headless', '--instant', '--auto-answer'];
+    for (let attempt = 0; kills.length < 6 && attempt < 12; attempt++) {
+      const child = attempt === 0 ? spawnTeam(cwd, ['start', 'churn-project', ...args]) : spawnTeam(cwd, ['resume', '1', ...args]);
+      const afterMs = 150 + Math.floor(random() * 2350);
+      // The first process is killed only once the run exists, so that there is a run to resume.
+      if (attempt === 0) await outputSeen(child, 'run 1 started');
+      const ended = await Promise.race([child.then(() => true), sleep(afterMs).then(() => false)]);
+      if (ended) {
+        const result = await child;
+        // Finished (or failed to start) before the kill: it must have completed cleanly.
+        expect(result.exitCode, String(result.stderr)).toBe(0);
+        break;
+      }
+      child.kill('SIGKILL');
+      const result = await child;
+      expect(result.signal).toBe('SIGKILL');
+      kills.push({ afterMs, inFlight: callsInFlight() });
+    }
+    expect(kills.length).toBeGreaterThanOrEqual(5);
+
+    const last = await team(cwd, ['resume', '1', ...args]);
+    expect(last.stderr).toBe('team: resuming run 1 of churn-project on sim');
+    expect(last.exitCode).toBe(0);
+
+    const board = openBoard(boardFile());
+    try {
+      expect(getRun(board, 1)).toMatchObject({ status: 'completed', statusReason: '12 tasks completed' });
+      const tasks = listTaskRows(board, 1);
+      expect(tasks.map((t) => t.status)).toEqual(Array(12).fill('completed'));
+
+      const events = listEvents(board, 1);
+      const completedAt = new Map<number, number>();
+      for (const e of events.filter((x) => x.type === 'task.completed')) {
+        const id = Number(e.payload.taskId);
+        expect(completedAt.has(id), `task #${id} completed twice`).toBe(false);
+        completedAt.set(id, e.seq);
+      }
+      expect([...completedAt.keys()].sort((a, b) => a - b)).toEqual(tasks.map((t) => t.id));
+      const reclaimed = events.filter((e) => e.type === 'task.claimed' && (completedAt.get(Number(e.payload.taskId)) ?? Infinity) < e.seq);
+      expect(reclaimed).toEqual([]);
+      // A kill during start-up comes before the process gets as far as resuming.
+      const resumes = events.filter((e) => e.type === 'run.resumed').length;
+      expect(resumes).toBeGreaterThanOrEqual(2);
+      expect(resumes).toBeLessThanOrEqual(kills.length + 1);
+
+      const workspace = path.join(cwd, '.team', 'runs', '1', 'workspace');
+      expect(fs.existsSync(path.join(workspace, 'artifacts/model.json'))).toBe(true);
+      const metrics = JSON.parse(fs.readFileSync(path.join(workspace, 'reports/metrics.json'), 'utf8')) as { auc: number };
+      expect(metrics.auc).toBeGreaterThanOrEqual(0.75);
+
+      // A call that was running at a kill came back to its member as "interrupted". Transcripts are
+      // cut back at task boundaries in long runs, so the member's answer to it (an event) counts too.
+      const transcripts = (board.sqlite.prepare('select messages from transcripts where run_id = 1').all() as { messages: string }[]).map((r) => r.messages).join('\n');
+      const said = events.filter((e) => e.type === 'member.said').map((e) => String(e.payload.text));
+      const delivered = transcripts.includes('interrupted: this tool call was running when the run stopped') || said.some((text) => text.startsWith('That step was interrupted before it finished'));
+      const inFlight = kills.flatMap((k) => k.inFlight);
+      if (inFlight.length > 0) expect(delivered, `calls in flight at the kills: ${JSON.stringify(kills)}`).toBe(true);
+      // (When no kill lands mid-call, test/runtime/agent-loop.test.ts covers the interrupted result.)
+    } finally {
+      board.close();
+    }
+  }, 120_000);
+});

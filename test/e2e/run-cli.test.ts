@@ -1,0 +1,237 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openBoard } from '../../src/board/board.js';
+import { listEvents, type BoardEvent } from '../../src/board/events.js';
+import { listQuestions } from '../../src/board/questions.js';
+import { listTaskRows } from '../../src/board/tasks.js';
+import { REPO_ROOT, ensureBuilt, outputSeen, sleep, write, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
+
+let cwd: string;
+
+beforeAll(ensureBuilt, 120_000);
+
+beforeEach(() => {
+  cwd = tempDir('teamboard-e2e-');
+});
+
+afterEach(() => {
+  fs.rmSync(cwd, { recursive: true, force: true });
+});
+
+const workspace = () => path.join(cwd, '.team', 'runs', '1', 'workspace');
+const readJson = (rel: string) => JSON.parse(fs.readFileSync(path.join(workspace(), rel), 'utf8')) as Record<string, unknown>;
+
+const boardFile = () => path.join(cwd, '.team', 'board.db');
+
+const RELAY = `
+name: relay
+description: Three legs run one after the other.
+members:
+  - { name: ds, agent: data-scientist }
+pipeline: [work]
+tasks:
+${[1, 2, 3]
+  .map(
+    (n) => `  - id: leg-${n}
+    subject: Run leg ${n}
+    stage: work
+    description: Run it.
+    ${n > 1 ? `blockedBy: [leg-${n - 1}]` : ''}
+    sim: { steps: [ { bash: "sleep 0.4; echo 'leg ${n}' >> relay.log" } ] }`,
+  )
+  .join('\n')}
+`;
+
+/** How many questions of run 1 wait for an answer (0 before the board exists). */
+function pendingQuestions(): number {
+  if (!fs.existsSync(boardFile())) return 0;
+  const board = openBoard(boardFile());
+  try {
+    return listQuestions(board, 1, 'pending').length;
+  } finally {
+    board.close();
+  }
+}
+
+/** Events and tasks of run 1, read from the board file the CLI wrote. */
+function boardOf(): { events: BoardEvent[]; stageOf: Map<number, string | null>; tasks: ReturnType<typeof listTaskRows> } {
+  const board = openBoard(boardFile());
+  try {
+    const tasks = listTaskRows(board, 1);
+    return { events: listEvents(board, 1), stageOf: new Map(tasks.map((t) => [t.id, t.stage])), tasks };
+  } finally {
+    board.close();
+  }
+}
+
+describe('team start (built CLI)', () => {
+  it('runs churn-project headless, instant and auto-answered to completion, in order, with real artifacts', async () => {
+    const started = Date.now();
+    const result = await team(cwd, ['start', 'churn-project', '--headless', '--auto-answer', '--instant']);
+    const elapsed = Date.now() - started;
+    expect(result.stderr).toBe(`team: run 1 of churn-project on sim (simulated model, seed 42 (no ANTHROPIC_API_KEY set)); workspace ${workspace()}`);
+    expect(result.exitCode).toBe(0);
+    expect(elapsed).toBeLessThan(45_000);
+
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('run 1 started: team churn-project, backend sim (seed 42)');
+    expect(lines).toContain('ds claimed #1 Decide what counts as churn');
+    expect(lines).toContain('  q1 answered (auto): Cancelled');
+    expect(lines).toContain('gate before deploy passed: evaluate-model auc = 0.833 passes');
+    expect(lines).toContain('run 1 completed: 12 tasks completed');
+    expect(lines).toContain('Run 1 (churn-project) completed: 12 tasks completed');
+    expect(lines).toContain('  tasks      12/12 completed, 5 question(s) asked');
+    expect(lines).toContain('  report     team export 1');
+
+    const status = await statusJson(cwd);
+    expect(status.run).toMatchObject({ id: 1, status: 'completed', reason: '12 tasks completed' });
+    expect(status.tasks.map((t) => t.status)).toEqual(Array(12).fill('completed'));
+    expect(status.questions).toEqual([]);
+
+    expect(fs.existsSync(path.join(workspace(), 'artifacts/model.json'))).toBe(true);
+    const metrics = readJson('reports/metrics.json');
+    expect(metrics.auc).toBeGreaterThanOrEqual(0.75);
+    expect(metrics.auc).toBeGreaterThan(metrics.baseline_auc as number);
+    expect(readJson('reports/smoke.json').passed).toBe(true);
+    expect(readJson('deploy/manifest.json').strategy).toBe('canary-10');
+
+    // The gate passed before any deploy-stage task was claimed.
+    const { events, stageOf } = boardOf();
+    const gatePassed = events.filter((e) => e.type === 'gate.passed').map((e) => e.seq);
+    const deployClaims = events.filter((e) => e.type === 'task.claimed' && stageOf.get(Number(e.payload.taskId)) === 'deploy').map((e) => e.seq);
+    expect(gatePassed).toHaveLength(2);
+    expect(deployClaims).toHaveLength(5);
+    expect(Math.max(...gatePassed)).toBeLessThan(Math.min(...deployClaims));
+  });
+
+  it('answered from a second process: Features "2" fails the gate, "Retrain" recovers, "Shadow" rolls out; --json gives NDJSON', async () => {
+    const run = spawnTeam(cwd, ['start', 'churn-project', '--headless', '--instant', '--json']);
+    const given: [string, string, string][] = [];
+    const choose = (header: string) => (header === 'Features' ? '2' : header === 'Gate' ? 'Retrain' : header === 'Rollout' ? 'Shadow' : '1');
+    let exited = false;
+    void run.then(() => (exited = true));
+    await outputSeen(run, '"type":"run.started"');
+    while (!exited) {
+      await sleep(50);
+      // A cheap look at the board file; the questions themselves come from `team status --json`.
+      if (exited || pendingQuestions() === 0) continue;
+      const status = await statusJson(cwd).catch(() => null);
+      for (const q of status?.questions ?? []) {
+        const header = q.questions[0]?.header ?? '';
+        const answered = await team(cwd, ['answer', '1', q.id, choose(header)]);
+        expect(answered.exitCode).toBe(0);
+        given.push([q.id, header, answered.stdout]);
+      }
+    }
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(given).toEqual([
+      ['q1', 'Churn def', 'Answered q1: Cancelled'],
+      ['q2', 'Features', 'Answered q2: Usage-only (faster)'],
+      ['q3', 'Optimise', 'Answered q3: AUC'],
+      ['q4', 'Gate', 'Answered q4: Retrain'],
+      ['q5', 'Approve', 'Answered q5: Approve'],
+      ['q6', 'Rollout', 'Answered q6: Shadow'],
+    ]);
+
+    const lines = String(result.stdout).trim().split('\n');
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = parsed.at(-1) as Record<string, unknown>;
+    expect(summary).toMatchObject({ type: 'summary', run: 1, team: 'churn-project', status: 'completed', reason: '15 tasks completed', backend: 'sim', seed: 42, tasks: { total: 15, completed: 15 }, questions: 6, costUsd: 0 });
+    expect(summary.artifacts).toEqual(['artifacts/model.json', 'dist/model-bundle.json', 'reports/metrics.json', 'reports/model-card.md', 'deploy/manifest.json']);
+    const events = parsed.slice(0, -1);
+    expect(events.every((e) => typeof e.seq === 'number' && typeof e.type === 'string' && typeof e.actor === 'string')).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['gate.failed', 'gate.passed']));
+    expect(events.at(-1)).toMatchObject({ type: 'run.completed', actor: 'coordinator', payload: { from: 'running', reason: '15 tasks completed' } });
+    expect(events.filter((e) => e.type === 'question.answered').map((e) => (e.payload as { answeredBy: string }).answeredBy)).toEqual(Array(6).fill('cli'));
+
+    const manifest = readJson('deploy/manifest.json');
+    expect(manifest).toMatchObject({ strategy: 'shadow', initial_traffic_percent: 0 });
+    expect(readJson('reports/metrics.json').auc).toBeGreaterThanOrEqual(0.75);
+
+    const md = await team(cwd, ['export', '1']);
+    expect(md.exitCode).toBe(0);
+    expect(md.stdout).toContain('# Run 1: churn-project (completed)');
+    expect(md.stdout).toContain('asked *Which feature set should the churn model use?* (Full features / Usage-only (faster)) -> **Usage-only (faster)** (cli)');
+    expect(md.stdout).toMatch(/asked \*The gate before deploy failed: evaluate-model auc = 0\.\d{3} \(needs >= 0\.75\)\. What now\?\* \(Retrain \/ Override \/ Stop\) -> \*\*Retrain\*\* \(cli\)/);
+    expect(md.stdout).toContain('-> **Shadow** (cli)');
+    expect(md.stdout).toContain('| 13 | Build the feature table (retrain 2) | features | ds | completed | 2 |');
+    expect(md.stdout).toContain('| 15 | Evaluate the model on the held-out test split (retrain 2) | validation | mle | completed | 2 |');
+
+    const json = await team(cwd, ['export', '1', '--format', 'json']);
+    expect(json.exitCode).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      decisions: { id: string; answers: Record<string, string>; answeredBy: string }[];
+      gates: { kind: string; status: string; description: string }[];
+      tasks: { id: number; key: string; status: string; attempt: number }[];
+    };
+    expect(report.decisions.map((d) => [d.id, Object.values(d.answers)[0], d.answeredBy])).toEqual([
+      ['q1', 'Cancelled', 'cli'],
+      ['q2', 'Usage-only (faster)', 'cli'],
+      ['q3', 'AUC', 'cli'],
+      ['q4', 'Retrain', 'cli'],
+      ['q5', 'Approve', 'cli'],
+      ['q6', 'Shadow', 'cli'],
+    ]);
+    expect(report.tasks.filter((t) => t.attempt === 2).map((t) => [t.id, t.key, t.status])).toEqual([
+      [13, 'build-features@2', 'completed'],
+      [14, 'train-model@2', 'completed'],
+      [15, 'evaluate-model@2', 'completed'],
+    ]);
+    expect(report.gates.map((g) => [g.kind, g.status])).toEqual([
+      ['metric', 'passed'],
+      ['approval', 'passed'],
+    ]);
+  });
+
+  it('`team stop` makes a running run exit non-zero, and `team resume` finishes it', async () => {
+    // A small team of its own: three steps that take real time, so there is a moment to stop it in.
+    write(cwd, 'teams/relay.yaml', RELAY);
+    const run = spawnTeam(cwd, ['start', 'relay', '--headless', '--instant', '--auto-answer']);
+    await outputSeen(run, 'run 1 started');
+    await waitFor('a completed task', () => (boardOf().tasks.some((t) => t.status === 'completed') ? true : undefined), 30_000, 50);
+    const stop = await team(cwd, ['stop', '1']);
+    expect(stop).toEqual({ stdout: 'Run 1 stopped. Resume it with `team resume 1`.', stderr: '', exitCode: 0 });
+    const stopped = await run;
+    expect(stopped.exitCode).toBe(3);
+    expect(String(stopped.stdout)).toContain('Run 1 (relay) stopped: stopped with `team stop`');
+    const mid = await statusJson(cwd);
+    expect(mid.run).toMatchObject({ status: 'stopped', reason: 'stopped with `team stop`' });
+    expect(mid.tasks.filter((t) => t.status === 'completed').length).toBeLessThan(3);
+
+    expect(await team(cwd, ['stop', '1'])).toEqual({ stdout: 'Run 1 is already stopped.', stderr: '', exitCode: 0 });
+
+    const resumed = await team(cwd, ['resume', '1', '--headless', '--instant', '--auto-answer']);
+    expect(resumed.stderr).toBe('team: resuming run 1 of relay on sim');
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout.split('\n')).toContain('run 1 resumed');
+    expect(resumed.stdout).toContain('Run 1 (relay) completed: 3 tasks completed');
+    const { events } = boardOf();
+    expect(events.filter((e) => e.type === 'task.completed').map((e) => e.payload.taskId)).toEqual([1, 2, 3]);
+    expect(fs.readFileSync(path.join(workspace(), 'relay.log'), 'utf8')).toBe('leg 1\nleg 2\nleg 3\n');
+
+    expect(await team(cwd, ['resume', '1'])).toEqual({ stdout: '', stderr: 'team: run 1 already completed; see `team export 1`', exitCode: 1 });
+  });
+
+  it('refuses --backend anthropic without a key, and an unknown team, in one line each', async () => {
+    expect(await team(cwd, ['start', 'churn-project', '--backend', 'anthropic', '--headless'])).toEqual({
+      stdout: '',
+      stderr: 'team: --backend anthropic needs ANTHROPIC_API_KEY; set it, or use --backend sim for a free simulated run',
+      exitCode: 1,
+    });
+    // Nothing was created by the refused start.
+    expect(await team(cwd, ['runs'])).toMatchObject({ stdout: 'No runs yet. Start one with `team start churn-project`.', exitCode: 0 });
+
+    const unknown = await team(cwd, ['start', 'churn-projekt', '--headless']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr.split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toBe(
+      `team: team "churn-projekt" not found (did you mean "churn-project"?); looked for teams/churn-projekt.yaml and ${path.join(REPO_ROOT, 'teams', 'churn-projekt.yaml')}. Fix: use one of churn-project, create teams/churn-projekt.yaml or pass the path of a team file`,
+    );
+
+    const missingFile = await team(cwd, ['start', './teams/nope.yaml', '--headless']);
+    expect(missingFile).toEqual({ stdout: '', stderr: 'team: teams/nope.yaml: team file not found. Fix: check the path', exitCode: 1 });
+  });
+});
