@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { gates, type GateStatus, type JsonObject } from '../../db/schema.js';
-import { transact, type Board } from './board.js';
+import { prepared, transact, type Board } from './board.js';
 import { appendEvent } from './events.js';
 import { BoardError } from './errors.js';
 import type { Actor } from './actor.js';
@@ -30,8 +30,11 @@ export function addGate(board: Board, runId: number, input: NewGate, actor: Acto
   });
 }
 
+/** Read on every coordinator check and every TaskList, so prepared once. */
 export function listGates(board: Board, runId: number): Gate[] {
-  return board.db.select().from(gates).where(eq(gates.runId, runId)).orderBy(asc(gates.id)).all();
+  return prepared(board, 'gates.list', () =>
+    board.db.select().from(gates).where(eq(gates.runId, sql.placeholder('runId'))).orderBy(asc(gates.id)).prepare(),
+  ).all({ runId });
 }
 
 export function getGate(board: Board, runId: number, gateId: number): Gate {

@@ -84,32 +84,54 @@ export interface UsageRecord {
   costUsd: number;
 }
 
-/** Add one model call's usage to the member, its current task and the usage log, atomically. */
-export function recordUsage(board: Board, runId: number, member: string, rec: UsageRecord): void {
-  transact(board, () => {
-    board.db
+/** Written after every model call, so the three statements are prepared once. */
+function usageStatements(board: Board) {
+  const p = (name: string) => sql.placeholder(name);
+  return prepared(board, 'members.usage', () => ({
+    log: board.db
       .insert(usage)
-      .values({ runId, member, ...rec, ts: board.now() })
-      .run();
-    board.db
+      .values({
+        runId: p('runId'),
+        member: p('member'),
+        model: p('model'),
+        taskId: p('taskId'),
+        inputTokens: p('inputTokens'),
+        outputTokens: p('outputTokens'),
+        cacheReadTokens: p('cacheReadTokens'),
+        cacheWriteTokens: p('cacheWriteTokens'),
+        costUsd: p('costUsd'),
+        ts: p('ts'),
+      })
+      .prepare(),
+    member: board.db
       .update(members)
       .set({
         turns: sql`${members.turns} + 1`,
-        inputTokens: sql`${members.inputTokens} + ${rec.inputTokens}`,
-        outputTokens: sql`${members.outputTokens} + ${rec.outputTokens}`,
-        cacheReadTokens: sql`${members.cacheReadTokens} + ${rec.cacheReadTokens}`,
-        cacheWriteTokens: sql`${members.cacheWriteTokens} + ${rec.cacheWriteTokens}`,
-        costUsd: sql`${members.costUsd} + ${rec.costUsd}`,
+        inputTokens: sql`${members.inputTokens} + ${p('inputTokens')}`,
+        outputTokens: sql`${members.outputTokens} + ${p('outputTokens')}`,
+        cacheReadTokens: sql`${members.cacheReadTokens} + ${p('cacheReadTokens')}`,
+        cacheWriteTokens: sql`${members.cacheWriteTokens} + ${p('cacheWriteTokens')}`,
+        costUsd: sql`${members.costUsd} + ${p('costUsd')}`,
       })
-      .where(and(eq(members.runId, runId), eq(members.name, member)))
-      .run();
+      .where(and(eq(members.runId, p('runId')), eq(members.name, p('member'))))
+      .prepare(),
+    task: board.db
+      .update(tasks)
+      .set({ tokens: sql`${tasks.tokens} + ${p('total')}`, costUsd: sql`${tasks.costUsd} + ${p('costUsd')}` })
+      .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
+      .prepare(),
+  }));
+}
+
+/** Add one model call's usage to the member, its current task and the usage log, atomically. */
+export function recordUsage(board: Board, runId: number, member: string, rec: UsageRecord): void {
+  const st = usageStatements(board);
+  transact(board, () => {
+    st.log.run({ runId, member, ...rec, ts: board.now() });
+    st.member.run({ runId, member, ...rec });
     if (rec.taskId !== null) {
       const total = rec.inputTokens + rec.outputTokens + rec.cacheReadTokens + rec.cacheWriteTokens;
-      board.db
-        .update(tasks)
-        .set({ tokens: sql`${tasks.tokens} + ${total}`, costUsd: sql`${tasks.costUsd} + ${rec.costUsd}` })
-        .where(and(eq(tasks.runId, runId), eq(tasks.id, rec.taskId)))
-        .run();
+      st.task.run({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd });
     }
   });
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { messages } from '../../db/schema.js';
-import { transact, type Board } from './board.js';
+import { prepared, transact, type Board } from './board.js';
 import { appendEvent } from './events.js';
 import { BoardError } from './errors.js';
 import { listMembers } from './members.js';
@@ -47,15 +47,19 @@ export function sendMessage(
   });
 }
 
+/** Every member's inbox is read before each of its turns: the read is prepared once. */
+function unreadStatements(board: Board) {
+  const unread = and(eq(messages.runId, sql.placeholder('runId')), eq(messages.to, sql.placeholder('member')), isNull(messages.readAt));
+  return prepared(board, 'messages.unread', () => ({
+    list: board.db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare(),
+    count: board.db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare(),
+  }));
+}
+
 /** Unread messages for a member, oldest first; marks them read. */
 export function takeInbox(board: Board, runId: number, member: string): MailMessage[] {
   return transact(board, () => {
-    const unread = board.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.runId, runId), eq(messages.to, member), isNull(messages.readAt)))
-      .orderBy(asc(messages.id))
-      .all();
+    const unread = unreadStatements(board).list.all({ runId, member });
     if (unread.length > 0) {
       board.db
         .update(messages)
@@ -68,11 +72,7 @@ export function takeInbox(board: Board, runId: number, member: string): MailMess
 }
 
 export function hasUnread(board: Board, runId: number, member: string): boolean {
-  const row = board.db
-    .select({ n: sql<number>`count(*)` })
-    .from(messages)
-    .where(and(eq(messages.runId, runId), eq(messages.to, member), isNull(messages.readAt)))
-    .get();
+  const row = unreadStatements(board).count.get({ runId, member });
   return (row?.n ?? 0) > 0;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { questions, type AnsweredBy, type JsonObject, type QuestionKind } from '../../db/schema.js';
-import { transact, type Board } from './board.js';
+import { prepared, transact, type Board } from './board.js';
 import { appendEvent } from './events.js';
 import { BoardError } from './errors.js';
 import type { Actor } from './actor.js';
@@ -83,8 +83,17 @@ export function getQuestion(board: Board, runId: number, id: number): Question |
 }
 
 export function listQuestions(board: Board, runId: number, status?: Question['status']): Question[] {
-  const where = status ? and(eq(questions.runId, runId), eq(questions.status, status)) : eq(questions.runId, runId);
-  return board.db.select().from(questions).where(where).orderBy(asc(questions.id)).all();
+  // The coordinator reads pending questions on every check: both forms are prepared once.
+  const st = prepared(board, 'questions.list', () => ({
+    all: board.db.select().from(questions).where(eq(questions.runId, sql.placeholder('runId'))).orderBy(asc(questions.id)).prepare(),
+    byStatus: board.db
+      .select()
+      .from(questions)
+      .where(and(eq(questions.runId, sql.placeholder('runId')), eq(questions.status, sql.placeholder('status'))))
+      .orderBy(asc(questions.id))
+      .prepare(),
+  }));
+  return status ? st.byStatus.all({ runId, status }) : st.all.all({ runId });
 }
 
 /** Parse "q2", "2" or "#2" into a question id. */

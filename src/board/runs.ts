@@ -1,6 +1,6 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { runs, type Backend, type RunConfig, type RunStatus } from '../../db/schema.js';
-import { transact, type Board } from './board.js';
+import { prepared, transact, type Board } from './board.js';
 import { appendEvent } from './events.js';
 import { BoardError } from './errors.js';
 import type { Actor } from './actor.js';
@@ -45,8 +45,9 @@ export function createRun(board: Board, input: NewRun, actor: Actor): Run {
   });
 }
 
+/** Read several times per step of the driver loop, so prepared once. */
 export function getRun(board: Board, runId: number): Run | undefined {
-  return board.db.select().from(runs).where(eq(runs.id, runId)).get();
+  return prepared(board, 'runs.get', () => board.db.select().from(runs).where(eq(runs.id, sql.placeholder('runId'))).prepare()).get({ runId });
 }
 
 export function requireRun(board: Board, runId: number): Run {

@@ -407,11 +407,14 @@ export function releaseTask(board: Board, runId: number, id: number, note: strin
   });
 }
 
+/** Asked after every turn of every member (its current task), so prepared once. */
 export function tasksOwnedBy(board: Board, runId: number, owner: string): Task[] {
-  return board.db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.runId, runId), eq(tasks.owner, owner), eq(tasks.status, 'in_progress')))
-    .orderBy(asc(tasks.id))
-    .all();
+  return prepared(board, 'tasks.ownedBy', () =>
+    board.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.runId, sql.placeholder('runId')), eq(tasks.owner, sql.placeholder('owner')), eq(tasks.status, 'in_progress')))
+      .orderBy(asc(tasks.id))
+      .prepare(),
+  ).all({ runId, owner });
 }

@@ -36,3 +36,19 @@ export function saveTranscript(board: Board, runId: number, member: string, valu
       .prepare(),
   ).run({ runId, member, messages: value.messages, inFlight: value.inFlight, now: board.now() });
 }
+
+/**
+ * Rewrite only the turn in flight of a stored transcript, when its messages are already stored as
+ * they are: a long conversation is then not serialised again for every tool call. Returns false
+ * when the member has no stored transcript yet (save it whole instead).
+ */
+export function saveInFlight(board: Board, runId: number, member: string, inFlight: unknown[]): boolean {
+  const statement = prepared(board, 'transcript.saveInFlight', () =>
+    board.db
+      .update(transcripts)
+      .set({ inFlight: sql`${sql.placeholder('inFlight')}`, updatedAt: sql`${sql.placeholder('now')}` })
+      .where(and(eq(transcripts.runId, sql.placeholder('runId')), eq(transcripts.member, sql.placeholder('member'))))
+      .prepare(),
+  );
+  return statement.run({ runId, member, inFlight: JSON.stringify(inFlight), now: board.now() }).changes > 0;
+}

@@ -1,7 +1,8 @@
-import type { JsonObject } from '../../db/schema.js';
-import type { Board } from './board.js';
+import { asc, eq, sql } from 'drizzle-orm';
+import { taskDeps, tasks, type JsonObject } from '../../db/schema.js';
+import { prepared, type Board } from './board.js';
 import { earlierStages, pipelineOf } from './pipeline.js';
-import { listDeps, listTaskRows, getTask, type Task } from './tasks.js';
+import { listDeps, getTask, type Task } from './tasks.js';
 import { closedGates, openBlockers } from './blockers.js';
 import { describeGate, listGates } from './gates.js';
 
@@ -36,12 +37,41 @@ export interface TaskDetail extends TaskSummary {
   completedAt: number | null;
 }
 
+type SummaryRow = Pick<Task, 'id' | 'subject' | 'status' | 'owner' | 'role' | 'stage' | 'activeForm' | 'attempt'>;
+
+/** TaskList runs on every member's turn: only the columns a summary needs, with statements prepared once. */
+function statements(board: Board) {
+  return prepared(board, 'views', () => ({
+    summaries: board.db
+      .select({
+        id: tasks.id,
+        subject: tasks.subject,
+        status: tasks.status,
+        owner: tasks.owner,
+        role: tasks.role,
+        stage: tasks.stage,
+        activeForm: tasks.activeForm,
+        attempt: tasks.attempt,
+      })
+      .from(tasks)
+      .where(eq(tasks.runId, sql.placeholder('runId')))
+      .orderBy(asc(tasks.id))
+      .prepare(),
+    deps: board.db
+      .select({ taskId: taskDeps.taskId, blockedBy: taskDeps.blockedBy })
+      .from(taskDeps)
+      .where(eq(taskDeps.runId, sql.placeholder('runId')))
+      .prepare(),
+  }));
+}
+
 /** Every task of a run with its open blockers, computed in bulk (one pass, no per-task queries). */
 export function listTasks(board: Board, runId: number): TaskSummary[] {
-  const rows = listTaskRows(board, runId);
+  const st = statements(board);
+  const rows: SummaryRow[] = st.summaries.all({ runId });
   const byId = new Map(rows.map((t) => [t.id, t]));
   const deps = new Map<number, number[]>();
-  for (const d of listDeps(board, runId)) {
+  for (const d of st.deps.all({ runId })) {
     const list = deps.get(d.taskId) ?? [];
     list.push(d.blockedBy);
     deps.set(d.taskId, list);
@@ -100,7 +130,7 @@ export function getTaskDetail(board: Board, runId: number, id: number): TaskDeta
   return detail;
 }
 
-function toSummary(t: Task, blockedBy: number[]): TaskSummary {
+function toSummary(t: SummaryRow, blockedBy: number[]): TaskSummary {
   return {
     id: t.id,
     subject: t.subject,

@@ -82,6 +82,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
   function askApprovals(): void {
     const gates = listGates(board, runId);
+    // Reading every task is the expensive part: only do it when an approval is still to ask.
+    if (!gates.some((g) => g.kind === 'approval' && g.status === 'pending')) return;
     const tasks = listTaskRows(board, runId);
     const pipeline = requireRun(board, runId).config.pipeline ?? [];
     for (const gate of gates) {
@@ -122,6 +124,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   function checkBudget(): void {
     const run = requireRun(board, runId);
     if (run.status !== 'running') return;
+    if (run.budgetUsd === null && run.budgetTokens === null) return;
     const totals = runTotals(board, runId);
     const overUsd = run.budgetUsd !== null && totals.costUsd >= run.budgetUsd;
     const overTokens = run.budgetTokens !== null && totals.tokens >= run.budgetTokens;

@@ -3,7 +3,7 @@ import type { Board } from '../board/board.js';
 import { listEvents, lastEventSeq, type BoardEvent } from '../board/events.js';
 import { heartbeat } from '../board/members.js';
 import { hasUnread } from '../board/messages.js';
-import { getRun, isTerminal, setRunStatus, updateRun } from '../board/runs.js';
+import { getRun, isTerminal, setRunStatus, updateRun, type Run } from '../board/runs.js';
 import { listTasks } from '../board/views.js';
 import type { RunStatus } from '../../db/schema.js';
 import { ModelError } from '../models/model.js';
@@ -83,7 +83,10 @@ function liveView(members: MemberRuntime[]) {
 }
 
 function outcomeOf(board: Board, runId: number): Outcome | null {
-  const run = getRun(board, runId);
+  return outcomeOfRun(getRun(board, runId));
+}
+
+function outcomeOfRun(run: Run | undefined): Outcome | null {
   if (!run) return { status: 'failed', reason: 'the run disappeared from the board' };
   return isTerminal(run.status) ? { status: run.status, reason: run.statusReason } : null;
 }
@@ -108,10 +111,11 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
   wakeIdle(board, runId, members);
   for (;;) {
     pump();
-    const done = outcomeOf(board, runId);
+    const run = getRun(board, runId);
+    const done = outcomeOfRun(run);
     if (done) return done;
     if (opts.signal?.aborted) return finish(stopRun(board, runId, 'stopped from the terminal'));
-    if (getRun(board, runId)?.status === 'paused') {
+    if (run?.status === 'paused') {
       await realSleep(pollMs);
       continue;
     }
