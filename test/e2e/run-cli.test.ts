@@ -24,6 +24,7 @@ const readJson = (rel: string) => JSON.parse(fs.readFileSync(path.join(workspace
 
 const boardFile = () => path.join(cwd, '.team', 'board.db');
 
+/** Three legs in a row; leg 2 waits for a file named "go" in the workspace, so a test can stop the run during it. */
 const RELAY = `
 name: relay
 description: Three legs run one after the other.
@@ -31,16 +32,23 @@ members:
   - { name: ds, agent: data-scientist }
 pipeline: [work]
 tasks:
-${[1, 2, 3]
-  .map(
-    (n) => `  - id: leg-${n}
-    subject: Run leg ${n}
+  - id: leg-1
+    subject: Run leg 1
     stage: work
     description: Run it.
-    ${n > 1 ? `blockedBy: [leg-${n - 1}]` : ''}
-    sim: { steps: [ { bash: "sleep 0.4; echo 'leg ${n}' >> relay.log" } ] }`,
-  )
-  .join('\n')}
+    sim: { steps: [ { bash: "echo 'leg 1' >> relay.log" } ] }
+  - id: leg-2
+    subject: Run leg 2
+    stage: work
+    description: Run it when the go file appears.
+    blockedBy: [leg-1]
+    sim: { steps: [ { bash: "while [ ! -f go ]; do sleep 0.05; done; echo 'leg 2' >> relay.log" } ] }
+  - id: leg-3
+    subject: Run leg 3
+    stage: work
+    description: Run it.
+    blockedBy: [leg-2]
+    sim: { steps: [ { bash: "echo 'leg 3' >> relay.log" } ] }
 `;
 
 /** How many questions of run 1 wait for an answer (0 before the board exists). */
@@ -190,15 +198,17 @@ describe('team start (built CLI)', () => {
     write(cwd, 'teams/relay.yaml', RELAY);
     const run = spawnTeam(cwd, ['start', 'relay', '--headless', '--instant', '--auto-answer']);
     await outputSeen(run, 'run 1 started');
-    await waitFor('a completed task', () => (boardOf().tasks.some((t) => t.status === 'completed') ? true : undefined), 30_000, 50);
+    await waitFor('leg 2 to start', () => (boardOf().tasks.find((t) => t.id === 2)?.status === 'in_progress' ? true : undefined), 30_000, 50);
     const stop = await team(cwd, ['stop', '1']);
     expect(stop).toEqual({ stdout: 'Run 1 stopped. Resume it with `team resume 1`.', stderr: '', exitCode: 0 });
+    // The run stops between steps: let leg 2's command finish.
+    fs.writeFileSync(path.join(workspace(), 'go'), '');
     const stopped = await run;
     expect(stopped.exitCode).toBe(3);
     expect(String(stopped.stdout)).toContain('Run 1 (relay) stopped: stopped with `team stop`');
     const mid = await statusJson(cwd);
     expect(mid.run).toMatchObject({ status: 'stopped', reason: 'stopped with `team stop`' });
-    expect(mid.tasks.filter((t) => t.status === 'completed').length).toBeLessThan(3);
+    expect(mid.tasks.map((t) => t.status)).toEqual(['completed', 'in_progress', 'pending']);
 
     expect(await team(cwd, ['stop', '1'])).toEqual({ stdout: 'Run 1 is already stopped.', stderr: '', exitCode: 0 });
 
