@@ -170,8 +170,10 @@ function apply(mode: Mode, use: ToolUseBlock, result: { content: string; isError
   const input = isObject(use.input) ? use.input : {};
   const parsed = safeJson(result.content);
   if (use.name === 'TaskList') {
-    const tasks = isObject(parsed) && Array.isArray(parsed.tasks) ? (parsed.tasks as ListedTask[]) : [];
-    return mode.kind === 'working' || mode.kind === 'stuck' ? mode : { kind: 'looking', list: tasks };
+    if (mode.kind === 'working' || mode.kind === 'stuck') return mode;
+    // A failed (or interrupted) listing says nothing about the board: look again rather than stand by.
+    if (result.isError || !isObject(parsed) || !Array.isArray(parsed.tasks)) return { kind: 'looking', list: null };
+    return { kind: 'looking', list: parsed.tasks as ListedTask[] };
   }
   if (use.name === 'TaskUpdate' && input.status === 'in_progress' && mode.kind !== 'working') {
     return !result.isError && isObject(parsed) && parsed.success === true ? { kind: 'claimed', taskId: String(input.taskId) } : { kind: 'looking', list: null };

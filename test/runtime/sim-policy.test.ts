@@ -94,6 +94,15 @@ describe('simulated model: finding work', () => {
     expect(callsOf(assigned)).toEqual([{ name: 'TaskUpdate', input: { taskId: '2', status: 'in_progress' } }]);
   });
 
+  it('lists the board again when a listing was interrupted, instead of standing by', async () => {
+    const response = await simTurn([
+      { role: 'user', content: KICKOFF },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'u1', name: 'TaskList', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u1', is_error: true, content: JSON.stringify({ error: 'interrupted: this tool call was running when the run stopped' }) }] },
+    ]);
+    expect(callsOf(response)).toEqual([{ name: 'TaskList', input: {} }]);
+  });
+
   it('picks its own in-progress task up again after a restart', async () => {
     const response = await simTurn(afterList([{ id: '2', status: 'pending' }, { id: '5', status: 'in_progress', owner: 'ds' }]));
     expect(callsOf(response)).toEqual([{ name: 'TaskGet', input: { taskId: '5' } }]);
