@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { realClock } from '../runtime/clock.js';
+import { realClock } from '../shared/clock.js';
 import { DEFAULT_MODEL_ALIASES } from '../definitions/models.js';
 import { ModelError, type AssistantBlock, type ModelRequest, type StopReason } from './model.js';
 import { createSimModel, type SimOptions } from './sim.js';

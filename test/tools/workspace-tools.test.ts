@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { realClock } from '../../src/runtime/clock.js';
+import { realClock } from '../../src/shared/clock.js';
 import { BASH_MAX_OUTPUT_CHARS, bashTool, killBashProcessGroups, stripSecrets } from '../../src/tools/bash.js';
 import { editTool } from '../../src/tools/edit.js';
 import { globTool } from '../../src/tools/glob.js';
