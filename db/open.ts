@@ -60,7 +60,7 @@ export function openDb(file: string = defaultDbFile(), options: { busyTimeoutMs?
   return { sqlite, db, file, close: () => sqlite.close() };
 }
 
-/** Several processes may open a fresh file at once: take the write lock so only one migrates. */
+/** Several processes may open a fresh file at once: the loser of the race waits and finds the schema in place. */
 function migrateWithLock(sqlite: Database.Database, db: Db): void {
   const migrationsFolder = path.join(packageRoot(), 'db', 'migrations');
   for (let attempt = 0; ; attempt++) {
@@ -68,13 +68,22 @@ function migrateWithLock(sqlite: Database.Database, db: Db): void {
       migrate(db, { migrationsFolder });
       return;
     } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      const message = (error as Error).message;
-      const raced = code.startsWith('SQLITE_BUSY') || /already exists/.test(message);
-      if (!raced || attempt >= 20) {
-        throw new DatabaseOpenError(`cannot migrate the board database: ${message}`);
+      // drizzle wraps the SQLite error; the code and the real message are on its cause.
+      const chain = causes(error);
+      const raced = chain.some((e) => /^SQLITE_(BUSY|LOCKED)/.test(String(e.code ?? '')) || /already exists/.test(e.message));
+      if (!raced || attempt >= 50) {
+        const reason = chain[chain.length - 1]?.message ?? String(error);
+        throw new DatabaseOpenError(`cannot migrate the board database: ${reason}`);
       }
-      sqlite.prepare('SELECT 1').get();
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 40));
     }
   }
+}
+
+function causes(error: unknown): { code?: unknown; message: string }[] {
+  const chain: { code?: unknown; message: string }[] = [];
+  for (let e = error; e instanceof Error && chain.length < 5; e = e.cause) {
+    chain.push({ code: (e as { code?: unknown }).code, message: e.message });
+  }
+  return chain;
 }

@@ -94,6 +94,7 @@ export const tasks = sqliteTable(
   (t) => [
     primaryKey({ name: 'tasks_pk', columns: [t.runId, t.id] }),
     index('tasks_run_status_idx').on(t.runId, t.status),
+    index('tasks_run_stage_idx').on(t.runId, t.stage, t.status),
     uniqueIndex('tasks_run_key_idx').on(t.runId, t.key),
   ],
 );

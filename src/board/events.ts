@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { events, type JsonObject } from '../../db/schema.js';
 import { prepared, type Board } from './board.js';
 import { actorName, type Actor } from './actor.js';
@@ -14,10 +14,12 @@ export interface BoardEvent {
 
 function statements(board: Board) {
   return prepared(board, 'events', () => ({
-    nextSeq: board.db
-      .select({ next: sql<number>`coalesce(max(${events.seq}), 0) + 1` })
+    last: board.db
+      .select({ seq: events.seq, ts: events.ts })
       .from(events)
       .where(eq(events.runId, sql.placeholder('runId')))
+      .orderBy(desc(events.seq))
+      .limit(1)
       .prepare(),
     insert: board.db
       .insert(events)
@@ -43,11 +45,13 @@ function statements(board: Board) {
 /** Append an event; call inside the transaction that makes the change it describes. */
 export function appendEvent(board: Board, runId: number, actor: Actor | string, type: string, payload: JsonObject): BoardEvent {
   const st = statements(board);
-  const seq = st.nextSeq.get({ runId })?.next ?? 1;
+  const last = st.last.get({ runId });
   const event: BoardEvent = {
     runId,
-    seq,
-    ts: board.now(),
+    seq: (last?.seq ?? 0) + 1,
+    // An instant run's virtual clock runs ahead of real time; a change from another process (an
+    // answer, a stop) must not appear to happen before what it follows.
+    ts: Math.max(board.now(), last?.ts ?? 0),
     actor: typeof actor === 'string' ? actor : actorName(actor),
     type,
     payload,
@@ -62,5 +66,5 @@ export function listEvents(board: Board, runId: number, afterSeq = 0, limit = 1_
 }
 
 export function lastEventSeq(board: Board, runId: number): number {
-  return (statements(board).nextSeq.get({ runId })?.next ?? 1) - 1;
+  return statements(board).last.get({ runId })?.seq ?? 0;
 }

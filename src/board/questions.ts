@@ -158,7 +158,7 @@ export function answerQuestion(
     }
     const updated = board.db
       .update(questions)
-      .set({ status: 'answered', answers: answers as JsonObject, answeredBy, answeredAt: board.now() })
+      .set({ status: 'answered', answers: answers as JsonObject, answeredBy, answeredAt: Math.max(board.now(), question.createdAt) })
       .where(and(eq(questions.runId, runId), eq(questions.id, id)))
       .returning()
       .get();
@@ -179,7 +179,7 @@ export function cancelQuestion(board: Board, runId: number, id: number, reason: 
     if (!question || question.status !== 'pending') return;
     board.db
       .update(questions)
-      .set({ status: 'cancelled', answeredAt: board.now() })
+      .set({ status: 'cancelled', answeredAt: Math.max(board.now(), question.createdAt) })
       .where(and(eq(questions.runId, runId), eq(questions.id, id)))
       .run();
     appendEvent(board, runId, actor, 'question.cancelled', { question: id, reason });

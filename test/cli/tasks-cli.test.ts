@@ -1,3 +1,4 @@
+import { ensureBuilt } from '../helpers/runtime.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -6,15 +7,10 @@ import { tempDir } from '../helpers/board.js';
 import { REPO_ROOT } from '../helpers/workers.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'team.js');
-const BUILT = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 let cwd: string;
 
-beforeAll(async () => {
-  if (fs.existsSync(BUILT)) return;
-  await execa('npm', ['run', 'build'], { cwd: REPO_ROOT, reject: false });
-  if (!fs.existsSync(BUILT)) throw new Error(`npm run build did not produce ${BUILT}`);
-}, 120_000);
+beforeAll(ensureBuilt);
 
 beforeEach(() => {
   cwd = tempDir('teamboard-cli-');

@@ -1,3 +1,4 @@
+import { ensureBuilt } from '../helpers/runtime.js';
 /**
  * The built CLI's live board in a real terminal: `team board 1` inside tmux, driven with
  * send-keys and read with capture-pane.
@@ -12,7 +13,6 @@ import { getQuestion } from '../../src/board/questions.js';
 import { askMetric, seedBoard } from '../tui/helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const SOCKET = `teamboard-e2e-${process.pid}`;
 const SESSION = 'board';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -38,33 +38,13 @@ async function until<T>(what: string, probe: () => T | undefined | false, timeou
   }
 }
 
-/** The newest modification time of the sources the CLI is built from. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.tsx?$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const built = fs.existsSync(MAIN) ? fs.statSync(MAIN).mtimeMs : 0;
-  const sources = Math.max(...['src', 'tui', 'db'].map((d) => newestSource(path.join(ROOT, d))));
-  if (built >= sources) return;
-  // Type errors elsewhere still emit JavaScript; what matters is that the CLI is there afterwards.
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  if (!fs.existsSync(MAIN)) throw new Error('`npm run build` did not produce dist/src/cli/main.js');
-}
-
 describe.skipIf(!hasTmux)('team board in tmux', () => {
   let dir = '';
   let questionId = 0;
   const METRIC = 'Which metric should the model optimise?';
 
-  beforeAll(() => {
-    ensureBuilt();
+  beforeAll(async () => {
+    await ensureBuilt();
     const tb = seedBoard(Date.now() - 5 * 60_000);
     questionId = askMetric(tb);
     dir = tb.dir;

@@ -23,8 +23,8 @@ import { REPO_ROOT } from './workers.js';
 
 export { REPO_ROOT, tempDir };
 
-/** A fixed start for virtual clocks, so event timestamps repeat too. */
-export const T0 = Date.UTC(2026, 0, 1);
+/** A fixed start for virtual clocks, so event timestamps repeat too. It lies after any real time: event times never go back, so a run on a clock behind the board would be stamped with real time. */
+export const T0 = Date.UTC(2100, 0, 1);
 
 /* ------------------------------------------------------------------ projects and runs */
 
@@ -331,11 +331,9 @@ export function ofType(events: BoardEvent[], type: string): BoardEvent[] {
 export const BIN = path.join(REPO_ROOT, 'bin', 'team.js');
 const BUILT = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
-/** Build the CLI once when dist/ is missing (npm test builds first). */
+/** The compiled CLI must exist: test/global-setup.ts builds it once before any test runs. */
 export async function ensureBuilt(): Promise<void> {
-  if (fs.existsSync(BUILT)) return;
-  await execa('npm', ['run', 'build'], { cwd: REPO_ROOT, reject: false });
-  if (!fs.existsSync(BUILT)) throw new Error(`npm run build did not produce ${BUILT}`);
+  if (!fs.existsSync(BUILT)) throw new Error(`${BUILT} is missing; run the tests through vitest (its global setup builds it) or \`npm run build\``);
 }
 
 /** The environment the CLI runs in: no API key, no TEAM_HOME, HOME in the project (no user agents). */

@@ -1,0 +1,1 @@
+CREATE INDEX `tasks_run_stage_idx` ON `tasks` (`run_id`,`stage`,`status`);
