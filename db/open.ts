@@ -44,7 +44,7 @@ export function packageRoot(): string {
 }
 
 export function openDb(file: string = defaultDbFile(), options: { busyTimeoutMs?: number } = {}): Connection {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensureDir(path.dirname(file));
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file);
@@ -58,6 +58,25 @@ export function openDb(file: string = defaultDbFile(), options: { busyTimeoutMs?
   const db = drizzle(sqlite, { schema });
   migrateWithLock(sqlite, db);
   return { sqlite, db, file, close: () => sqlite.close() };
+}
+
+/**
+ * Create a folder and its missing parents one level at a time: Node's recursive mkdir never returns
+ * for some paths (under /proc, for one), and a person needs to be told which folder failed.
+ */
+function ensureDir(dir: string): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new DatabaseOpenError(`${dir} is not a folder; set TEAM_HOME to a writable folder`);
+    return;
+  }
+  const parent = path.dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') return;
+    throw new DatabaseOpenError(`cannot create ${dir} for the board (${(error as Error).message}); set TEAM_HOME to a writable folder`);
+  }
 }
 
 /** Several processes may open a fresh file at once: the loser of the race waits and finds the schema in place. */

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { coordinator } from '../board/actor.js';
 import type { Board } from '../board/board.js';
 import { BoardError } from '../board/errors.js';
 import type { BoardEvent } from '../board/events.js';
 import { getQuestion, payloadOf } from '../board/questions.js';
-import { getRun, requireRun, type Run } from '../board/runs.js';
+import { getRun, requireRun, setRunStatus, type Run } from '../board/runs.js';
 import type { Backend } from '../../db/schema.js';
 import { loadTeam } from '../definitions/team-loader.js';
 import type { Tape } from '../models/tape.js';
@@ -47,6 +48,10 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags): P
   const { createTape, loadTape } = await import('../models/tape.js');
   const backend = flags.backend ?? (env.ANTHROPIC_API_KEY ? 'anthropic' : 'sim');
   const seed = Math.floor(number(flags.seed, '--seed', 42));
+  // Check every flag before a run exists, so a typo leaves nothing half-made behind.
+  number(flags.speed, '--speed', 1, 0.001);
+  if (flags.failRate !== undefined) number(flags.failRate, '--fail-rate', 0);
+  const budgetUsd = flags.budgetUsd !== undefined ? number(flags.budgetUsd, '--budget-usd', 0, 0.000001) : undefined;
   const loaded = loadTeam(teamName, { cwd: io.cwd(), home: io.home(), env });
   if (backend === 'replay' && !flags.tape) throw new BoardError('invalid', '--backend replay needs --tape FILE');
   // Checked before the run is created, so a missing key leaves no half-made run behind.
@@ -62,7 +67,7 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags): P
       backend,
       seed,
       ...(flags.workspace ? { workspace: flags.workspace } : {}),
-      ...(flags.budgetUsd !== undefined ? { budgetUsd: number(flags.budgetUsd, '--budget-usd', 0, 0.000001) } : {}),
+      ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       env,
       cwd: io.cwd(),
     });
@@ -147,6 +152,7 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
   const printer = (events: BoardEvent[]) => {
     for (const event of events) {
       recordAnswerEvent(board, run.id, event, choice.recordTape, questionKey);
+      if (choice.replayTape) failOnTapeMiss(board, run.id, event);
       if (flags.json) io.stdout(`${JSON.stringify(event)}\n`);
       else {
         const line = formatEvent(event, run.id);
@@ -203,3 +209,10 @@ function recordAnswerEvent(board: Board, runId: number, event: BoardEvent, tape:
   if (question?.answers) tape.recordAnswer(questionKey(question.askedBy, payloadOf(question)), question.answers as Record<string, string | string[]>);
 }
 
+
+/** A replay that has left its tape cannot go on meaningfully: the run fails at once, with the divergence as the reason. */
+function failOnTapeMiss(board: Board, runId: number, event: BoardEvent): void {
+  if (event.type !== 'member.removed') return;
+  const reason = String(event.payload.reason);
+  if (reason.startsWith('run diverged from tape') && getRun(board, runId)?.status === 'running') setRunStatus(board, runId, 'failed', reason, coordinator);
+}
