@@ -40,3 +40,9 @@ export function columns(rows: string[][], gap = 2): string[] {
 export function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
+
+/** The terminal UI library draws nothing live under CI (it prints one frame at exit), so CI means plain output. */
+export function isCiEnv(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION');
+}

@@ -16,7 +16,7 @@ import { executeRun, type Outcome } from '../runtime/run.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createVirtualClock } from '../runtime/virtual-clock.js';
 import { openBoardFor, parseRunId } from './board-access.js';
-import type { CommandIO } from './io.js';
+import { isCiEnv, type CommandIO } from './io.js';
 import { formatEvent } from './progress.js';
 import { printSummary, summaryJson } from './summary.js';
 import { showLiveBoard } from './live-board.js';
@@ -148,7 +148,7 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     : undefined;
   const started = Date.now();
   const startedVirtual = clock.now();
-  const view = { plain: flags.headless === true || flags.json === true || !process.stdout.isTTY || io.env.CI === 'true' };
+  const view = { plain: flags.headless === true || flags.json === true || !process.stdout.isTTY || isCiEnv(io.env) };
   const printer = (events: BoardEvent[]) => {
     for (const event of events) {
       recordAnswerEvent(board, run.id, event, choice.recordTape, questionKey);

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { readSnapshot } from '../../board/snapshot.js';
 import { openBoardFor, resolveRun } from '../board-access.js';
-import { processIO, type CommandIO } from '../io.js';
+import { isCiEnv, processIO, type CommandIO } from '../io.js';
 
 export interface BoardCommandOptions {
   /** Whether the live board can be drawn (both stdin and stdout are terminals). */
   interactive?: () => boolean;
 }
 
-const isInteractive = () => process.stdout.isTTY === true && process.stdin.isTTY === true;
+const isInteractive = () => process.stdout.isTTY === true && process.stdin.isTTY === true && !isCiEnv(process.env);
 
 export function registerBoardCommand(program: Command, io: CommandIO = processIO, options: BoardCommandOptions = {}): void {
   program
