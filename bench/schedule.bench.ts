@@ -17,7 +17,7 @@ const DEFAULT_SCENARIOS = '10x200,25x500,50x2000';
 
 /** Measured once, when the hot paths were fixed; the runs before and after are event for event the same. */
 const BEFORE_AFTER = `Before and after the fixes to the scheduling hot paths (2026-11-21, same machine, no profiler, CPU seconds of
-\`executeRun\`; every run produced the same events, transcripts and totals before and after): the coordinator no longer
+\`executeRun\` on a shared, busy machine; every run produced the same events and transcripts before and after): the coordinator no longer
 reads every task on each check when no approval gate is pending nor sums usage when the run has no budget; TaskList
 and wake-ups read only the summary columns with prepared statements; the run, gates, questions, inbox, owned tasks and
 usage writes use prepared statements; a step that changes only the turn in flight no longer serialises the whole
