@@ -229,6 +229,12 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
       for (const ch of input) onKey(ch === '\r' || ch === '\t' || ch === '\u007F' ? '' : ch, keyFor(ch));
       return;
     }
+    // Typed text followed by Enter (or Tab, Backspace) in the same read, as a paste or fast typing
+    // gives: the text goes in as typed, then each of those keys acts on its own.
+    if (input.length > 1 && !key.ctrl && !key.meta && /[\r\t\u007F]/.test(input)) {
+      for (const part of input.split(/([\r\t\u007F])/)) if (part !== '') onKey(/^[\r\t\u007F]$/.test(part) ? '' : part, keyFor(part));
+      return;
+    }
     if (uiRef.current.notice !== null || uiRef.current.actionError !== null) update({ notice: null, actionError: null });
     const state = uiRef.current;
     const v = derive(state, snap);
