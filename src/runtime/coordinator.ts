@@ -19,7 +19,7 @@ import { listTasks, type TaskSummary } from '../board/views.js';
 import { listDeps } from '../board/tasks.js';
 import type { Json, JsonObject } from '../../db/schema.js';
 import { transact } from '../board/board.js';
-import { appendEvent } from '../board/events.js';
+import { appendEvent, listEvents } from '../board/events.js';
 
 export type Answerer = (question: Question) => { answers: Record<string, AnswerValue>; by: 'auto' | 'cli' } | null;
 
@@ -300,7 +300,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         return 'completed';
       }
       if (pending.length > 0) return null;
-      const reason = stuckReason(tasks, liveMembers, listMembers(board, runId).map((m) => m.name));
+      const reason = everyMemberOut(board, runId, liveMembers) ?? stuckReason(tasks, liveMembers, listMembers(board, runId).map((m) => m.name));
       setRunStatus(board, runId, 'failed', reason, actor);
       return 'failed';
     },
@@ -339,6 +339,24 @@ function judge(gate: Gate, task: Task): { pass: boolean; detail: string } {
 
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(3);
+}
+
+/** When every member stopped or died, why: that cause (a bad API key, a lost lease) is what to fix, not the tasks it left. */
+function everyMemberOut(board: Board, runId: number, live: { name: string; state: string }[]): string | null {
+  if (live.length === 0 || live.some((m) => m.state !== 'stopped' && m.state !== 'dead')) return null;
+  const last = new Map<string, string>();
+  for (const event of listEvents(board, runId)) {
+    if (event.type === 'member.removed') last.set(String(event.payload.member), String(event.payload.reason));
+  }
+  const byReason = new Map<string, string[]>();
+  for (const m of live) {
+    const reason = last.get(m.name) ?? m.state;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), m.name]);
+  }
+  const groups = [...byReason];
+  const [only] = groups;
+  if (only && groups.length === 1) return `every member stopped (${only[1].join(', ')}): ${only[0]}`;
+  return `every member stopped: ${groups.map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ')}`;
 }
 
 function stuckReason(tasks: TaskSummary[], live: { name: string; role: string; state: string }[], allMembers: string[]): string {
