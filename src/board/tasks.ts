@@ -321,7 +321,7 @@ function checkRole(board: Board, runId: number, task: Task, owner: string, actor
   if (role === undefined) {
     throw new BoardError('role', `task #${task.id} is for role ${task.role}, and ${owner} is not a member of run ${runId}; assign it to a ${task.role}`);
   }
-  throw new BoardError('role', `task #${task.id} is for role ${task.role}; ${owner} is ${article(role)} and cannot take it`);
+  throw new BoardError('role', `task #${task.id} is for role ${task.role}; ${owner} ${role === null ? 'has no role' : `has the role ${role}`} and cannot take it`);
 }
 
 function deleteTask(board: Board, runId: number, task: Task, actor: Actor): UpdateResult {
@@ -417,9 +417,4 @@ export function tasksOwnedBy(board: Board, runId: number, owner: string): Task[]
       .orderBy(asc(tasks.id))
       .prepare(),
   ).all({ runId, owner });
-}
-
-function article(role: string | null): string {
-  if (!role) return 'a member without a role';
-  return `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role}`;
 }

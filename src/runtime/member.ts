@@ -274,7 +274,7 @@ async function runCall(member: MemberRuntime, use: ToolUseBlock): Promise<ToolRe
     workspace: member.env.workspace,
     clock: member.env.clock,
     toolUseId: use.id,
-    env: commandEnv(member),
+    ...(use.name === 'Bash' ? { env: commandEnv(member) } : {}),
     ...(member.cfg.bashPatterns ? { bashPatterns: member.cfg.bashPatterns } : {}),
     runtime: { currentTask: () => member.currentTask },
   };

@@ -54,7 +54,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<Outcome> {
     workspace,
     config,
     maxTurns: opts.maxTurns ?? 200,
-    compactAfter: opts.compactAfter ?? 80,
+    compactAfter: opts.compactAfter ?? 40,
     maxTokens: opts.maxTokens ?? 8192,
   };
   const members: MemberRuntime[] = config.members.map((cfg) => createMember(env, cfg));

@@ -85,7 +85,7 @@ describe('rule 2: role-restricted tasks', () => {
     expect(caught(() => claimTask(t.board, t.runId, 1, t.as('mle')))).toEqual({
       name: 'BoardError',
       code: 'role',
-      message: 'task #1 is for role data-scientist; mle is an ml-engineer and cannot take it',
+      message: 'task #1 is for role data-scientist; mle has the role ml-engineer and cannot take it',
     });
     expect(getTask(t.board, t.runId, 1)).toMatchObject({ status: 'pending', owner: null });
   });
@@ -97,10 +97,10 @@ describe('rule 2: role-restricted tasks', () => {
 
   it('refuses a person assigning it to a member of another role, or to someone not in the run', () => {
     expect(caught(() => updateTask(t.board, t.runId, 1, { owner: 'mle' }, human)).message).toBe(
-      'task #1 is for role data-scientist; mle is an ml-engineer and cannot take it',
+      'task #1 is for role data-scientist; mle has the role ml-engineer and cannot take it',
     );
     expect(caught(() => updateTask(t.board, t.runId, 1, { status: 'in_progress', owner: 'mle' }, human)).message).toBe(
-      'task #1 is for role data-scientist; mle is an ml-engineer and cannot take it',
+      'task #1 is for role data-scientist; mle has the role ml-engineer and cannot take it',
     );
     expect(caught(() => updateTask(t.board, t.runId, 1, { owner: 'zoe' }, human))).toEqual({
       name: 'BoardError',
@@ -114,7 +114,7 @@ describe('rule 2: role-restricted tasks', () => {
     expect(caught(() => create('Tune', { role: 'ml-engineer', owner: 'ds' }))).toEqual({
       name: 'BoardError',
       code: 'role',
-      message: 'task #2 is for role ml-engineer; ds is a data-scientist and cannot take it',
+      message: 'task #2 is for role ml-engineer; ds has the role data-scientist and cannot take it',
     });
     expect(getTask(t.board, t.runId, 2)).toBeUndefined();
     expect(create('Tune', { role: 'ml-engineer', owner: 'mle' })).toMatchObject({ id: 2, owner: 'mle', status: 'pending' });

@@ -239,7 +239,7 @@ describe('TaskUpdate', () => {
       success: false,
       taskId: '2',
       updatedFields: [],
-      error: 'task #2 is for role ml-engineer; ds is a data-scientist and cannot take it',
+      error: 'task #2 is for role ml-engineer; ds has the role data-scientist and cannot take it',
     });
     await call(taskUpdateTool, { taskId: '2', status: 'in_progress' }, 'mle');
     expect((await call(taskUpdateTool, { taskId: '2', status: 'completed' }, 'mlops')).body).toEqual({
