@@ -14,6 +14,8 @@ import { loadTeam } from '../src/definitions/team-loader.js';
 import { createAnthropicModel } from '../src/models/anthropic.js';
 import { startFakeMessagesApi } from '../src/models/fake-messages-api.js';
 import { zeroUsage, type Model, type Usage } from '../src/models/model.js';
+import { priceFor, resolveModel } from '../src/definitions/models.js';
+import { markdownTable, type BenchSection } from './section.js';
 import { prepareRun } from '../src/runtime/prepare.js';
 import { executeRun } from '../src/runtime/run.js';
 import { createVirtualClock } from '../src/runtime/virtual-clock.js';
@@ -89,6 +91,40 @@ export async function tokensBench(opts: { seed?: number; team?: string; failRate
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The section for docs/benchmarks.md. The baseline is the same run priced as if nothing were cached
+ * (every prompt token at the input price), so the ratio shows what prompt caching saves.
+ */
+export async function run(): Promise<BenchSection> {
+  const report = await tokensBench({ seed: 42 });
+  const price = priceFor(resolveModel('sonnet'));
+  const perM = (tokens: number, usd: number) => (tokens / 1_000_000) * usd;
+  const uncachedCost = perM(report.promptTokens, price.input) + perM(report.usage.output_tokens, price.output);
+  const k = (n: number) => Math.round(n).toLocaleString('en-US');
+  const body = [
+    `churn-project (seed ${report.seed}) on the anthropic backend: the real SDK against the fake Messages API, which answers`,
+    'from the simulated model and emulates the prompt cache (prefixes up to each cache breakpoint; 1,024-token minimum).',
+    `The run ${report.status} with ${report.tasksCompleted} tasks in ${report.calls} model calls.`,
+    '',
+    markdownTable(
+      ['measure', 'value'],
+      [
+        ['prompt tokens per completed task (input + cache read + cache write)', k(report.promptTokensPerTask)],
+        ['uncached input tokens per completed task', k(report.inputTokensPerTask)],
+        ['cache write tokens per completed task', k(report.usage.cache_creation_input_tokens / Math.max(1, report.tasksCompleted))],
+        ['share of prompt tokens served from the cache', `${(report.cacheReadShare * 100).toFixed(1)}%`],
+        ['output tokens per completed task', k(report.usage.output_tokens / Math.max(1, report.tasksCompleted))],
+        [`cost per task at ${price.family} list prices`, `$${report.costPerTaskUsd.toFixed(4)}`],
+        ['cost / the same tokens with no prompt caching', `${(report.costUsd / uncachedCost).toFixed(2)}x`],
+      ],
+    ),
+    '',
+    'Cache breakpoints sit on the last tool, the system prompt and the last message block, so every turn of a member',
+    're-reads its whole earlier conversation from the cache and pays full price only for what is new.',
+  ].join('\n');
+  return { title: 'Tokens and prompt caching', body };
 }
 
 export function formatReport(report: TokensReport): string {
