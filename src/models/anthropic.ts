@@ -1,5 +1,6 @@
 import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
 import { costUsd } from '../definitions/models.js';
+import { realClock } from '../shared/clock.js';
 import { classifyFailure, type AttemptFailure } from './anthropic-errors.js';
 import { buildMessagesBody, toAssistantBlocks, toStopReason } from './anthropic-request.js';
 import { ModelError, type Model, type ModelEvent, type ModelRequest, type ModelResponse, type Usage } from './model.js';
@@ -50,7 +51,7 @@ export function createAnthropicModel(opts: AnthropicModelOptions = {}): Model {
     timeout: opts.timeoutMs ?? 10 * 60_000,
   });
   const maxAttempts = 1 + Math.max(0, opts.maxRetries ?? DEFAULT_MAX_RETRIES);
-  const sleep = opts.sleep ?? abortableSleep;
+  const sleep = opts.sleep ?? realClock.sleep;
   const random = opts.random ?? Math.random;
 
   async function attempt(request: ModelRequest, onEvent?: (event: ModelEvent) => void): Promise<ModelResponse> {
@@ -110,17 +111,4 @@ export function backoff(
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('model call aborted', 'AbortError');
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
