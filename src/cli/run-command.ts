@@ -198,8 +198,10 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     await live?.close();
   }
   const final = getRun(board, run.id) ?? run;
-  if (flags.json) io.stdout(`${JSON.stringify({ type: 'summary', ...summaryJson(board, final, Date.now() - started, instant ? clock.now() - startedVirtual : null) })}\n`);
-  else printSummary(io, board, final, Date.now() - started, instant ? clock.now() - startedVirtual : null);
+  // Team time on the virtual clock means something only for the simulated model's latencies.
+  const simulatedMs = instant && choice.backend === 'sim' ? clock.now() - startedVirtual : null;
+  if (flags.json) io.stdout(`${JSON.stringify({ type: 'summary', ...summaryJson(board, final, Date.now() - started, simulatedMs) })}\n`);
+  else printSummary(io, board, final, Date.now() - started, simulatedMs);
   return outcome.status === 'completed' ? 0 : outcome.status === 'stopped' ? 3 : 1;
 }
 

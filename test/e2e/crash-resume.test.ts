@@ -47,7 +47,8 @@ describe('crash and resume (built CLI, SIGKILL)', () => {
     const args = ['--headless', '--instant', '--auto-answer'];
     for (let attempt = 0; kills.length < 6 && attempt < 12; attempt++) {
       const child = attempt === 0 ? spawnTeam(cwd, ['start', 'churn-project', ...args]) : spawnTeam(cwd, ['resume', '1', ...args]);
-      const afterMs = 150 + Math.floor(random() * 2350);
+      // Short enough that a run (about 5-10 s of work here) is killed several times before it can finish.
+      const afterMs = 300 + Math.floor(random() * 900);
       // The first process is killed only once the run exists, so that there is a run to resume.
       if (attempt === 0) await outputSeen(child, 'run 1 started');
       const ended = await Promise.race([child.then(() => true), sleep(afterMs).then(() => false)]);
