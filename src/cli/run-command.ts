@@ -3,7 +3,7 @@ import path from 'node:path';
 import { coordinator } from '../board/actor.js';
 import type { Board } from '../board/board.js';
 import { BoardError } from '../board/errors.js';
-import type { BoardEvent } from '../board/events.js';
+import { lastEventSeq, type BoardEvent } from '../board/events.js';
 import { getQuestion, payloadOf } from '../board/questions.js';
 import { getRun, requireRun, setRunStatus, type Run } from '../board/runs.js';
 import type { Backend } from '../../db/schema.js';
@@ -142,8 +142,8 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
   });
   const tapeAnswerer: Answerer | undefined = choice.replayTape
     ? (q) => {
-        const answers = choice.replayTape?.nextAnswer(questionKey(q.askedBy, payloadOf(q)));
-        return answers ? { answers, by: 'auto' } : null;
+        const entry = choice.replayTape?.nextAnswerEntry(questionKey(q.askedBy, payloadOf(q)), lastEventSeq(board, run.id));
+        return entry ? { answers: entry.answers, by: entry.by ?? 'auto' } : null;
       }
     : undefined;
   const started = Date.now();
@@ -208,7 +208,7 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
 function recordAnswerEvent(board: Board, runId: number, event: BoardEvent, tape: Tape | undefined, questionKey: (askedBy: string, payload: ReturnType<typeof payloadOf>) => string): void {
   if (!tape || event.type !== 'question.answered') return;
   const question = getQuestion(board, runId, Number(event.payload.question));
-  if (question?.answers) tape.recordAnswer(questionKey(question.askedBy, payloadOf(question)), question.answers as Record<string, string | string[]>);
+  if (question?.answers) tape.recordAnswer(questionKey(question.askedBy, payloadOf(question)), question.answers as Record<string, string | string[]>, event.seq, question.answeredBy ?? undefined);
 }
 
 

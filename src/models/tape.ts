@@ -45,6 +45,10 @@ export interface AnswerEntry {
   type: 'answer';
   key: string;
   answers: Answers;
+  /** Board event number the answer was recorded as: a replay gives it at the same point of the run. */
+  atSeq?: number;
+  /** Who answered in the recorded run. */
+  by?: 'human' | 'auto' | 'cli';
 }
 
 export type TapeEntry = ResponseEntry | AnswerEntry;
@@ -58,9 +62,11 @@ export interface Tape {
   recordResponse(request: ModelRequest, response: ModelResponse): ResponseEntry;
   /** This member's recorded responses, in turn order. */
   responses(member: string): readonly ResponseEntry[];
-  recordAnswer(questionKey: string, answers: Answers): void;
+  recordAnswer(questionKey: string, answers: Answers, atSeq?: number, by?: AnswerEntry['by']): void;
   /** The next not-yet-used answer recorded for this key, or undefined when there is none left. */
-  nextAnswer(questionKey: string): Answers | undefined;
+  nextAnswer(questionKey: string, lastSeq?: number): Answers | undefined;
+  /** The same, with who answered and where in the run. */
+  nextAnswerEntry(questionKey: string, lastSeq?: number): AnswerEntry | undefined;
 }
 
 export class TapeError extends Error {
@@ -90,7 +96,7 @@ function orderHeader(header: TapeHeader): TapeHeader {
 function makeTape(header: TapeHeader, initial: TapeEntry[], file: string | undefined): Tape {
   const entries: TapeEntry[] = [];
   const byMember = new Map<string, ResponseEntry[]>();
-  const answerQueues = new Map<string, Answers[]>();
+  const answerQueues = new Map<string, AnswerEntry[]>();
 
   function add(entry: TapeEntry): void {
     entries.push(entry);
@@ -100,7 +106,7 @@ function makeTape(header: TapeHeader, initial: TapeEntry[], file: string | undef
       byMember.set(entry.member, list);
     } else {
       const queue = answerQueues.get(entry.key) ?? [];
-      queue.push(entry.answers);
+      queue.push(entry);
       answerQueues.set(entry.key, queue);
     }
   }
@@ -109,6 +115,15 @@ function makeTape(header: TapeHeader, initial: TapeEntry[], file: string | undef
     if (file) fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
   }
   initial.forEach(add);
+
+  function nextEntry(key: string, lastSeq?: number): AnswerEntry | undefined {
+    const queue = answerQueues.get(key);
+    const next = queue?.[0];
+    // Not yet: the person answered later in the recorded run, after other events.
+    if (!next || (next.atSeq !== undefined && lastSeq !== undefined && lastSeq < next.atSeq - 1)) return undefined;
+    queue?.shift();
+    return next;
+  }
 
   return {
     header,
@@ -126,8 +141,9 @@ function makeTape(header: TapeHeader, initial: TapeEntry[], file: string | undef
       return entry;
     },
     responses: (member) => byMember.get(member) ?? [],
-    recordAnswer: (key, answers) => append({ type: 'answer', key, answers }),
-    nextAnswer: (key) => answerQueues.get(key)?.shift(),
+    recordAnswer: (key, answers, atSeq, by) => append({ type: 'answer', key, answers, ...(atSeq !== undefined ? { atSeq } : {}), ...(by ? { by } : {}) }),
+    nextAnswer: (key, lastSeq) => nextEntry(key, lastSeq)?.answers,
+    nextAnswerEntry: nextEntry,
   };
 }
 
@@ -229,7 +245,7 @@ const entrySchema = z.discriminatedUnion('type', [
       latencyMs: z.number().nonnegative().optional(),
     }),
   }),
-  z.object({ type: z.literal('answer'), key: z.string().min(1), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
+  z.object({ type: z.literal('answer'), key: z.string().min(1), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])), atSeq: z.number().int().positive().optional(), by: z.enum(['human', 'auto', 'cli']).optional() }),
 ]);
 
 /** Read and check a tape file; every problem is reported with the file and line. */

@@ -21,7 +21,8 @@ import type { Json, JsonObject } from '../../db/schema.js';
 import { transact } from '../board/board.js';
 import { appendEvent, listEvents } from '../board/events.js';
 
-export type Answerer = (question: Question) => { answers: Record<string, AnswerValue>; by: 'auto' | 'cli' } | null;
+/** Answers a question without a person at the board: --auto-answer, or a replay tape giving back a recorded answer. */
+export type Answerer = (question: Question) => { answers: Record<string, AnswerValue>; by: 'auto' | 'cli' | 'human' } | null;
 
 export interface CoordinatorOptions {
   board: Board;
@@ -267,7 +268,10 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   function autoAnswer(question: Question): void {
     if (!options.answerer || question.status !== 'pending') return;
     const given = options.answerer(question);
-    if (given) answerQuestion(board, runId, question.id, given.answers, given.by, actor);
+    if (!given) return;
+    // A replayed human answer is stamped as the person's, so the replayed events match the recorded ones.
+    const by = given.by === 'auto' ? actor : { kind: 'human' as const, via: given.by === 'cli' ? ('cli' as const) : ('tui' as const) };
+    answerQuestion(board, runId, question.id, given.answers, given.by, by);
   }
 
   return {
