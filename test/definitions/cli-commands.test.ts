@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { registerAgentsCommand, type CommandIO } from '../../src/cli/commands/agents.js';
+import { registerAgentsCommand } from '../../src/cli/commands/agents.js';
+import type { CommandIO } from '../../src/cli/io.js';
 import { registerTeamsCommand } from '../../src/cli/commands/teams.js';
 import { AGENT_FIXTURES, FIXTURES, agentFile, tempDir, writeFiles } from './helpers.js';
 

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -15,43 +14,8 @@ import { loadTeamConfig, resolveModel, type TeamConfig } from '../../definitions
 import { displayPath, isFile } from '../../definitions/paths.js';
 import { didYouMean } from '../../definitions/suggest.js';
 import { KNOWN_TOOLS } from '../../definitions/tools.js';
+import { columns, fail, printJson, processIO, type CommandIO } from '../io.js';
 
-/** Where definition commands write and which folders they look in; tests pass their own. */
-export interface CommandIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  setExitCode: (code: number) => void;
-  cwd: () => string;
-  home: () => string;
-  env: NodeJS.ProcessEnv;
-}
-
-export const processIO: CommandIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  setExitCode: (code) => {
-    process.exitCode = code;
-  },
-  cwd: () => process.cwd(),
-  home: () => os.homedir(),
-  env: process.env,
-};
-
-export function printJson(io: CommandIO, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-export function fail(io: CommandIO, message: string): void {
-  io.stderr(`team: ${message}\n`);
-  io.setExitCode(1);
-}
-
-/** Pad columns to the widest cell, leaving the last column unpadded. */
-export function columns(rows: string[][], gap = 2): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + gap))).join('').trimEnd());
-}
 
 /** Wrap text to `width` columns with an indent. */
 export function wrap(text: string, width: number, indent = ''): string[] {

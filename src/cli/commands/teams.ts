@@ -4,7 +4,8 @@ import { DefinitionError } from '../../definitions/errors.js';
 import { displayPath, isFile } from '../../definitions/paths.js';
 import { findTeamFile, listTeams, loadTeam, validateTeamFile, type LoadedTeam } from '../../definitions/team-loader.js';
 import type { GateDefinition } from '../../definitions/team-schema.js';
-import { columns, fail, formatResults, printJson, processIO, wrap, type CommandIO, type FileResult } from './agents.js';
+import { columns, fail, printJson, processIO, type CommandIO } from '../io.js';
+import { formatResults, wrap, type FileResult } from './agents.js';
 
 const WIDTH = 80;
 
