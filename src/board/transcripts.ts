@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { transcripts } from '../../db/schema.js';
 import { prepared, type Board } from './board.js';
-import { sql } from 'drizzle-orm';
 
 export interface StoredTranscript {
   messages: unknown[];

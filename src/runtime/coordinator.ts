@@ -14,9 +14,8 @@ import {
   type QuestionPayload,
 } from '../board/questions.js';
 import { requireRun, setRunStatus, updateRun } from '../board/runs.js';
-import { listTaskRows, createTask, type Task } from '../board/tasks.js';
+import { createTask, findTaskByKey, listDeps, listTaskRows, type Task } from '../board/tasks.js';
 import { listTasks, type TaskSummary } from '../board/views.js';
-import { listDeps } from '../board/tasks.js';
 import type { Json, JsonObject } from '../../db/schema.js';
 import { transact } from '../board/board.js';
 import { appendEvent, listEvents } from '../board/events.js';
@@ -49,7 +48,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   function evaluateMetricGates(): void {
     for (const gate of listGates(board, runId)) {
       if (gate.kind !== 'metric' || gate.status !== 'pending') continue;
-      const task = taskByKey(String(gate.spec.task));
+      const task = findTaskByKey(board, runId, String(gate.spec.task));
       if (!task || task.status !== 'completed') continue;
       const verdict = judge(gate, task);
       if (verdict.pass) {
@@ -158,10 +157,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         actor,
       );
     });
-  }
-
-  function taskByKey(key: string): Task | undefined {
-    return listTaskRows(board, runId).filter((t) => t.key === key).pop();
   }
 
   function retrainKeys(gate: Gate): string[] {
