@@ -1,5 +1,5 @@
 import type { BoardEvent } from '../src/board/events.js';
-import { describeEvent } from './format-event.js';
+import { describeEvent } from './describe-event.js';
 import { formatOffset, pad } from './format.js';
 import { seg, titleLine, type Line } from './lines.js';
 import { TONE_COLOR } from './theme.js';

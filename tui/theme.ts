@@ -1,12 +1,14 @@
-import type { GateStatus, MemberStatus, RunStatus } from '../db/schema.js';
-import type { Tone } from './format-event.js';
+import type { RunState } from '../src/board/snapshot.js';
+import type { GateStatus, MemberStatus } from '../src/board/types.js';
+import type { Tone } from './describe-event.js';
 
-export const RUN_STATUS_COLOR: Record<RunStatus, string> = {
+export const RUN_STATE_COLOR: Record<RunState, string> = {
   running: 'green',
   paused: 'yellow',
   completed: 'cyan',
   failed: 'red',
   stopped: 'magenta',
+  crashed: 'red',
 };
 
 export const MEMBER_STATUS_COLOR: Record<MemberStatus, string> = {
@@ -19,7 +21,7 @@ export const MEMBER_STATUS_COLOR: Record<MemberStatus, string> = {
 };
 
 export const GATE_MARK: Record<GateStatus, { mark: string; color: string }> = {
-  pending: { mark: '◷', color: 'yellow' },
+  closed: { mark: '◷', color: 'yellow' },
   waiting: { mark: '◷', color: 'yellow' },
   passed: { mark: '✓', color: 'green' },
   overridden: { mark: '✓', color: 'yellow' },
@@ -37,7 +39,7 @@ export const TONE_COLOR: Record<Tone, string | undefined> = {
 };
 
 export const COLUMN_COLOR = {
-  pending: 'white',
+  ready: 'white',
   blocked: 'yellow',
   in_progress: 'cyan',
   done: 'green',
