@@ -1,4 +1,4 @@
-import type { BoardSnapshot, PendingQuestion } from '../src/board/snapshot.js';
+import type { BoardSnapshot, OpenQuestion } from '../src/board/snapshot.js';
 import { feedLines } from './activity-feed.js';
 import { footerLine, type Focus } from './footer.js';
 import { headerLines } from './header.js';
@@ -20,7 +20,7 @@ export interface FrameState {
   detail: DetailData | null;
   detailScroll: number;
   /** The question being answered (it stays until answered, even if older ones arrive). */
-  question: PendingQuestion | null;
+  question: OpenQuestion | null;
   draft: AnswerDraft | null;
   confirmStop: boolean;
   notice: string | null;
@@ -72,7 +72,7 @@ export function frameLines(state: FrameState): Line[] {
         focus,
         mode: state.mode,
         runId: snapshot.run.id,
-        runStatus: snapshot.run.status,
+        runState: snapshot.run.state,
         hasQuestion: pending > 0,
         confirmStop: state.confirmStop,
         notice: state.notice,

@@ -1,7 +1,7 @@
 import type { BoardSnapshot } from '../src/board/snapshot.js';
 import { formatCost, formatElapsed, formatTokens } from './format.js';
 import { seg, type Line } from './lines.js';
-import { GATE_MARK, RUN_STATUS_COLOR } from './theme.js';
+import { GATE_MARK, RUN_STATE_COLOR } from './theme.js';
 import type { LayoutMode } from './layout.js';
 
 export function elapsedMs(run: BoardSnapshot['run'], now: number): number {
@@ -26,7 +26,7 @@ export function headerLines(snapshot: BoardSnapshot, now: number, mode: LayoutMo
     sep,
     seg(mode === 'narrow' ? run.backend : `${run.backend} seed ${run.seed}`),
     sep,
-    seg(`● ${run.status}`, { color: RUN_STATUS_COLOR[run.status], bold: true }),
+    seg(`● ${run.state}`, { color: RUN_STATE_COLOR[run.state], bold: true }),
     sep,
     seg(formatElapsed(elapsedMs(run, now))),
     sep,
@@ -36,7 +36,8 @@ export function headerLines(snapshot: BoardSnapshot, now: number, mode: LayoutMo
   ];
   const lines: Line[] = [first];
   const second: Line = [];
-  if (run.statusReason && run.status !== 'running') second.push(seg(run.statusReason, { color: RUN_STATUS_COLOR[run.status] }));
+  if (run.state === 'crashed') second.push(seg(`the process driving it stopped; go on with \`team resume ${run.id}\``, { color: RUN_STATE_COLOR.crashed }));
+  else if (run.statusReason && run.status !== 'running') second.push(seg(run.statusReason, { color: RUN_STATE_COLOR[run.state] }));
   for (const gate of snapshot.gates) {
     if (second.length > 0) second.push(sep);
     const { mark, color } = GATE_MARK[gate.status];

@@ -1,7 +1,9 @@
 import type { Key } from 'ink';
-import type { AnswerValue, QuestionItem, QuestionPayload } from '../src/board/questions.js';
+import { resolveAnswers, type RawAnswer } from '../src/board/answers.js';
+import { BoardError } from '../src/board/errors.js';
+import type { AnswerPart, Answers, QuestionItem, QuestionKind, QuestionPayload } from '../src/board/types.js';
 
-/** What the person has picked so far for one pending question (all its parts). */
+/** What the person has picked so far for one open question (all its parts). */
 export interface AnswerDraft {
   questionId: number;
   part: number;
@@ -9,13 +11,21 @@ export interface AnswerDraft {
   cursor: number;
   selected: number[];
   other: string;
-  answers: AnswerValue[];
+  /** The parts answered so far, each checked when it was given. */
+  answers: AnswerPart[];
+  /** Why the last answer was refused (shown on the panel; nothing was submitted). */
   error: string | null;
+}
+
+/** What the panel needs of a question: its parts, and its kind (which decides whether own words are taken). */
+export interface DraftQuestion {
+  kind: QuestionKind;
+  payload: QuestionPayload;
 }
 
 export type DraftOutcome =
   | { kind: 'draft'; draft: AnswerDraft }
-  | { kind: 'submit'; draft: AnswerDraft; answers: Record<string, AnswerValue> }
+  | { kind: 'submit'; draft: AnswerDraft; answers: Answers }
   /** Esc on the first part: hand the keyboard back to the board. */
   | { kind: 'leave'; draft: AnswerDraft }
   /** A key the panel does not use (q, Q, p... when not typing): the board may handle it. */
@@ -31,8 +41,8 @@ export function isOnOther(draft: AnswerDraft, item: QuestionItem): boolean {
 
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 
-export function draftKey(draft: AnswerDraft, payload: QuestionPayload, input: string, key: Key): DraftOutcome {
-  const item = payload.questions[draft.part];
+export function draftKey(draft: AnswerDraft, question: DraftQuestion, input: string, key: Key): DraftOutcome {
+  const item = question.payload.questions[draft.part];
   if (!item) return { kind: 'pass', draft };
   const n = item.options.length;
   const onOther = draft.cursor === n;
@@ -47,7 +57,7 @@ export function draftKey(draft: AnswerDraft, payload: QuestionPayload, input: st
     }
     return { kind: 'leave', draft: { ...draft, error: null } };
   }
-  if (key.return) return confirm(draft, payload, item);
+  if (key.return) return confirm(draft, question, item);
 
   if (onOther) {
     if (key.backspace || key.delete) return next({ other: draft.other.slice(0, -1) });
@@ -58,45 +68,55 @@ export function draftKey(draft: AnswerDraft, payload: QuestionPayload, input: st
   if (/^[1-9]$/.test(input)) {
     const index = Number(input) - 1;
     if (index === n) return next({ cursor: n });
-    if (index > n) return next({ error: `there are ${n + 1} choices; press 1-${n + 1}` });
-    if (!item.multiSelect) return finish(draft, payload, (item.options[index] as { label: string }).label);
+    const option = item.options[index];
+    if (!option) return next({ error: `there are ${n + 1} choices; press 1-${n + 1}` });
+    if (!item.multiSelect) return finish(draft, question, item, option.label);
     return next({ cursor: index, selected: toggle(draft.selected, index) });
   }
   if (input === ' ' && item.multiSelect) return next({ selected: toggle(draft.selected, draft.cursor) });
   return { kind: 'pass', draft };
 }
 
-function confirm(draft: AnswerDraft, payload: QuestionPayload, item: QuestionItem): DraftOutcome {
+function confirm(draft: AnswerDraft, question: DraftQuestion, item: QuestionItem): DraftOutcome {
   const n = item.options.length;
   const typed = draft.other.trim();
   const onOther = draft.cursor === n;
   if (!item.multiSelect) {
     if (onOther) {
       if (typed === '') return { kind: 'draft', draft: { ...draft, error: 'type your answer, then press Enter' } };
-      return finish(draft, payload, typed);
+      return finish(draft, question, item, typed);
     }
-    return finish(draft, payload, (item.options[draft.cursor] as { label: string }).label);
+    const option = item.options[draft.cursor];
+    return option ? finish(draft, question, item, option.label) : { kind: 'pass', draft };
   }
-  const labels = [...draft.selected].sort((a, b) => a - b).map((i) => (item.options[i] as { label: string }).label);
-  if (typed !== '') labels.push(typed);
-  if (labels.length === 0) {
-    if (onOther) return { kind: 'draft', draft: { ...draft, error: 'select options with Space or type an answer, then press Enter' } };
-    labels.push((item.options[draft.cursor] as { label: string }).label);
+  const picked = [...draft.selected].sort((a, b) => a - b).flatMap((i) => item.options[i]?.label ?? []);
+  if (typed !== '') picked.push(typed);
+  if (picked.length === 0) {
+    const option = item.options[draft.cursor];
+    if (onOther || !option) return { kind: 'draft', draft: { ...draft, error: 'select options with Space or type an answer, then press Enter' } };
+    picked.push(option.label);
   }
-  return finish(draft, payload, labels);
+  return finish(draft, question, item, picked);
 }
 
-function finish(draft: AnswerDraft, payload: QuestionPayload, value: AnswerValue): DraftOutcome {
-  const answers = [...draft.answers, value];
-  if (draft.part + 1 < payload.questions.length) {
+/**
+ * Check this part's answer now, where it is given (a typed answer may name an option, or be
+ * refused for a decision that needs one), then go to the next part or submit them all.
+ */
+function finish(draft: AnswerDraft, question: DraftQuestion, item: QuestionItem, raw: RawAnswer): DraftOutcome {
+  let part: AnswerPart | undefined;
+  try {
+    [part] = resolveAnswers({ questions: [item] }, [raw], question.kind);
+  } catch (error) {
+    if (error instanceof BoardError) return { kind: 'draft', draft: { ...draft, error: error.message } };
+    throw error;
+  }
+  if (!part) return { kind: 'pass', draft };
+  const answers = [...draft.answers, part];
+  if (draft.part + 1 < question.payload.questions.length) {
     return { kind: 'draft', draft: { ...draft, part: draft.part + 1, cursor: 0, selected: [], other: '', answers, error: null } };
   }
-  const keyed: Record<string, AnswerValue> = {};
-  payload.questions.forEach((q, i) => {
-    const value = answers[i];
-    if (value !== undefined) keyed[q.question] = value;
-  });
-  return { kind: 'submit', draft: { ...draft, answers, error: null }, answers: keyed };
+  return { kind: 'submit', draft: { ...draft, answers, error: null }, answers };
 }
 
 function toggle(list: number[], index: number): number[] {

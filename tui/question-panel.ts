@@ -1,23 +1,41 @@
-import type { AnswerValue } from '../src/board/questions.js';
-import type { PendingQuestion } from '../src/board/snapshot.js';
+import { describeAnswers } from '../src/board/answers.js';
+import type { OpenQuestion } from '../src/board/snapshot.js';
+import type { AnswerPart } from '../src/board/types.js';
 import { wrap } from './format.js';
 import { fitWindow } from './layout.js';
 import { padLine, seg, type Line } from './lines.js';
 import type { AnswerDraft } from './question-input.js';
 
-export function questionTitle(q: PendingQuestion): string {
-  if (q.kind === 'gate') return `Gate decision q${q.id}`;
-  if (q.kind === 'budget') return `Budget q${q.id}`;
-  return `Question q${q.id} from ${q.askedBy}`;
+export function questionTitle(q: Pick<OpenQuestion, 'id' | 'kind' | 'askedBy'>): string {
+  switch (q.kind) {
+    case 'gate':
+      return `Gate decision q${q.id}`;
+    case 'approval':
+      return `Approval q${q.id}`;
+    case 'budget':
+      return `Budget q${q.id}`;
+    case 'stuck':
+      return `${q.askedBy} is stuck: q${q.id}`;
+    case 'permission':
+      return `Permission q${q.id} for ${q.askedBy}`;
+    case 'agent':
+      return `Question q${q.id} from ${q.askedBy}`;
+  }
 }
 
-function answerText(value: AnswerValue | undefined): string {
-  if (value === undefined) return '';
-  return Array.isArray(value) ? value.join(', ') : value;
+function answerText(part: AnswerPart | undefined): string {
+  return part === undefined ? '' : describeAnswers([part]);
+}
+
+/** Why the question is asked and what it is about (a command, a cause), in one line; empty when it says nothing. */
+export function contextText(q: Pick<OpenQuestion, 'payload'>): string {
+  const context = q.payload.context;
+  if (!context) return '';
+  return [context.cause, context.command ? `command: ${context.command}` : undefined].filter((s) => s !== undefined && s !== '').join(' · ');
 }
 
 /** The panel that holds the keyboard while a question is pending: one part of the call at a time. */
-export function questionLines(q: PendingQuestion, draft: AnswerDraft, pendingCount: number, width: number, maxLines: number): Line[] {
+export function questionLines(q: OpenQuestion, draft: AnswerDraft, pendingCount: number, width: number, maxLines: number): Line[] {
   const parts = q.payload.questions;
   const item = parts[draft.part];
   if (!item || maxLines <= 0) return [];
@@ -26,6 +44,8 @@ export function questionLines(q: PendingQuestion, draft: AnswerDraft, pendingCou
   if (parts.length > 1) facts.push(`part ${draft.part + 1} of ${parts.length}`);
   if (pendingCount > 1) facts.push(`${pendingCount - 1} more waiting`);
   const title: Line = padLine([seg(` ? ${facts.join(' · ')} `, { bold: true })], width).map((s) => ({ ...s, inverse: true, color: 'yellow' }));
+  const about = contextText(q);
+  const context: Line[] = about === '' ? [] : [[seg(about, { dim: true })]];
 
   const answered: Line[] =
     draft.part > 0
@@ -66,7 +86,7 @@ export function questionLines(q: PendingQuestion, draft: AnswerDraft, pendingCou
   let questionRows = 3;
   const build = (withAnswered: boolean, withHint: boolean): Line[] => {
     const text = wrap(item.question, textWidth, questionRows).map((t, i): Line => (i === 0 ? [...head, seg(t, { bold: true })] : [seg(' '.repeat(item.header.length + 3)), seg(t, { bold: true })]));
-    return [title, ...(withAnswered ? answered : []), ...text, ...rows, ...error, ...(withHint ? [hint] : [])];
+    return [title, ...(withAnswered ? answered : []), ...(withAnswered ? context : []), ...text, ...rows, ...error, ...(withHint ? [hint] : [])];
   };
   let lines = build(true, true);
   if (lines.length > maxLines) {
@@ -86,7 +106,7 @@ export function questionLines(q: PendingQuestion, draft: AnswerDraft, pendingCou
 }
 
 /** One line shown while the board has the keyboard and a question waits. */
-export function questionBanner(q: PendingQuestion, pendingCount: number): Line {
+export function questionBanner(q: OpenQuestion, pendingCount: number): Line {
   const first = q.payload.questions[0];
   return [
     seg(' ? ', { inverse: true, color: 'yellow', bold: true }),

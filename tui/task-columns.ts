@@ -1,5 +1,5 @@
-import type { TaskSummary } from '../src/board/views.js';
 import type { TaskColumns as Columns } from '../src/board/snapshot.js';
+import type { TaskSummary } from '../src/board/types.js';
 import { idList, stageTag } from './format.js';
 import { cellsPerRow, fitWindow, type LayoutMode } from './layout.js';
 import { fitLine, padLine, seg, titleLine, type Line, type Segment } from './lines.js';
@@ -7,10 +7,10 @@ import { COLUMN_COLOR } from './theme.js';
 
 export type ColumnKey = keyof Columns;
 
-export const COLUMN_ORDER: ColumnKey[] = ['pending', 'blocked', 'in_progress', 'done'];
+export const COLUMN_ORDER: ColumnKey[] = ['ready', 'blocked', 'in_progress', 'done'];
 
 export const COLUMN_TITLE: Record<ColumnKey, string> = {
-  pending: 'Pending',
+  ready: 'Ready',
   blocked: 'Blocked',
   in_progress: 'In progress',
   done: 'Done',

@@ -1,5 +1,5 @@
 import type { BoardEvent } from '../src/board/events.js';
-import type { TaskDetail } from '../src/board/views.js';
+import type { TaskDetail } from '../src/board/types.js';
 import { eventLine } from './activity-feed.js';
 import { flattenJson, formatCost, formatOffset, formatTokens, idList, wrap } from './format.js';
 import { padLine, seg, type Line } from './lines.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { isTerminal } from '../src/board/runs.js';
+import { isTerminal } from '../src/board/liveness.js';
 import type { SnapshotRun } from '../src/board/snapshot.js';
 
 /**

@@ -1,21 +1,19 @@
-import { Box, render, Text, useApp, useInput, useStdin, type Key } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Actor } from '../src/board/actor.js';
+import { describeAnswers } from '../src/board/answers.js';
 import type { Board } from '../src/board/board.js';
-import { answerQuestion } from '../src/board/questions.js';
-import { isTerminal, setRunStatus } from '../src/board/runs.js';
-import { readTaskHistory, type BoardSnapshot, type PendingQuestion } from '../src/board/snapshot.js';
-import { getTaskDetail } from '../src/board/views.js';
+import { isTerminal } from '../src/board/liveness.js';
+import type { BoardSnapshot, OpenQuestion } from '../src/board/snapshot.js';
 import { BoardView } from './BoardView.js';
 import type { Focus } from './footer.js';
 import { frameHeight, type Size } from './layout.js';
 import { draftKey, newDraft, type AnswerDraft } from './question-input.js';
 import { COLUMN_ORDER } from './task-columns.js';
-import { detailLines, detailViewport, type DetailData } from './task-detail.js';
-import { supportsColor } from './ansi.js';
-import { enterAltScreen, leaveAltScreen, restoreTerminal } from './terminal.js';
+import { detailLines, detailViewport } from './task-detail.js';
 import { useBoardSnapshot, POLL_MS } from './use-board-snapshot.js';
 import { useClock } from './use-clock.js';
+import { useTaskDetail } from './use-task-detail.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export const TUI_ACTOR: Actor = { kind: 'human', via: 'tui' };
@@ -34,11 +32,6 @@ export interface BoardAppProps {
   onExit?: (reason: ExitReason) => void;
   /** Emit colours; renderBoard turns them on for terminals (not for NO_COLOR or TERM=dumb). */
   color?: boolean;
-}
-
-function readDetail(board: Board, runId: number, id: number): DetailData | null {
-  const task = getTaskDetail(board, runId, id);
-  return task ? { task, history: readTaskHistory(board, runId, id) } : null;
 }
 
 /** Where a task sits on the board: column index and row within the column. */
@@ -121,9 +114,9 @@ interface UiState {
   detailId: number | null;
   detailScroll: number;
   draft: AnswerDraft | null;
-  /** Pending questions the person stepped away from (Esc); a new question takes the keyboard again. */
+  /** Open questions the person stepped away from (Esc); a new question takes the keyboard again. */
   dismissed: number[];
-  /** Answered here; hidden at once, before the next snapshot confirms it. */
+  /** Being answered or answered here; hidden at once, before the next snapshot confirms it. */
   answered: number[];
   confirmStop: boolean;
   notice: string | null;
@@ -146,14 +139,29 @@ const INITIAL_UI: UiState = {
 function derive(ui: UiState, snapshot: BoardSnapshot | null) {
   const pending = (snapshot?.questions ?? []).filter((q) => !ui.answered.includes(q.id));
   const fresh = pending.filter((q) => !ui.dismissed.includes(q.id));
-  const question: PendingQuestion | null =
+  const question: OpenQuestion | null =
     (ui.draft ? pending.find((q) => q.id === ui.draft?.questionId) : undefined) ?? fresh[0] ?? pending[0] ?? null;
   const draft = question ? (ui.draft && ui.draft.questionId === question.id ? ui.draft : newDraft(question.id)) : null;
   const selectedId = snapshot && locate(snapshot, ui.selectedId) ? ui.selectedId : null;
   const detailId = snapshot && locate(snapshot, ui.detailId) ? ui.detailId : null;
   const focus: Focus = question && !ui.dismissed.includes(question.id) ? 'question' : detailId !== null ? 'detail' : 'board';
-  const live = snapshot !== null && !isTerminal(snapshot.run.status);
+  const live = snapshot !== null && isLive(snapshot);
   return { pending, question, draft, selectedId, detailId, focus, live };
+}
+
+/** A run the board can pause or stop: not over, and driven by a live process. */
+function isLive(snapshot: BoardSnapshot): boolean {
+  return snapshot.run.state !== 'crashed' && !isTerminal(snapshot.run.status);
+}
+
+/** Why pause and stop do nothing for a run that is not live. */
+function notLive(snapshot: BoardSnapshot): string {
+  const id = snapshot.run.id;
+  return snapshot.run.state === 'crashed' ? `run ${id} crashed (its process stopped); go on with \`team resume ${id}\`` : `run ${id} is already ${snapshot.run.status}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS, onExit, color = false }: BoardAppProps) {
@@ -176,9 +184,17 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
   };
 
   const view = derive(ui, snapshot);
-  const detail = useMemo(
-    () => (view.detailId === null || snapshot === null ? null : readDetail(board, runId, view.detailId)),
-    [board, runId, view.detailId, snapshot],
+  const { detail, error: detailError } = useTaskDetail(board, runId, view.detailId, snapshot);
+  const detailRef = useRef(detail);
+  detailRef.current = detail;
+
+  // Board writes finish after the key that started them: nothing is set once the board is gone.
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
   );
 
   const leave = (reason: ExitReason) => {
@@ -186,36 +202,67 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
     exit();
   };
 
-  const act = (fn: () => string) => {
-    try {
-      update({ notice: fn() });
-    } catch (error) {
-      update({ actionError: (error as Error).message });
-    }
-    refresh();
+  /** Run a board write; its notice or its error shows in the footer. */
+  const act = (write: () => Promise<string>, onError?: () => void): void => {
+    write().then(
+      (notice) => {
+        if (!mounted.current) return;
+        update({ notice });
+        refresh();
+      },
+      (error: unknown) => {
+        if (!mounted.current) return;
+        onError?.();
+        update({ actionError: message(error) });
+        refresh();
+      },
+    );
   };
 
   const togglePause = (snap: BoardSnapshot) => {
-    const status = snap.run.status;
-    if (isTerminal(status)) {
-      update({ notice: `run ${runId} is ${status}; there is nothing to pause` });
+    if (!isLive(snap)) {
+      update({ notice: snap.run.state === 'crashed' ? notLive(snap) : `run ${runId} is ${snap.run.status}; there is nothing to pause` });
       return;
     }
-    act(() => {
+    const status = snap.run.status;
+    act(async () => {
       if (status === 'paused') {
-        setRunStatus(board, runId, 'running', null, TUI_ACTOR);
+        await board.setRunStatus(runId, 'running', null, TUI_ACTOR);
         return 'resumed';
       }
-      setRunStatus(board, runId, 'paused', 'paused from the board', TUI_ACTOR);
+      await board.setRunStatus(runId, 'paused', 'paused from the board', TUI_ACTOR);
       return 'paused: agents stop after their current step; p resumes';
     });
+  };
+
+  const stopRun = () => {
+    board.setRunStatus(runId, 'stopped', 'stopped from the board', TUI_ACTOR).then(
+      () => {
+        if (mounted.current) leave('stop');
+      },
+      (error: unknown) => {
+        if (mounted.current) update({ actionError: message(error) });
+      },
+    );
+  };
+
+  const submit = (question: OpenQuestion, answers: AnswerDraft['answers']) => {
+    update({ draft: null, answered: [...uiRef.current.answered, question.id] });
+    act(
+      async () => {
+        await board.answerQuestion(runId, question.id, answers, 'human', TUI_ACTOR);
+        return `q${question.id} answered: ${describeAnswers(answers)}`;
+      },
+      // Refused (answered elsewhere in the meantime, or the run ended): the question shows again as the board has it.
+      () => update({ answered: uiRef.current.answered.filter((id) => id !== question.id) }),
+    );
   };
 
   const globalKey = (input: string, snap: BoardSnapshot, live: boolean): void => {
     if (input === 'q') return leave('detach');
     if (input === 'Q') {
       if (live) update({ confirmStop: true });
-      else update({ notice: `run ${runId} is already ${snap.run.status}` });
+      else update({ notice: notLive(snap) });
       return;
     }
     if (input === 'p') togglePause(snap);
@@ -240,13 +287,7 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
     const v = derive(state, snap);
     if (state.confirmStop) {
       update({ confirmStop: false });
-      if (input !== 'y' && input !== 'Y') return;
-      try {
-        setRunStatus(board, runId, 'stopped', 'stopped from the board', TUI_ACTOR);
-        leave('stop');
-      } catch (error) {
-        update({ actionError: (error as Error).message });
-      }
+      if (input === 'y' || input === 'Y') stopRun();
       return;
     }
     if (key.ctrl && input === 'c') {
@@ -260,21 +301,15 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
     }
     if (v.focus === 'question' && v.question && v.draft) {
       const question = v.question;
-      const outcome = draftKey(v.draft, question.payload, input, key);
-      if (outcome.kind === 'submit') {
-        update({ draft: null });
-        act(() => {
-          answerQuestion(board, runId, question.id, outcome.answers, 'human', TUI_ACTOR);
-          update({ answered: [...uiRef.current.answered, question.id] });
-          return `q${question.id} answered`;
-        });
-      } else if (outcome.kind === 'leave') update({ draft: outcome.draft, dismissed: v.pending.map((q) => q.id) });
+      const outcome = draftKey(v.draft, question, input, key);
+      if (outcome.kind === 'submit') submit(question, outcome.answers);
+      else if (outcome.kind === 'leave') update({ draft: outcome.draft, dismissed: v.pending.map((q) => q.id) });
       else if (outcome.kind === 'draft') update({ draft: outcome.draft });
       else globalKey(input, snap, v.live);
       return;
     }
     if (v.focus === 'detail' && v.detailId !== null) {
-      const data = readDetail(board, runId, v.detailId);
+      const data = detailRef.current;
       const viewport = detailViewport(frameHeight(size) - 2);
       const max = data ? Math.max(0, detailLines(data, snap.run.startedAt, size.columns).length - viewport) : 0;
       const scroll = Math.min(max, state.detailScroll);
@@ -313,7 +348,7 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
   if (!snapshot) {
     return (
       <Box flexDirection="column">
-        <Text color="red">{readError ?? `run ${runId} cannot be shown`}</Text>
+        {readError ? <Text color="red">{readError}</Text> : <Text dimColor>{`reading run ${runId}…`}</Text>}
         <Text dimColor>q quit</Text>
       </Box>
     );
@@ -334,85 +369,8 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
       draft={view.draft}
       confirmStop={ui.confirmStop}
       notice={ui.notice}
-      error={ui.actionError ?? readError}
+      error={ui.actionError ?? readError ?? detailError}
     />
   );
 }
 
-export interface RenderBoardOptions {
-  board: Board;
-  runId: number;
-  mode: BoardMode;
-  stdout?: NodeJS.WriteStream;
-  stdin?: NodeJS.ReadStream;
-  /** Called after the board has left the screen because the person pressed q (or Ctrl-C when attached). */
-  onDetach?: () => void;
-  /** Called after the board has left the screen because the person confirmed stopping the run. */
-  onStop?: () => void;
-  /** Draw on the terminal's alternate screen (default: when stdout is a TTY). */
-  altScreen?: boolean;
-  pollMs?: number;
-  /** Called after every frame Ink draws, with the time it took (benchmarks). */
-  onRender?: (renderTimeMs: number) => void;
-}
-
-export interface BoardHandle {
-  waitUntilExit(): Promise<void>;
-  unmount(): void;
-}
-
-/**
- * Draw the live board for a run until the person leaves (q / Ctrl-C) or `unmount()` is called.
- * The terminal is put back as it was (screen, cursor, raw mode) on every way out.
- */
-export function renderBoard(opts: RenderBoardOptions): BoardHandle {
-  const stdout = opts.stdout ?? process.stdout;
-  const stdin = opts.stdin ?? process.stdin;
-  const alt = opts.altScreen ?? stdout.isTTY === true;
-  let reason: ExitReason | null = null;
-  if (alt) enterAltScreen(stdout);
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    if (alt) leaveAltScreen(stdout);
-    restoreTerminal(stdout, stdin);
-  };
-  process.once('exit', restore);
-  const instance = render(
-    <BoardApp
-      board={opts.board}
-      runId={opts.runId}
-      mode={opts.mode}
-      color={supportsColor(stdout)}
-      pollMs={opts.pollMs ?? POLL_MS}
-      onExit={(r) => {
-        reason = r;
-      }}
-    />,
-    {
-      stdout,
-      stdin,
-      exitOnCtrlC: false,
-      maxFps: 10,
-      ...(opts.onRender ? { onRender: ({ renderTime }: { renderTime: number }) => opts.onRender?.(renderTime) } : {}),
-    },
-  );
-  const finished = instance.waitUntilExit().then(
-    () => {
-      process.off('exit', restore);
-      restore();
-      if (reason === 'detach') opts.onDetach?.();
-      if (reason === 'stop') opts.onStop?.();
-    },
-    (error: unknown) => {
-      process.off('exit', restore);
-      restore();
-      throw error;
-    },
-  );
-  return {
-    waitUntilExit: () => finished,
-    unmount: () => instance.unmount(),
-  };
-}
