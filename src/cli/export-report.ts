@@ -1,19 +1,28 @@
+import { describeAnswers } from '../board/answers.js';
 import type { Board } from '../board/board.js';
-import { listEvents } from '../board/events.js';
-import { describeGate, listGates } from '../board/gates.js';
-import { listMembers, runTotals } from '../board/members.js';
-import { listQuestions, payloadOf } from '../board/questions.js';
-import { requireRun } from '../board/runs.js';
-import { listTaskRows } from '../board/tasks.js';
-import { formatEvent } from './progress.js';
+import { describeGate } from '../board/gates.js';
+import type { AnswerPart, Json, JsonObject } from '../board/types.js';
+import { describeEvent } from '../../tui/describe-event.js';
+import { progressText } from './progress.js';
 import { formatDuration } from './summary.js';
 
+/** A task's recorded metrics (`metadata.metrics`), when it recorded an object of them. */
+function metricsOf(metadata: JsonObject): { [key: string]: Json } | null {
+  const metrics = metadata.metrics;
+  return metrics !== null && metrics !== undefined && typeof metrics === 'object' && !Array.isArray(metrics) ? metrics : null;
+}
+
 /** Everything a person wants to know about a run after the fact, as plain data. */
-export function buildReport(board: Board, runId: number) {
-  const run = requireRun(board, runId);
-  const totals = runTotals(board, runId);
-  const tasks = listTaskRows(board, runId);
-  const events = listEvents(board, runId);
+export async function buildReport(board: Board, runId: number) {
+  const run = await board.requireRun(runId);
+  const [totals, tasks, events, members, questions, gates] = await Promise.all([
+    board.runTotals(runId),
+    board.listTaskRows(runId),
+    board.listEvents(runId),
+    board.listMembers(runId),
+    board.listQuestions(runId),
+    board.listGates(runId),
+  ]);
   return {
     run: {
       id: run.id,
@@ -29,7 +38,7 @@ export function buildReport(board: Board, runId: number) {
       durationMs: (run.endedAt ?? events[events.length - 1]?.ts ?? run.startedAt) - run.startedAt,
     },
     totals,
-    members: listMembers(board, runId).map((m) => ({
+    members: members.map((m) => ({
       name: m.name,
       role: m.role,
       model: m.model,
@@ -38,19 +47,19 @@ export function buildReport(board: Board, runId: number) {
       tokens: m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens,
       costUsd: m.costUsd,
     })),
-    decisions: listQuestions(board, runId).map((q) => ({
+    decisions: questions.map((q) => ({
       id: `q${q.id}`,
       kind: q.kind,
       askedBy: q.askedBy,
       taskId: q.taskId,
-      questions: payloadOf(q).questions.map((item) => ({ header: item.header, question: item.question, options: item.options.map((o) => o.label) })),
+      questions: q.payload.questions.map((item) => ({ header: item.header, question: item.question, options: item.options.map((o) => o.label) })),
       status: q.status,
       answers: q.answers,
       answeredBy: q.answeredBy,
       askedAt: new Date(q.createdAt).toISOString(),
       answeredAt: q.answeredAt ? new Date(q.answeredAt).toISOString() : null,
     })),
-    gates: listGates(board, runId).map((g) => ({ before: g.before, kind: g.kind, description: describeGate(g), status: g.status, detail: g.detail, decidedBy: g.decidedBy })),
+    gates: gates.map((g) => ({ before: g.before, kind: g.kind, description: describeGate(g), status: g.status, detail: g.detail, note: g.note, decidedBy: g.decidedBy })),
     tasks: tasks.map((t) => ({
       id: t.id,
       key: t.key,
@@ -60,19 +69,24 @@ export function buildReport(board: Board, runId: number) {
       owner: t.owner,
       status: t.status,
       attempt: t.attempt,
-      metrics: (t.metadata.metrics ?? null) as Record<string, unknown> | null,
-      answers: (t.metadata.answers ?? null) as Record<string, unknown> | null,
+      metrics: metricsOf(t.metadata),
       tokens: t.tokens,
       costUsd: t.costUsd,
       durationMs: t.startedAt && t.completedAt ? t.completedAt - t.startedAt : null,
     })),
-    timeline: events
-      .map((e) => ({ at: e.ts - run.startedAt, actor: e.actor, type: e.type, text: formatEvent(e, runId)?.trim() ?? null }))
-      .filter((e) => e.text !== null && e.type !== 'tool.called'),
+    timeline: events.flatMap((e) => {
+      const line = describeEvent(e);
+      return line.important && e.type !== 'tool.called' ? [{ at: e.ts - run.startedAt, actor: e.actor, type: e.type, text: progressText(line, false) }] : [];
+    }),
   };
 }
 
-export type RunReport = ReturnType<typeof buildReport>;
+export type RunReport = Awaited<ReturnType<typeof buildReport>>;
+
+/** One part's answer as the report shows it: the options picked (with a note), or the person's own words. */
+function answerText(part: AnswerPart | undefined): string | null {
+  return part === undefined ? null : describeAnswers([part]);
+}
 
 export function reportMarkdown(r: RunReport): string {
   const out: string[] = [];
@@ -91,14 +105,14 @@ export function reportMarkdown(r: RunReport): string {
   );
   if (r.decisions.length === 0) out.push('No questions were asked.', '');
   for (const d of r.decisions) {
-    const answers = Object.values(d.answers ?? {}).map((a) => (Array.isArray(a) ? a.join(', ') : String(a)));
     d.questions.forEach((q, i) => {
-      out.push(`- **${d.id}** ${d.askedBy}${d.taskId ? ` (task #${d.taskId})` : ''} asked *${q.question}* (${q.options.join(' / ')}) -> **${answers[i] ?? d.status}**${d.answeredBy ? ` (${d.answeredBy})` : ''}`);
+      const answer = answerText(d.answers?.find((a) => a.question === q.question) ?? d.answers?.[i]);
+      out.push(`- **${d.id}** ${d.askedBy}${d.taskId ? ` (task #${d.taskId})` : ''} asked *${q.question}* (${q.options.join(' / ')}) -> **${answer ?? d.status}**${d.answeredBy ? ` (${d.answeredBy})` : ''}`);
     });
   }
   out.push('', '## Gates', '');
   if (r.gates.length === 0) out.push('No gates.');
-  for (const g of r.gates) out.push(`- ${g.description}: **${g.status}**${g.detail ? ` (${g.detail})` : ''}${g.decidedBy ? `, decided by ${g.decidedBy}` : ''}`);
+  for (const g of r.gates) out.push(`- ${g.description}: **${g.status}**${g.detail ? ` (${g.detail})` : ''}${g.decidedBy ? `, decided by ${g.decidedBy}` : ''}${g.note ? ` (note: ${g.note})` : ''}`);
   out.push('', '## Metrics', '');
   const withMetrics = r.tasks.filter((t) => t.metrics && Object.keys(t.metrics).length > 0);
   if (withMetrics.length === 0) out.push('No metrics were recorded.');

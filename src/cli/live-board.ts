@@ -13,7 +13,7 @@ export interface LiveBoard {
  * progress lines); a confirmed stop aborts the run.
  */
 export async function showLiveBoard(board: Board, runId: number, abort: AbortController, onDetach: () => void): Promise<LiveBoard> {
-  const { renderBoard } = await import('../../tui/app.js');
+  const { renderBoard } = await import('../../tui/render-board.js');
   let showing = true;
   const handle = renderBoard({
     board,

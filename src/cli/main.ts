@@ -15,6 +15,7 @@ export function buildProgram(): Command {
     .description('Run a team of AI agents on a shared task board, with a coordinator that enforces the order of work.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    .option('--board <path-or-url>', 'the board to use: a board.db file or a postgres:// URL (default: $TEAM_BOARD_URL, else .team/board.db here or in a parent folder)')
     .addHelpText(
       'after',
       `
@@ -25,7 +26,8 @@ Start here:
   team answer 3 q2 "Canary 10%"   answer an agent's question from a script
   team resume 3                   go on after a crash or Ctrl-C
 
-State lives in ./.team/board.db (or $TEAM_HOME/board.db).`,
+State lives in .team/board.db in this folder or the nearest parent that has one ($TEAM_HOME/board.db
+when set); --board or $TEAM_BOARD_URL name another board.`,
     );
   registerStartCommands(program);
   registerBoardCommand(program);

@@ -1,4 +1,4 @@
-import type { Backend } from '../../db/schema.js';
+import type { Backend } from '../board/types.js';
 import type { Model } from '../models/model.js';
 import { createSimModel } from '../models/sim.js';
 import { createAnthropicModel } from '../models/anthropic.js';

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { coordinator } from '../board/actor.js';
 import type { Board } from '../board/board.js';
 import { BoardError } from '../board/errors.js';
-import { lastEventSeq, type BoardEvent } from '../board/events.js';
-import { getQuestion, payloadOf } from '../board/questions.js';
-import { getRun, requireRun, setRunStatus, type Run } from '../board/runs.js';
-import type { Backend } from '../../db/schema.js';
+import type { BoardEvent } from '../board/events.js';
+import { runState } from '../board/liveness.js';
+import type { Backend, Question, Run } from '../board/types.js';
 import { loadTeam } from '../definitions/team-loader.js';
 import type { Tape } from '../models/tape.js';
 import { realClock, type Clock } from '../shared/clock.js';
@@ -17,7 +16,7 @@ import { RuntimeError } from '../runtime/errors.js';
 import { createVirtualClock } from '../runtime/virtual-clock.js';
 import { openBoardFor, parseRunId } from './board-access.js';
 import { isCiEnv, type CommandIO } from './io.js';
-import { formatEvent } from './progress.js';
+import { progressLine } from './progress.js';
 import { printSummary, summaryJson } from './summary.js';
 import { showLiveBoard } from './live-board.js';
 
@@ -43,7 +42,7 @@ function number(text: string | undefined, flag: string, fallback: number, min = 
   return value;
 }
 
-export async function start(io: CommandIO, teamName: string, flags: RunFlags): Promise<number> {
+export async function start(io: CommandIO, teamName: string, flags: RunFlags, boardOption?: string): Promise<number> {
   const env = io.env;
   const { createTape, loadTape } = await import('../models/tape.js');
   const backend = flags.backend ?? (env.ANTHROPIC_API_KEY ? 'anthropic' : 'sim');
@@ -59,9 +58,9 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags): P
     throw new BoardError('invalid', '--backend anthropic needs ANTHROPIC_API_KEY; set it, or use --backend sim for a free simulated run');
   }
   const replayTape = flags.tape ? loadTape(path.resolve(io.cwd(), flags.tape)) : undefined;
-  const board = openBoardFor(io);
+  const board = await openBoardFor(io, { board: boardOption, mustExist: false });
   try {
-    const run = prepareRun({
+    const run = await prepareRun({
       board,
       loaded,
       backend,
@@ -75,7 +74,7 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags): P
     if (!flags.json) io.stderr(backendLine(backend, seed, env, run));
     return await drive(io, board, run, flags, { backend, seed, ...(replayTape ? { replayTape } : {}), ...(recordTape ? { recordTape } : {}) }, false);
   } finally {
-    board.close();
+    await board.close();
   }
 }
 
@@ -89,29 +88,24 @@ function backendLine(backend: Backend, seed: number, env: NodeJS.ProcessEnv, run
   return `team: run ${run.id} of ${run.team} on ${backend} (${why}); workspace ${run.workspace}\n`;
 }
 
-export async function resume(io: CommandIO, runText: string, flags: RunFlags): Promise<number> {
-  const board = openBoardFor(io);
+export async function resume(io: CommandIO, runText: string, flags: RunFlags, boardOption?: string): Promise<number> {
+  const board = await openBoardFor(io, { board: boardOption, mustExist: true });
   try {
-    const run = requireRun(board, parseRunId(runText));
+    const run = await board.requireRun(parseRunId(runText));
     if (run.status === 'completed') throw new BoardError('state', `run ${run.id} already completed; see \`team export ${run.id}\``);
-    if (run.status === 'running' && run.pid !== null && run.pid !== process.pid && alive(run.pid)) {
-      throw new BoardError('state', `run ${run.id} is still running in process ${run.pid}; stop it first with \`team stop ${run.id}\` or attach with \`team board ${run.id}\``);
+    // Only one process drives a run: one whose driver still beats is not taken over from here.
+    const state = runState(run, board.now());
+    if (state === 'running' || state === 'paused') {
+      const where = run.pid !== null ? `process ${run.pid}` : (run.driver ?? 'another process');
+      const how = state === 'paused' ? `press p on its board (\`team board ${run.id}\`) to go on` : `stop it first with \`team stop ${run.id}\` or attach with \`team board ${run.id}\``;
+      throw new BoardError('state', `run ${run.id} is still ${state} in ${where}; ${how}`);
     }
     if (run.backend === 'replay') throw new BoardError('state', 'a replayed run cannot be resumed; replay the tape again');
     if (!fs.existsSync(run.workspace)) throw new RuntimeError(`the workspace of run ${run.id} is gone (${run.workspace}); it cannot be resumed`);
     if (!flags.json) io.stderr(`team: resuming run ${run.id} of ${run.team} on ${run.backend}\n`);
     return await drive(io, board, run, flags, { backend: run.backend, seed: run.seed }, true);
   } finally {
-    board.close();
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    await board.close();
   }
 }
 
@@ -140,25 +134,32 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     ...(choice.replayTape ? { replayTape: choice.replayTape } : {}),
     ...(choice.recordTape ? { recordTape: choice.recordTape } : {}),
   });
-  const tapeAnswerer: Answerer | undefined = choice.replayTape
-    ? (q) => {
-        const entry = choice.replayTape?.nextAnswerEntry(questionKey(q.askedBy, payloadOf(q)), lastEventSeq(board, run.id));
+  const tape = choice.replayTape;
+  const tapeAnswerer: Answerer | undefined = tape
+    ? async (q) => {
+        const entry = tape.nextAnswerEntry(questionKey(q.askedBy, q.payload), await board.lastEventSeq(run.id));
         return entry ? { answers: entry.answers, by: entry.by ?? 'auto' } : null;
       }
     : undefined;
   const started = Date.now();
   const startedVirtual = clock.now();
   const view = { plain: flags.headless === true || flags.json === true || !process.stdout.isTTY || isCiEnv(io.env) };
-  const printer = (events: BoardEvent[]) => {
+  const print = async (events: BoardEvent[]): Promise<void> => {
     for (const event of events) {
-      recordAnswerEvent(board, run.id, event, choice.recordTape, questionKey);
-      if (choice.replayTape) failOnTapeMiss(board, run.id, event);
+      await recordAnswerEvent(board, run.id, event, choice.recordTape, questionKey);
+      if (choice.replayTape) await failOnTapeMiss(board, run.id, event);
       if (flags.json) io.stdout(`${JSON.stringify(event)}\n`);
       else {
-        const line = formatEvent(event, run.id);
+        const line = progressLine(event);
         if (line && view.plain) io.stdout(`${line}\n`);
       }
     }
+  };
+  // Batches are handled one after another, in order, whether or not the runtime waits for each.
+  let printed: Promise<void> = Promise.resolve();
+  const printer = (events: BoardEvent[]): Promise<void> => {
+    printed = printed.then(() => print(events));
+    return printed;
   };
   const abort = new AbortController();
   const onSigint = () => {
@@ -189,6 +190,7 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
       signal: abort.signal,
       resumed,
     });
+    await printed;
     ended = true;
     // The finished board stays up (every task done, or what is stuck) until the person leaves it.
     if (live?.showing && !abort.signal.aborted) await live.waitForExit();
@@ -197,24 +199,24 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     process.off('SIGTERM', onSigint);
     await live?.close();
   }
-  const final = getRun(board, run.id) ?? run;
+  const final = (await board.getRun(run.id)) ?? run;
   // Team time on the virtual clock means something only for the simulated model's latencies.
   const simulatedMs = instant && choice.backend === 'sim' ? clock.now() - startedVirtual : null;
-  if (flags.json) io.stdout(`${JSON.stringify({ type: 'summary', ...summaryJson(board, final, Date.now() - started, simulatedMs) })}\n`);
-  else printSummary(io, board, final, Date.now() - started, simulatedMs);
+  if (flags.json) io.stdout(`${JSON.stringify({ type: 'summary', ...(await summaryJson(board, final, Date.now() - started, simulatedMs)) })}\n`);
+  else await printSummary(io, board, final, Date.now() - started, simulatedMs);
   return outcome.status === 'completed' ? 0 : outcome.status === 'stopped' ? 3 : 1;
 }
 
-function recordAnswerEvent(board: Board, runId: number, event: BoardEvent, tape: Tape | undefined, questionKey: (askedBy: string, payload: ReturnType<typeof payloadOf>) => string): void {
+async function recordAnswerEvent(board: Board, runId: number, event: BoardEvent, tape: Tape | undefined, questionKey: (askedBy: string, payload: Question['payload']) => string): Promise<void> {
   if (!tape || event.type !== 'question.answered') return;
-  const question = getQuestion(board, runId, Number(event.payload.question));
-  if (question?.answers) tape.recordAnswer(questionKey(question.askedBy, payloadOf(question)), question.answers as Record<string, string | string[]>, event.seq, question.answeredBy ?? undefined);
+  const question = await board.getQuestion(runId, event.payload.question);
+  if (question?.answers) tape.recordAnswer(questionKey(question.askedBy, question.payload), question.answers, event.seq, question.answeredBy ?? undefined);
 }
 
-
 /** A replay that has left its tape cannot go on meaningfully: the run fails at once, with the divergence as the reason. */
-function failOnTapeMiss(board: Board, runId: number, event: BoardEvent): void {
+async function failOnTapeMiss(board: Board, runId: number, event: BoardEvent): Promise<void> {
   if (event.type !== 'member.removed') return;
-  const reason = String(event.payload.reason);
-  if (reason.startsWith('run diverged from tape') && getRun(board, runId)?.status === 'running') setRunStatus(board, runId, 'failed', reason, coordinator);
+  const reason = event.payload.reason;
+  if (!reason.startsWith('run diverged from tape')) return;
+  if ((await board.getRun(runId))?.status === 'running') await board.setRunStatus(runId, 'failed', reason, coordinator);
 }

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Board } from '../board/board.js';
-import { runTotals } from '../board/members.js';
-import { listQuestions } from '../board/questions.js';
-import type { Run } from '../board/runs.js';
-import { listTasks } from '../board/views.js';
+import type { Run } from '../board/types.js';
 import type { CommandIO } from './io.js';
 
 export function formatDuration(ms: number): string {
@@ -21,9 +18,8 @@ function artifacts(workspace: string): string[] {
   return wanted.filter((rel) => fs.existsSync(path.join(workspace, rel)));
 }
 
-export function summaryJson(board: Board, run: Run, wallMs: number, simulatedMs: number | null) {
-  const tasks = listTasks(board, run.id);
-  const totals = runTotals(board, run.id);
+export async function summaryJson(board: Board, run: Run, wallMs: number, simulatedMs: number | null) {
+  const [tasks, totals, questions] = await Promise.all([board.listTasks(run.id), board.runTotals(run.id), board.listQuestions(run.id)]);
   return {
     run: run.id,
     team: run.team,
@@ -32,7 +28,7 @@ export function summaryJson(board: Board, run: Run, wallMs: number, simulatedMs:
     backend: run.backend,
     seed: run.seed,
     tasks: { total: tasks.length, completed: tasks.filter((t) => t.status === 'completed').length },
-    questions: listQuestions(board, run.id).length,
+    questions: questions.length,
     wallMs,
     simulatedMs,
     tokens: totals.tokens,
@@ -45,8 +41,8 @@ export function summaryJson(board: Board, run: Run, wallMs: number, simulatedMs:
   };
 }
 
-export function printSummary(io: CommandIO, board: Board, run: Run, wallMs: number, simulatedMs: number | null): void {
-  const s = summaryJson(board, run, wallMs, simulatedMs);
+export async function printSummary(io: CommandIO, board: Board, run: Run, wallMs: number, simulatedMs: number | null): Promise<void> {
+  const s = await summaryJson(board, run, wallMs, simulatedMs);
   const lines = [
     '',
     `Run ${s.run} (${s.team}) ${s.status}${s.reason ? `: ${s.reason}` : ''}`,

@@ -10,10 +10,10 @@ import {
   type AgentDefinition,
 } from '../../definitions/agent-loader.js';
 import { DefinitionError } from '../../definitions/errors.js';
-import { loadTeamConfig, resolveModel, type TeamConfig } from '../../definitions/models.js';
+import { loadTeamConfig, resolveModel, type TeamConfig } from '../../definitions/model-aliases.js';
 import { displayPath, isFile } from '../../definitions/paths.js';
 import { didYouMean } from '../../definitions/suggest.js';
-import { KNOWN_TOOLS } from '../../definitions/tools.js';
+import { KNOWN_TOOLS } from '../../definitions/tool-names.js';
 import { columns, fail, printJson, processIO, type CommandIO } from '../io.js';
 
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { readSnapshot } from '../../board/snapshot.js';
-import { openBoardFor, resolveRun } from '../board-access.js';
+import { boardFlag, resolveRun, withBoard } from '../board-access.js';
 import { isCiEnv, processIO, type CommandIO } from '../io.js';
 
 export interface BoardCommandOptions {
@@ -18,20 +17,19 @@ export function registerBoardCommand(program: Command, io: CommandIO = processIO
     .option('--plain', 'print the board once as plain text instead of the live view')
     .option('--json', 'print the board once as JSON')
     .action(async (runArg: string | undefined, opts: { plain?: boolean; json?: boolean }) => {
-      const board = openBoardFor(io);
-      try {
-        const run = resolveRun(board, io, runArg);
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, runArg);
         if (opts.json) {
-          io.stdout(`${JSON.stringify(readSnapshot(board, run.id), null, 2)}\n`);
+          io.stdout(`${JSON.stringify(await board.readSnapshot(run.id), null, 2)}\n`);
           return;
         }
         // The terminal UI (React, Ink) is loaded only when it is drawn, so other commands start fast.
         if (opts.plain || !(options.interactive ?? isInteractive)()) {
           const { formatBoardText } = await import('../../../tui/plain.js');
-          io.stdout(formatBoardText(readSnapshot(board, run.id), board.now(), Math.max(60, process.stdout.columns || 100)));
+          io.stdout(formatBoardText(await board.readSnapshot(run.id), board.now(), Math.max(60, process.stdout.columns || 100)));
           return;
         }
-        const { renderBoard } = await import('../../../tui/app.js');
+        const { renderBoard } = await import('../../../tui/render-board.js');
         const handle = renderBoard({ board, runId: run.id, mode: 'attach' });
         const detach = () => handle.unmount();
         process.once('SIGTERM', detach);
@@ -42,8 +40,6 @@ export function registerBoardCommand(program: Command, io: CommandIO = processIO
           process.off('SIGTERM', detach);
           process.off('SIGHUP', detach);
         }
-      } finally {
-        board.close();
-      }
+      });
     });
 }

@@ -1,19 +1,35 @@
 import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
+import { describeAnswers, parseQuestionId, resolveAnswers } from '../../board/answers.js';
+import type { Board } from '../../board/board.js';
 import { BoardError } from '../../board/errors.js';
-import { listGates, describeGate } from '../../board/gates.js';
-import { listMembers, runTotals } from '../../board/members.js';
-import { answerQuestion, getQuestion, listQuestions, parseQuestionId, payloadOf, resolveAnswers } from '../../board/questions.js';
-import { listRuns, type Run } from '../../board/runs.js';
-import { listTasks } from '../../board/views.js';
-import { resolveRun } from '../board-access.js';
+import { describeGate } from '../../board/gates.js';
+import { runState } from '../../board/liveness.js';
+import type { RunState } from '../../board/snapshot.js';
+import type { Run } from '../../board/types.js';
+import { boardFlag, resolveRun, withBoard } from '../board-access.js';
 import { columns, printJson, processIO, truncate, type CommandIO } from '../io.js';
 import { formatDuration } from '../summary.js';
-import { formatTaskTable, withBoard } from './tasks.js';
+import { formatTaskTable } from './tasks.js';
 import { buildReport, reportMarkdown } from '../export-report.js';
 
-function duration(run: Run): string {
-  return formatDuration((run.endedAt ?? Date.now()) - run.startedAt);
+/** How long a run took, or has taken so far; a crashed run to its last sign of life. */
+function duration(run: Run, state: RunState, now: number): string {
+  const end = run.endedAt ?? (state === 'crashed' ? (run.heartbeatAt ?? run.startedAt) : now);
+  return formatDuration(Math.max(0, end - run.startedAt));
+}
+
+/** What to do next with a run that cannot go on by itself; null when nothing is needed. */
+export function nextStep(run: Run, state: RunState): string | null {
+  if (state === 'crashed') return `run ${run.id} crashed: the process driving it stopped without ending it; go on with \`team resume ${run.id}\``;
+  if (state === 'stopped' || state === 'failed') return `run ${run.id} ${state}; \`team resume ${run.id}\` goes on from where it was`;
+  return null;
+}
+
+async function runRow(board: Board, run: Run, now: number) {
+  const tasks = await board.listTasks(run.id);
+  const totals = await board.runTotals(run.id);
+  return { run, state: runState(run, now), done: tasks.filter((t) => t.status === 'completed').length, total: tasks.length, totals };
 }
 
 export function registerRunCommands(program: Command, io: CommandIO = processIO): void {
@@ -21,50 +37,73 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
     .command('runs')
     .description('list runs: how each ended and what it cost')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
-      withBoard(io, (board) => {
-        const runs = listRuns(board).map((run) => {
-          const tasks = listTasks(board, run.id);
-          const totals = runTotals(board, run.id);
-          return { run, done: tasks.filter((t) => t.status === 'completed').length, total: tasks.length, totals };
-        });
+    .action(async (opts: { json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const now = board.now();
+        const runs = await Promise.all((await board.listRuns()).map((run) => runRow(board, run, now)));
         if (opts.json) {
-          return printJson(io, runs.map(({ run, done, total, totals }) => ({ id: run.id, team: run.team, status: run.status, reason: run.statusReason, backend: run.backend, seed: run.seed, startedAt: new Date(run.startedAt).toISOString(), endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null, tasks: { done, total }, tokens: totals.tokens, costUsd: totals.costUsd, workspace: run.workspace })));
+          return printJson(
+            io,
+            runs.map(({ run, state, done, total, totals }) => ({
+              id: run.id,
+              team: run.team,
+              status: run.status,
+              state,
+              reason: run.statusReason,
+              backend: run.backend,
+              seed: run.seed,
+              startedAt: new Date(run.startedAt).toISOString(),
+              endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null,
+              tasks: { done, total },
+              tokens: totals.tokens,
+              costUsd: totals.costUsd,
+              workspace: run.workspace,
+            })),
+          );
         }
         if (runs.length === 0) return io.stdout('No runs yet. Start one with `team start churn-project`.\n');
         const rows = [['RUN', 'TEAM', 'STATUS', 'BACKEND', 'STARTED', 'TIME', 'TASKS', 'TOKENS', 'COST']];
-        for (const { run, done, total, totals } of runs) {
-          rows.push([String(run.id), run.team, run.status, run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), duration(run), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}`]);
+        for (const { run, state, done, total, totals } of runs) {
+          rows.push([String(run.id), run.team, state, run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), duration(run, state, now), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}`]);
         }
         io.stdout(`${columns(rows).join('\n')}\n`);
+        const crashed = runs.filter((r) => r.state === 'crashed');
+        for (const { run, state } of crashed) io.stdout(`${nextStep(run, state) ?? ''}\n`);
       });
     });
 
   program
     .command('status [run]')
-    .description('a run at a glance: members, tasks, gates and pending questions')
+    .description('a run at a glance: members, tasks, gates and open questions')
     .option('--json', 'print JSON')
-    .action((runText: string | undefined, opts: { json?: boolean }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, runText);
-        const members = listMembers(board, run.id);
-        const tasks = listTasks(board, run.id);
-        const gates = listGates(board, run.id);
-        const pending = listQuestions(board, run.id, 'pending');
-        const totals = runTotals(board, run.id);
+    .action(async (runText: string | undefined, opts: { json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, runText);
+        const now = board.now();
+        const state = runState(run, now);
+        const [members, tasks, gates, open, totals] = await Promise.all([
+          board.listMembers(run.id),
+          board.listTasks(run.id),
+          board.listGates(run.id),
+          board.listQuestions(run.id, 'open'),
+          board.runTotals(run.id),
+        ]);
         if (opts.json) {
           return printJson(io, {
-            run: { id: run.id, team: run.team, status: run.status, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd },
+            run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd },
+            next: nextStep(run, state),
             totals,
             members,
             tasks,
-            gates: gates.map((g) => ({ id: g.id, before: g.before, kind: g.kind, status: g.status, detail: g.detail, description: describeGate(g) })),
-            questions: pending.map((q) => ({ id: `q${q.id}`, askedBy: q.askedBy, kind: q.kind, questions: payloadOf(q).questions })),
+            gates: gates.map((g) => ({ id: g.id, before: g.before, kind: g.kind, status: g.status, detail: g.detail, note: g.note, decidedBy: g.decidedBy, description: describeGate(g) })),
+            questions: open.map((q) => ({ id: `q${q.id}`, askedBy: q.askedBy, kind: q.kind, questions: q.payload.questions, ...(q.payload.context ? { context: q.payload.context } : {}) })),
           });
         }
         const budget = run.budgetUsd !== null ? ` / $${run.budgetUsd.toFixed(2)}` : '';
-        io.stdout(`Run ${run.id}  ${run.team}  ${run.status}${run.statusReason ? ` (${run.statusReason})` : ''}\n`);
-        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${duration(run)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}\n`);
+        io.stdout(`Run ${run.id}  ${run.team}  ${state}${run.statusReason ? ` (${run.statusReason})` : ''}\n`);
+        const next = nextStep(run, state);
+        if (next) io.stdout(`  ${next}\n`);
+        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${duration(run, state, now)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}\n`);
         io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
         const rows = [['NAME', 'ROLE', 'STATUS', 'TASK', 'TOKENS', 'COST', 'LAST ACTION']];
         for (const m of members) {
@@ -72,15 +111,20 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         }
         io.stdout(`${columns(rows).map((l) => `  ${l}`).join('\n')}\n\nTasks\n`);
         io.stdout(formatTaskTable(tasks).split('\n').map((l) => (l ? `  ${l}` : l)).join('\n'));
-        if (gates.length) io.stdout(`\nGates\n${gates.map((g) => `  ${describeGate(g)}: ${g.status}${g.detail ? ` (${g.detail})` : ''}`).join('\n')}\n`);
-        if (pending.length) {
+        if (gates.length) {
+          const gateLine = (g: (typeof gates)[number]) => `  ${describeGate(g)}: ${g.status}${g.detail ? ` (${g.detail})` : ''}${g.note ? ` note: ${g.note}` : ''}`;
+          io.stdout(`\nGates\n${gates.map(gateLine).join('\n')}\n`);
+        }
+        if (open.length) {
           io.stdout('\nWaiting for your answer\n');
-          for (const q of pending) {
-            for (const item of payloadOf(q).questions) {
+          for (const q of open) {
+            if (q.payload.context?.cause) io.stdout(`  q${q.id}: ${q.payload.context.cause}\n`);
+            for (const item of q.payload.questions) {
               io.stdout(`  q${q.id} from ${q.askedBy} [${item.header}] ${item.question}\n`);
               item.options.forEach((o, i) => io.stdout(`      ${i + 1}. ${o.label}${o.description ? ` - ${truncate(o.description, 70)}` : ''}\n`));
             }
-            io.stdout(`    answer: team answer ${run.id} q${q.id} <number, label or your own words>\n`);
+            const how = q.kind === 'agent' ? 'number, label or your own words' : 'number or label, optionally followed by ": note"';
+            io.stdout(`    answer: team answer ${run.id} q${q.id} <${how}>\n`);
           }
         }
       });
@@ -88,19 +132,20 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
 
   program
     .command('answer <run> <question> <answers...>')
-    .description('answer a pending question: an option number, its label, or your own words (one answer per part)')
+    .description('answer an open question: an option number, its label, or your own words (one answer per part)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  team answer 3 q2 "Canary 10%"\n  team answer 3 q4 1\n  team answer 3 q5 "AUC,Recall"     (multi-select: comma-separated)')
-    .action((runText: string, questionText: string, answers: string[], opts: { json?: boolean }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, runText);
+    .addHelpText('after', '\nExamples:\n  team answer 3 q2 "Canary 10%"\n  team answer 3 q4 1\n  team answer 3 q4 "approve: EU customers first"   (an option with a note)\n  team answer 3 q5 "AUC,Recall"     (multi-select: comma-separated)')
+    .action(async (runText: string, questionText: string, answers: string[], opts: { json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, runText);
         const id = parseQuestionId(questionText);
-        const question = getQuestion(board, run.id, id);
-        if (!question) throw new BoardError('not_found', `question q${id} does not exist in run ${run.id}; see pending questions with \`team status ${run.id}\``);
-        const resolved = resolveAnswers(payloadOf(question), answers);
-        answerQuestion(board, run.id, id, resolved, 'cli', human);
+        const question = await board.getQuestion(run.id, id);
+        if (!question) throw new BoardError('not_found', `question q${id} does not exist in run ${run.id}; see open questions with \`team status ${run.id}\``);
+        // Checked here, before anything is written: a refused answer says why and lists the options.
+        const resolved = resolveAnswers(question.payload, answers, question.kind);
+        await board.answerQuestion(run.id, id, resolved, 'cli', human);
         if (opts.json) return printJson(io, { question: `q${id}`, answers: resolved });
-        io.stdout(`Answered q${id}: ${Object.values(resolved).map((a) => (Array.isArray(a) ? a.join(', ') : a)).join(' / ')}\n`);
+        io.stdout(`Answered q${id}: ${describeAnswers(resolved)}\n`);
       });
     });
 
@@ -108,13 +153,12 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
     .command('export <run>')
     .description('a readable report of a run: timeline, decisions, metrics and cost')
     .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
-    .action((runText: string, opts: { format: 'md' | 'json' }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, runText);
-        const report = buildReport(board, run.id);
+    .action(async (runText: string, opts: { format: 'md' | 'json' }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, runText);
+        const report = await buildReport(board, run.id);
         if (opts.format === 'json') return printJson(io, report);
         io.stdout(reportMarkdown(report));
       });
     });
 }
-

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startFakeMessagesApi } from '../../models/fake-messages-api.js';
+import { startFakeMessagesApi } from '../../models/fake/messages-api.js';
 import { fail, processIO, type CommandIO } from '../io.js';
 
 export interface SimServerCommandOptions {

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
-import { requireRun, setRunStatus } from '../../board/runs.js';
-import { openBoardFor, parseRunId } from '../board-access.js';
+import { isTerminal } from '../../board/liveness.js';
+import { boardFlag, parseRunId, withBoard } from '../board-access.js';
 import { processIO, type CommandIO } from '../io.js';
 import type { RunFlags } from '../run-command.js';
 
@@ -32,12 +32,12 @@ export function registerStartCommands(program: Command, io: CommandIO = processI
     true,
   ).action(async (teamName: string, flags: RunFlags) => {
     const { start } = await import('../run-command.js');
-    io.setExitCode(await start(io, teamName, flags));
+    io.setExitCode(await start(io, teamName, flags, boardFlag(program)));
   });
 
   addRunFlags(program.command('resume <run>').description('restart a stopped or crashed run from where it was'), false).action(async (runText: string, flags: RunFlags) => {
     const { resume } = await import('../run-command.js');
-    io.setExitCode(await resume(io, runText, flags));
+    io.setExitCode(await resume(io, runText, flags, boardFlag(program)));
   });
 }
 
@@ -45,18 +45,15 @@ export function registerStopCommand(program: Command, io: CommandIO = processIO)
   program
     .command('stop <run>')
     .description('stop a run (the process running it finishes the current steps and exits)')
-    .action((runText: string) => {
-      const board = openBoardFor(io);
-      try {
-        const run = requireRun(board, parseRunId(runText));
-        if (run.status === 'completed' || run.status === 'stopped' || run.status === 'failed') {
+    .action(async (runText: string) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await board.requireRun(parseRunId(runText));
+        if (isTerminal(run.status)) {
           io.stdout(`Run ${run.id} is already ${run.status}.\n`);
           return;
         }
-        setRunStatus(board, run.id, 'stopped', 'stopped with `team stop`', human);
+        await board.setRunStatus(run.id, 'stopped', 'stopped with `team stop`', human);
         io.stdout(`Run ${run.id} stopped. Resume it with \`team resume ${run.id}\`.\n`);
-      } finally {
-        board.close();
-      }
+      });
     });
 }

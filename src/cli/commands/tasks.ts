@@ -1,10 +1,8 @@
 import { type Command, Option } from 'commander';
-import type { Json, JsonObject, TaskStatus } from '../../../db/schema.js';
 import { human } from '../../board/actor.js';
 import { BoardError } from '../../board/errors.js';
-import { createTask, updateTask, type TaskPatch } from '../../board/tasks.js';
-import { getTaskDetail, listTasks, type TaskSummary } from '../../board/views.js';
-import { openBoardFor, resolveRun } from '../board-access.js';
+import type { Json, JsonObject, TaskPatch, TaskStatus, TaskSummary } from '../../board/types.js';
+import { boardFlag, resolveRun, withBoard } from '../board-access.js';
 import { columns, printJson, processIO, truncate, type CommandIO } from '../io.js';
 
 const STATUS_MARK: Record<TaskStatus, string> = { pending: '○', in_progress: '◐', completed: '●' };
@@ -21,17 +19,18 @@ function parseIds(text: string): number[] {
     });
 }
 
-function parseMetadata(text: string): Record<string, Json> {
-  let value: unknown;
+function parseMetadata(text: string): JsonObject {
+  let value: Json;
   try {
+    // JSON.parse gives back JSON values only.
     value = JSON.parse(text);
   } catch (error) {
-    throw new BoardError('invalid', `--metadata is not valid JSON (${(error as Error).message}); pass an object like '{"auc": 0.8}'`);
+    throw new BoardError('invalid', `--metadata is not valid JSON (${error instanceof Error ? error.message : String(error)}); pass an object like '{"auc": 0.8}'`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new BoardError('invalid', `--metadata must be a JSON object like '{"auc": 0.8}'`);
   }
-  return value as Record<string, Json>;
+  return value;
 }
 
 function parseTaskId(text: string): number {
@@ -69,10 +68,10 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .option('--run <id>', 'run id (default: the latest run)')
     .option('--status <status>', 'only tasks with this status (pending, in_progress, completed)')
     .option('--json', 'print JSON')
-    .action((opts: { run?: string; status?: string; json?: boolean }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, opts.run);
-        const list = listTasks(board, run.id).filter((t) => opts.status === undefined || t.status === opts.status);
+    .action(async (opts: { run?: string; status?: string; json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, opts.run);
+        const list = (await board.listTasks(run.id)).filter((t) => opts.status === undefined || t.status === opts.status);
         if (opts.json) return printJson(io, { run: run.id, tasks: list });
         io.stdout(`Run ${run.id} (${run.team}, ${run.status})\n`);
         io.stdout(formatTaskTable(list));
@@ -84,10 +83,10 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .description('show one task in full')
     .option('--run <id>', 'run id (default: the latest run)')
     .option('--json', 'print JSON')
-    .action((id: string, opts: { run?: string; json?: boolean }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, opts.run);
-        const task = getTaskDetail(board, run.id, parseTaskId(id));
+    .action(async (id: string, opts: { run?: string; json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, opts.run);
+        const task = await board.getTaskDetail(run.id, parseTaskId(id));
         if (!task) throw new BoardError('not_found', `task #${id} does not exist in run ${run.id}; see \`team tasks list\``);
         if (opts.json) return printJson(io, task);
         const lines = [
@@ -117,11 +116,10 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .option('--metadata <json>', 'JSON object attached to the task')
     .option('--run <id>', 'run id (default: the latest run)')
     .option('--json', 'print JSON')
-    .action((opts: { subject: string; description: string; activeForm?: string; blockedBy?: string; stage?: string; role?: string; owner?: string; metadata?: string; run?: string; json?: boolean }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, opts.run, true);
-        const task = createTask(
-          board,
+    .action(async (opts: { subject: string; description: string; activeForm?: string; blockedBy?: string; stage?: string; role?: string; owner?: string; metadata?: string; run?: string; json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: false }, async (board) => {
+        const run = await resolveRun(board, io, opts.run, true);
+        const task = await board.createTask(
           run.id,
           {
             subject: opts.subject,
@@ -131,7 +129,7 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
             stage: opts.stage ?? null,
             role: opts.role ?? null,
             owner: opts.owner ?? null,
-            metadata: opts.metadata ? (parseMetadata(opts.metadata) as JsonObject) : {},
+            metadata: opts.metadata ? parseMetadata(opts.metadata) : {},
           },
           human,
         );
@@ -155,11 +153,10 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .option('--metadata <json>', 'merge a JSON object into the metadata (null removes a key)')
     .option('--run <id>', 'run id (default: the latest run)')
     .option('--json', 'print JSON')
-    .action((id: string, opts: { status?: TaskPatch['status']; subject?: string; description?: string; activeForm?: string; owner?: string; blockedBy?: string; blocks?: string; stage?: string; role?: string; metadata?: string; run?: string; json?: boolean }) => {
-      withBoard(io, (board) => {
-        const run = resolveRun(board, io, opts.run);
-        const result = updateTask(
-          board,
+    .action(async (id: string, opts: { status?: TaskPatch['status']; subject?: string; description?: string; activeForm?: string; owner?: string; blockedBy?: string; blocks?: string; stage?: string; role?: string; metadata?: string; run?: string; json?: boolean }) => {
+      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
+        const run = await resolveRun(board, io, opts.run);
+        const result = await board.updateTask(
           run.id,
           parseTaskId(id),
           {
@@ -181,18 +178,4 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
         io.stdout(result.updatedFields.length ? `Updated task #${result.taskId}: ${result.updatedFields.join(', ')}${change}\n` : `Task #${result.taskId} unchanged\n`);
       });
     });
-}
-
-/** Open the board, run the action, close; board rule errors become one line and exit code 1. */
-export function withBoard(io: CommandIO, action: (board: ReturnType<typeof openBoardFor>) => void): void {
-  const board = openBoardFor(io);
-  try {
-    action(board);
-  } catch (error) {
-    if (!(error instanceof BoardError)) throw error;
-    io.stderr(`team: ${error.message}\n`);
-    io.setExitCode(1);
-  } finally {
-    board.close();
-  }
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DefinitionError } from '../../definitions/errors.js';
 import { displayPath, isFile } from '../../definitions/paths.js';
 import { findTeamFile, listTeams, loadTeam, validateTeamFile, type LoadedTeam } from '../../definitions/team-loader.js';
-import type { GateDefinition } from '../../definitions/team-schema.js';
+import type { TeamGate } from '../../definitions/team-schema.js';
 import { columns, fail, printJson, processIO, type CommandIO } from '../io.js';
 import { formatResults, wrap, type FileResult } from './agents.js';
 
@@ -105,13 +105,14 @@ function teamJson(loaded: LoadedTeam) {
   };
 }
 
-export function gateText(gate: GateDefinition): string {
-  if (gate.kind === 'approval') return `human approval${gate.question ? `: "${gate.question}"` : ''}`;
+export function gateText(gate: TeamGate): string {
+  const spec = gate.spec;
+  if (spec.kind === 'approval') return `human approval${spec.question ? `: "${spec.question}"` : ''}`;
   const checks: string[] = [];
-  if (gate.min !== undefined) checks.push(`>= ${gate.min}`);
-  if (gate.max !== undefined) checks.push(`<= ${gate.max}`);
-  if (gate.beat_baseline) checks.push('> baseline');
-  return `${gate.metric} of ${gate.task}${checks.length > 0 ? ` ${checks.join(', ')}` : ''}${gate.retrain ? ` (retrain: ${gate.retrain.join(', ')})` : ''}`;
+  if (spec.min !== undefined) checks.push(`>= ${spec.min}`);
+  if (spec.max !== undefined) checks.push(`<= ${spec.max}`);
+  if (spec.beatBaseline) checks.push('> baseline');
+  return `${spec.metric} of ${spec.task}${checks.length > 0 ? ` ${checks.join(', ')}` : ''}${spec.retrain ? ` (retrain: ${spec.retrain.join(', ')})` : ''}`;
 }
 
 function formatTeam(loaded: LoadedTeam, cwd: string): string[] {
