@@ -3,16 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { SMALL_ROWS, copyChurnTemplate } from '../helpers/small-churn.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const TEAM_FILE = path.resolve(here, '../../teams/churn-project.yaml');
 export const TEMPLATE = path.resolve(here, '../../teams/churn-project');
 
-/** A fresh copy of the workspace template, as the runtime makes for each run. */
-export function makeWorkspace(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'churn-project-'));
-  fs.cpSync(TEMPLATE, dir, { recursive: true });
-  return dir;
+/** The row count users get: the template's own config.json. */
+export const DEFAULT_ROWS = Number((JSON.parse(fs.readFileSync(path.join(TEMPLATE, 'config.json'), 'utf8')) as { rows: unknown }).rows);
+
+/** A fresh copy of the workspace template, as the runtime makes for each run, on small data unless told. */
+export function makeWorkspace(rows: number = SMALL_ROWS): string {
+  return copyChurnTemplate(fs.mkdtempSync(path.join(os.tmpdir(), 'churn-project-')), rows);
 }
 
 export function removeWorkspace(dir: string): void {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_STEPS, makeWorkspace, num, readJson, removeWorkspace, runAll, runScript } from './helpers.js';
+import { SMALL_ROWS } from '../helpers/small-churn.js';
+import { DEFAULT_ROWS, TRAINING_STEPS, makeWorkspace, num, readJson, removeWorkspace, runAll, runScript } from './helpers.js';
 
-// One workspace runs the whole default pipeline; the tests read what it produced.
+// One workspace runs the whole default pipeline on small data; the tests read what it produced.
 let main = '';
 const others: string[] = [];
 
@@ -16,8 +17,8 @@ afterAll(() => {
   for (const dir of [main, ...others]) removeWorkspace(dir);
 });
 
-function workspace(): string {
-  const dir = makeWorkspace();
+function workspace(rows?: number): string {
+  const dir = makeWorkspace(rows);
   others.push(dir);
   return dir;
 }
@@ -29,7 +30,7 @@ describe('churn-project default pipeline (full features)', () => {
     expect(num(metrics, 'auc')).toBeGreaterThan(num(metrics, 'baseline_auc') + 0.05);
     expect(metrics.passes_gate).toBe(true);
     expect(metrics.split).toBe('test');
-    expect(num(metrics, 'rows')).toBe(3000);
+    expect(num(metrics, 'rows')).toBe(num(readJson(main, 'artifacts/preprocess.json'), 'test_rows'));
     for (const key of ['precision_at_10', 'recall_at_10', 'brier', 'ece']) {
       expect(num(metrics, key)).toBeGreaterThan(0);
       expect(num(metrics, key)).toBeLessThan(1);
@@ -40,19 +41,21 @@ describe('churn-project default pipeline (full features)', () => {
   it('fits preprocessing on the train split only and keeps the splits apart', () => {
     const pre = readJson(main, 'artifacts/preprocess.json');
     expect(pre.fitted_on).toBe('train');
-    expect(num(pre, 'train_rows')).toBe(9000);
-    expect(num(pre, 'test_rows')).toBe(3000);
+    expect(num(pre, 'train_rows') + num(pre, 'test_rows')).toBe(SMALL_ROWS);
+    // Stratified: a quarter of each class, rounded per class.
+    expect(Math.abs(num(pre, 'test_rows') - SMALL_ROWS * 0.25)).toBeLessThanOrEqual(1);
     const ids = (file: string) =>
       fs.readFileSync(path.join(main, file), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]);
     const train = new Set(ids('data/features.csv'));
     const test = ids('data/test.csv');
-    expect(train.size).toBe(9000);
+    expect(train.size).toBe(num(pre, 'train_rows'));
+    expect(test).toHaveLength(num(pre, 'test_rows'));
     expect(test.filter((id) => train.has(id))).toEqual([]);
   });
 
   it('profiles the raw data, including its missing values and outliers', () => {
     const profile = readJson(main, 'reports/profile.json');
-    expect(num(profile, 'rows')).toBe(12000);
+    expect(num(profile, 'rows')).toBe(SMALL_ROWS);
     expect(num(profile, 'missing_cells')).toBeGreaterThan(0);
     expect(num(profile, 'far_outliers')).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(main, 'reports/profile.md'), 'utf8')).toContain('# Data profile');
@@ -86,6 +89,8 @@ describe('churn-project default pipeline (full features)', () => {
 
   it('reports PSI per feature for a shifted later batch, and no alert without the shift', async () => {
     const drift = readJson(main, 'reports/drift.json');
+    // The later batch is a third of the configured rows.
+    expect(num(drift, 'rows')).toBe(SMALL_ROWS / 3);
     const features = drift.features as Record<string, { psi: number; status: string }>;
     expect(Object.keys(features)).toContain('monthly_charge');
     for (const feature of Object.values(features)) expect(typeof feature.psi).toBe('number');
@@ -100,6 +105,20 @@ describe('churn-project default pipeline (full features)', () => {
     expect(num(report, 'alert_count')).toBe(0);
     expect(num(report, 'max_psi')).toBeLessThan(0.1);
   });
+});
+
+describe('churn-project at the size users get', () => {
+  it(`generates ${DEFAULT_ROWS} rows by default, splits them 75/25 and clears the gate`, async () => {
+    expect(DEFAULT_ROWS).toBe(12000);
+    const dir = workspace(DEFAULT_ROWS);
+    await runAll(dir, TRAINING_STEPS);
+    expect(num(readJson(dir, 'reports/profile.json'), 'rows')).toBe(12000);
+    const pre = readJson(dir, 'artifacts/preprocess.json');
+    expect([num(pre, 'train_rows'), num(pre, 'test_rows')]).toEqual([9000, 3000]);
+    const metrics = readJson(dir, 'reports/metrics.json');
+    expect(num(metrics, 'auc')).toBeGreaterThan(num(metrics, 'baseline_auc') + 0.05);
+    expect(metrics.passes_gate).toBe(true);
+  }, 60_000);
 });
 
 describe('churn-project decisions', () => {
