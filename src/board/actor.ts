@@ -7,7 +7,9 @@ export type Actor =
 export const human: Actor = { kind: 'human', via: 'cli' };
 export const coordinator: Actor = { kind: 'coordinator' };
 
-export function memberActor(name: string, role: string | null): Actor {
+export type MemberActor = Extract<Actor, { kind: 'member' }>;
+
+export function memberActor(name: string, role: string | null): MemberActor {
   return { kind: 'member', name, role };
 }
 

@@ -1,92 +1,153 @@
-import type Database from 'better-sqlite3';
-import { defaultDbFile, openDb, type Connection, type Db } from '../../db/open.js';
-import type { BoardEvent } from './events.js';
+import type { Actor } from './actor.js';
+import type { BoardEvent, NewEvent } from './events.js';
+import type { BoardSnapshot } from './snapshot.js';
+import type {
+  Answers,
+  AnsweredBy,
+  Dependency,
+  Gate,
+  GateStatus,
+  GateSpec,
+  MailMessage,
+  Member,
+  MemberPatch,
+  NewGate,
+  NewMember,
+  NewMessage,
+  NewQuestion,
+  NewRun,
+  NewTask,
+  OpenBlocker,
+  Question,
+  QuestionStatus,
+  Run,
+  RunPatch,
+  RunStatus,
+  RunTotals,
+  StoredTranscript,
+  Task,
+  TaskDetail,
+  TaskFilter,
+  TaskPatch,
+  TaskSummary,
+  UpdateResult,
+  UsageRecord,
+  UsageRow,
+} from './types.js';
 
-export type ChangeListener = (events: BoardEvent[]) => void;
+/** The outcome of asking to drive a run: this process now drives it, or who already does. */
+export type DriveClaim = { ok: true; takenOver: string | null } | { ok: false; driver: string; pid: number | null; heartbeatAt: number | null };
 
-/** An open board: the connection, and in-process listeners told about every committed change. */
-export interface Board {
-  conn: Connection;
-  db: Db;
-  sqlite: Database.Database;
-  /** Events appended by the transaction in progress, handed to listeners after commit. */
-  pending: BoardEvent[];
-  listeners: Set<ChangeListener>;
-  /** Per-board cache of prepared statements, keyed by name. */
-  statements: Map<string, unknown>;
-  /** Clock for timestamps; the runtime swaps in a virtual clock for instant runs. */
-  now: () => number;
-  close(): void;
+/** Reads: each is consistent on its own; readSnapshot is consistent across its parts. */
+export interface BoardReads {
+  getRun(runId: number): Promise<Run | undefined>;
+  requireRun(runId: number): Promise<Run>;
+  latestRun(): Promise<Run | undefined>;
+  listRuns(): Promise<Run[]>;
+
+  getMember(runId: number, name: string): Promise<Member | undefined>;
+  listMembers(runId: number): Promise<Member[]>;
+  runTotals(runId: number): Promise<RunTotals>;
+  listUsage(runId: number): Promise<UsageRow[]>;
+
+  getTask(runId: number, id: number): Promise<Task | undefined>;
+  requireTask(runId: number, id: number): Promise<Task>;
+  findTaskByKey(runId: number, key: string): Promise<Task | undefined>;
+  /** Every task row of a run, by id. */
+  listTaskRows(runId: number): Promise<Task[]>;
+  listDeps(runId: number): Promise<Dependency[]>;
+  tasksOwnedBy(runId: number, owner: string): Promise<Task[]>;
+  /** Every task (or those matching the filter) with its open blockers, computed in bulk. */
+  listTasks(runId: number, filter?: TaskFilter): Promise<TaskSummary[]>;
+  getTaskDetail(runId: number, id: number): Promise<TaskDetail | undefined>;
+  openBlockers(runId: number, taskId: number): Promise<OpenBlocker[]>;
+
+  listGates(runId: number): Promise<Gate[]>;
+  getGate(runId: number, gateId: number): Promise<Gate>;
+
+  getQuestion(runId: number, id: number): Promise<Question | undefined>;
+  listQuestions(runId: number, status?: QuestionStatus): Promise<Question[]>;
+
+  hasUnread(runId: number, member: string): Promise<boolean>;
+  listMessages(runId: number): Promise<MailMessage[]>;
+
+  loadTranscript(runId: number, member: string): Promise<StoredTranscript | undefined>;
+
+  listEvents(runId: number, afterSeq?: number, limit?: number): Promise<BoardEvent[]>;
+  lastEventSeq(runId: number): Promise<number>;
+  /** Events about one task (claims, updates, completions, commands run for it), oldest first. */
+  taskHistory(runId: number, taskId: number, limit?: number): Promise<BoardEvent[]>;
+
+  /** Everything the live board shows for one run, read consistently. */
+  readSnapshot(runId: number, eventLimit?: number): Promise<BoardSnapshot>;
+  /** A cheap token that changes whenever anything on the run may have changed. */
+  version(runId: number): Promise<string>;
 }
 
-export function openBoard(file: string = defaultDbFile()): Board {
-  const conn = openDb(file);
-  return fromConnection(conn);
+/** Writes: each is one transaction, with the events it describes appended in it. */
+export interface BoardWrites {
+  createRun(input: NewRun, actor: Actor): Promise<Run>;
+  setRunStatus(runId: number, status: RunStatus, reason: string | null, actor: Actor): Promise<Run>;
+  updateRun(runId: number, patch: RunPatch): Promise<void>;
+  /** Become the one process driving a run (atomic): refused while another driver's heartbeat is fresh. */
+  claimRun(runId: number, driver: string, pid: number, actor: Actor): Promise<DriveClaim>;
+  /** The driver's heartbeat; false when another process has taken the run over. */
+  beatRun(runId: number, driver: string): Promise<boolean>;
+  /** The driver lets go of the run (it ended, or the process is exiting). */
+  releaseRun(runId: number, driver: string): Promise<void>;
+
+  addMember(runId: number, input: NewMember, actor: Actor): Promise<Member>;
+  updateMember(runId: number, name: string, patch: MemberPatch, actor: Actor): Promise<void>;
+  heartbeat(runId: number, names: string[]): Promise<void>;
+  noteLastAction(runId: number, name: string, lastAction: string): Promise<void>;
+  recordUsage(runId: number, member: string, usage: UsageRecord): Promise<void>;
+
+  createTask(runId: number, input: NewTask, actor: Actor): Promise<Task>;
+  /** Many tasks at once, with blockers given as indexes into `inputs` or existing task ids; cycles checked once. */
+  createTasks(runId: number, inputs: (NewTask & { blockedByIndex?: number[] })[], actor: Actor): Promise<Task[]>;
+  updateTask(runId: number, id: number, patch: TaskPatch, actor: Actor): Promise<UpdateResult>;
+  /** Give a task back to the pool after its owner died or was stopped: pending, no owner, attempt + 1, with a note. */
+  releaseTask(runId: number, id: number, note: string, actor: Actor): Promise<void>;
+  addDependencies(runId: number, edges: Dependency[], actor: Actor): Promise<number>;
+
+  addGate(runId: number, input: NewGate, actor: Actor): Promise<Gate>;
+  setGateStatus(runId: number, gateId: number, status: GateStatus, detail: string | null, actor: Actor, decidedBy?: string | null, note?: string | null): Promise<Gate>;
+  /** Point a gate at another task (a retrained copy of the one it checked). */
+  setGateSpec(runId: number, gateId: number, spec: GateSpec): Promise<void>;
+
+  askQuestion(runId: number, input: NewQuestion, actor: Actor): Promise<Question>;
+  answerQuestion(runId: number, id: number, answers: Answers, answeredBy: AnsweredBy, actor: Actor): Promise<Question>;
+  cancelQuestion(runId: number, id: number, reason: string, actor: Actor): Promise<void>;
+
+  sendMessage(runId: number, input: NewMessage, actor: Actor): Promise<MailMessage[]>;
+  /** Unread messages for a member, oldest first; marks them read. */
+  takeInbox(runId: number, member: string): Promise<MailMessage[]>;
+
+  /**
+   * Persist a member's conversation: the first `keep` stored messages stay, the rest is replaced
+   * by `append` (a step writes only what is new), and the turn in flight is replaced.
+   */
+  saveTranscript(runId: number, member: string, keep: number, append: unknown[], inFlight: unknown): Promise<void>;
+
+  appendEvent(runId: number, actor: Actor | string, event: NewEvent): Promise<void>;
 }
 
-export function fromConnection(conn: Connection): Board {
-  return {
-    conn,
-    db: conn.db,
-    sqlite: conn.sqlite,
-    pending: [],
-    listeners: new Set(),
-    statements: new Map(),
-    now: () => Date.now(),
-    close: () => conn.close(),
-  };
-}
+export type BoardOps = BoardReads & BoardWrites;
 
-export function onChange(board: Board, listener: ChangeListener): () => void {
-  board.listeners.add(listener);
-  return () => board.listeners.delete(listener);
-}
-
-/** Prepare a statement once per board and reuse it. */
-export function prepared<T>(board: Board, name: string, make: () => T): T {
-  const cached = board.statements.get(name);
-  if (cached !== undefined) return cached as T;
-  const made = make();
-  board.statements.set(name, made);
-  return made;
-}
-
-const BUSY_RETRIES = 50;
-
-/**
- * Run fn in a BEGIN IMMEDIATE transaction (read-then-write safe across processes), retrying on
- * SQLITE_BUSY that outlives the busy timeout. Listeners hear the appended events after commit.
- */
-export function transact<T>(board: Board, fn: () => T): T {
-  if (board.sqlite.inTransaction) return fn();
-  const run = prepared(board, 'transaction', () => board.sqlite.transaction((body: () => unknown) => body()));
-  for (let attempt = 0; ; attempt++) {
-    board.pending = [];
-    try {
-      const result = run.immediate(fn) as T;
-      flush(board);
-      return result;
-    } catch (error) {
-      board.pending = [];
-      if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
-      sleepSync(5 + Math.floor(Math.random() * 20));
-    }
-  }
-}
-
-function flush(board: Board): void {
-  const events = board.pending;
-  board.pending = [];
-  if (events.length === 0) return;
-  for (const listener of board.listeners) listener(events);
-}
-
-export function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
-
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-function sleepSync(ms: number): void {
-  Atomics.wait(sleepCell, 0, 0, ms);
+export interface Board extends BoardOps {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The file or the server (without credentials), for messages. */
+  readonly location: string;
+  /** Time for timestamps; the runtime sets a virtual clock for instant runs. */
+  now(): number;
+  setClock(now: () => number): void;
+  /** Several operations as one transaction: all of them happen, or none. */
+  transaction<T>(fn: (tx: BoardOps) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the run may have changed (a commit by this or another process), or after
+   * `timeoutMs`. Backends wake at once for their own commits and notice others' by polling or
+   * notifications.
+   */
+  waitForChange(runId: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
 }

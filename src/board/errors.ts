@@ -7,7 +7,9 @@ export type BoardErrorCode =
   | 'not_owner'
   | 'cycle'
   | 'invalid'
-  | 'state';
+  | 'state'
+  /** The database itself failed (read-only, damaged, full, unreachable): the message names it and the fix. */
+  | 'storage';
 
 /** A board rule was broken or the input names something that does not exist. The message is for the caller to read and act on. */
 export class BoardError extends Error {

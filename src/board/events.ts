@@ -1,70 +1,126 @@
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
-import { events, type JsonObject } from '../../db/schema.js';
-import { prepared, type Board } from './board.js';
-import { actorName, type Actor } from './actor.js';
+import { z } from 'zod';
 
-export interface BoardEvent {
+/**
+ * Every event the board records, one payload schema per type. Written in the same transaction as
+ * the change it describes; validated with these schemas when read back.
+ */
+const str = z.string();
+const nullableStr = z.string().nullable();
+const int = z.number().int();
+const runStatus = z.enum(['running', 'paused', 'completed', 'failed', 'stopped']);
+const runChange = z.object({ from: runStatus, reason: nullableStr });
+const gateChange = z.object({ gate: int, before: str, description: str, detail: nullableStr, note: nullableStr.optional() });
+const answerPart = z.object({ question: str, picked: z.array(str), text: nullableStr });
+/** Answers as recorded before they were parts ({question: label | labels}), read as parts. */
+const legacyAnswers = z.record(str, z.union([str, z.array(str)])).transform((record) =>
+  Object.entries(record).map(([question, value]) => ({ question, picked: Array.isArray(value) ? value : [value], text: null })),
+);
+
+export const EVENT_SCHEMAS = {
+  'run.started': z.object({ team: str, backend: z.enum(['sim', 'anthropic', 'replay']), seed: int, workspace: str }),
+  'run.running': runChange,
+  'run.paused': runChange,
+  'run.completed': runChange,
+  'run.failed': runChange,
+  'run.stopped': runChange,
+  'run.resumed': z.object({ members: z.array(str), driver: str.optional() }),
+  'run.crashed': z.object({ driver: nullableStr, lastBeat: int.nullable() }),
+  'member.joined': z.object({ member: str, agent: str, role: str, model: str }),
+  'member.status': z.object({ member: str, from: str, to: str }),
+  'member.removed': z.object({ member: str, state: z.enum(['stopped', 'dead']), reason: str }),
+  'member.said': z.object({ member: str, text: str }),
+  'model.retrying': z.object({ member: str, status: int.nullable(), attempt: int, of: int, waitMs: int, reason: str }),
+  'tool.called': z.object({
+    member: str,
+    tool: str,
+    summary: str,
+    ok: z.boolean(),
+    error: str.optional(),
+    exitCode: int.nullable().optional(),
+    /** The last lines of a command's output. */
+    output: z.array(str).optional(),
+    /** Workspace files the call wrote. */
+    files: z.array(str).optional(),
+  }),
+  'task.created': z.object({ taskId: int, subject: str, stage: nullableStr, role: nullableStr, key: nullableStr, attempt: int, simulated: z.boolean().optional() }),
+  'task.claimed': z.object({ taskId: int, subject: str, owner: nullableStr, attempt: int }),
+  'task.completed': z.object({ taskId: int, subject: str, owner: nullableStr, simulated: z.boolean().optional() }),
+  'task.released': z.object({ taskId: int, subject: str, from: str, owner: nullableStr.optional(), attempt: int.optional(), note: str.optional() }),
+  'task.updated': z.object({
+    taskId: int,
+    subject: str,
+    fields: z.array(str),
+    metadata: z.record(str, z.json()).optional(),
+    owner: nullableStr.optional(),
+  }),
+  'task.deleted': z.object({ taskId: int, subject: str }),
+  'task.dependency': z.object({ taskId: int, blockedBy: int }),
+  'gate.added': z.object({ gate: int, before: str, kind: z.enum(['metric', 'approval']), description: str }),
+  'gate.closed': gateChange,
+  'gate.waiting': gateChange,
+  'gate.passed': gateChange,
+  'gate.failed': gateChange,
+  'gate.overridden': gateChange,
+  'gate.stopped': gateChange,
+  'question.asked': z.object({
+    question: int,
+    kind: z.enum(['agent', 'gate', 'approval', 'budget', 'stuck', 'permission']),
+    askedBy: str,
+    taskId: int.nullable(),
+    headers: z.array(str),
+    text: z.array(str),
+  }),
+  'question.answered': z.object({
+    question: int,
+    kind: z.enum(['agent', 'gate', 'approval', 'budget', 'stuck', 'permission']),
+    askedBy: str,
+    answeredBy: z.enum(['human', 'cli', 'auto', 'tape']),
+    answers: z.union([z.array(answerPart), legacyAnswers]),
+  }),
+  'question.cancelled': z.object({ question: int, reason: str }),
+  'message.sent': z.object({ from: str, to: str, recipients: z.array(str), summary: str }),
+  'budget.raised': z.object({ answer: str, budgetUsd: z.number().nullable().optional(), budgetTokens: int.nullable().optional() }),
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventPayload<K extends EventType> = z.output<(typeof EVENT_SCHEMAS)[K]>;
+
+/** An event to append: its type and the payload of that type. */
+export type NewEvent = { [K in EventType]: { type: K; payload: EventPayload<K> } }[EventType];
+
+/** An event as stored: who did it, when, in which run, in order. */
+export type BoardEvent = { [K in EventType]: { runId: number; seq: number; ts: number; actor: string; type: K; payload: EventPayload<K> } }[EventType];
+
+export type EventOf<K extends EventType> = Extract<BoardEvent, { type: K }>;
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_SCHEMAS, type);
+}
+
+export function isEvent<K extends EventType>(event: BoardEvent, type: K): event is EventOf<K> {
+  return event.type === type;
+}
+
+/** The task an event is about, if any: stored beside the payload so a task's history is an index lookup. */
+export function eventTaskId(event: NewEvent): number | null {
+  const payload: object = event.payload;
+  return 'taskId' in payload && typeof payload.taskId === 'number' ? payload.taskId : null;
+}
+
+export interface StoredEventRow {
   runId: number;
   seq: number;
   ts: number;
   actor: string;
   type: string;
-  payload: JsonObject;
+  payload: unknown;
 }
 
-function statements(board: Board) {
-  return prepared(board, 'events', () => ({
-    last: board.db
-      .select({ seq: events.seq, ts: events.ts })
-      .from(events)
-      .where(eq(events.runId, sql.placeholder('runId')))
-      .orderBy(desc(events.seq))
-      .limit(1)
-      .prepare(),
-    insert: board.db
-      .insert(events)
-      .values({
-        runId: sql.placeholder('runId'),
-        seq: sql.placeholder('seq'),
-        ts: sql.placeholder('ts'),
-        actor: sql.placeholder('actor'),
-        type: sql.placeholder('type'),
-        payload: sql.placeholder('payload'),
-      })
-      .prepare(),
-    since: board.db
-      .select()
-      .from(events)
-      .where(and(eq(events.runId, sql.placeholder('runId')), gt(events.seq, sql.placeholder('after'))))
-      .orderBy(asc(events.seq))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
-  }));
-}
-
-/** Append an event; call inside the transaction that makes the change it describes. */
-export function appendEvent(board: Board, runId: number, actor: Actor | string, type: string, payload: JsonObject): BoardEvent {
-  const st = statements(board);
-  const last = st.last.get({ runId });
-  const event: BoardEvent = {
-    runId,
-    seq: (last?.seq ?? 0) + 1,
-    // An instant run's virtual clock runs ahead of real time; a change from another process (an
-    // answer, a stop) must not appear to happen before what it follows.
-    ts: Math.max(board.now(), last?.ts ?? 0),
-    actor: typeof actor === 'string' ? actor : actorName(actor),
-    type,
-    payload,
-  };
-  st.insert.run({ ...event });
-  board.pending.push(event);
-  return event;
-}
-
-export function listEvents(board: Board, runId: number, afterSeq = 0, limit = 1_000_000): BoardEvent[] {
-  return statements(board).since.all({ runId, after: afterSeq, limit }) as BoardEvent[];
-}
-
-export function lastEventSeq(board: Board, runId: number): number {
-  return statements(board).last.get({ runId })?.seq ?? 0;
+/** Read a stored event back, checking its payload against the schema of its type; null for one this version cannot read. */
+export function decodeEvent(row: StoredEventRow): BoardEvent | null {
+  if (!isEventType(row.type)) return null;
+  const parsed = EVENT_SCHEMAS[row.type].safeParse(row.payload);
+  if (!parsed.success) return null;
+  // The schema of row.type produced this payload, so the pair is one member of the union.
+  return { runId: row.runId, seq: row.seq, ts: row.ts, actor: row.actor, type: row.type, payload: parsed.data } as BoardEvent;
 }

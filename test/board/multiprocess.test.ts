@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { human } from '../../src/board/actor.js';
-import { openBoard } from '../../src/board/board.js';
-import { listEvents } from '../../src/board/events.js';
-import { addMember } from '../../src/board/members.js';
-import { listTaskRows } from '../../src/board/tasks.js';
+import { openBoard } from '../../src/board/open.js';
 import { createTestBoard, seedTasks, type TestBoard } from '../helpers/board.js';
 import { runClaimWorkers } from '../helpers/workers.js';
 
@@ -12,15 +9,15 @@ const WORKERS = ['w1', 'w2', 'w3', 'w4', 'w5'];
 
 let t: TestBoard;
 
-beforeEach(() => {
-  t = createTestBoard({ pipeline: [], members: [] });
-  for (const name of WORKERS) addMember(t.board, t.runId, { name, agent: 'worker', role: 'worker', model: 'sim' }, human);
-  seedTasks(t.board, t.runId, TASKS);
-  t.board.close();
+beforeEach(async () => {
+  t = await createTestBoard({ pipeline: [], members: [] });
+  for (const name of WORKERS) await t.board.addMember(t.runId, { name, agent: 'worker', role: 'worker', model: 'sim' }, human);
+  await seedTasks(t.board, t.runId, TASKS);
+  await t.board.close();
 });
 
-afterEach(() => {
-  t.cleanup();
+afterEach(async () => {
+  await t.cleanup();
 });
 
 it(`${WORKERS.length} processes racing for ${TASKS} tasks claim each exactly once`, async () => {
@@ -35,18 +32,19 @@ it(`${WORKERS.length} processes racing for ${TASKS} tasks claim each exactly onc
   const claims = outcomes.flatMap((o) => (o.report?.claimed ?? []).map((id) => ({ id, by: o.name })));
   expect(claims.map((c) => c.id).sort((a, b) => a - b)).toEqual(Array.from({ length: TASKS }, (_, i) => i + 1));
 
-  const board = openBoard(t.file);
+  const board = await openBoard(t.file);
   try {
-    const rows = listTaskRows(board, t.runId);
+    const rows = await board.listTaskRows(t.runId);
     expect(rows).toHaveLength(TASKS);
     expect(rows.filter((r) => r.status !== 'completed')).toEqual([]);
     const claimedBy = new Map(claims.map((c) => [c.id, c.by]));
     expect(rows.filter((r) => r.owner !== claimedBy.get(r.id)).map((r) => [r.id, r.owner, claimedBy.get(r.id)])).toEqual([]);
 
-    const events = listEvents(board, t.runId);
+    const events = await board.listEvents(t.runId);
     const perTask = new Map<number, string[]>();
-    for (const e of events.filter((x) => x.type === 'task.claimed')) {
-      const id = e.payload.taskId as number;
+    for (const e of events) {
+      if (e.type !== 'task.claimed') continue;
+      const id = e.payload.taskId;
       perTask.set(id, [...(perTask.get(id) ?? []), e.actor]);
     }
     expect(perTask.size).toBe(TASKS);
@@ -55,6 +53,6 @@ it(`${WORKERS.length} processes racing for ${TASKS} tasks claim each exactly onc
     expect(events.filter((x) => x.type === 'task.completed')).toHaveLength(TASKS);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   } finally {
-    board.close();
+    await board.close();
   }
 }, 30_000);

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { human, memberActor, type Actor } from '../../src/board/actor.js';
-import { openBoard, type Board } from '../../src/board/board.js';
-import { listEvents, type BoardEvent } from '../../src/board/events.js';
-import { addMember } from '../../src/board/members.js';
-import { createRun } from '../../src/board/runs.js';
-import { createTask } from '../../src/board/tasks.js';
+import { human, memberActor, type Actor, type MemberActor } from '../../src/board/actor.js';
+import type { Board } from '../../src/board/board.js';
+import type { BoardEvent } from '../../src/board/events.js';
+import { openBoard } from '../../src/board/open.js';
+import type { RunConfig } from '../../src/board/types.js';
 
 export interface TestMember {
   name: string;
@@ -30,38 +29,43 @@ export interface TestBoardOptions {
   team?: string;
   /** Folder to create the board in (kept on cleanup); default: a fresh temp folder (removed on cleanup). */
   dir?: string;
+  /** Open this board instead of a file in `dir` (a PostgreSQL URL for the conformance suite). */
+  location?: string;
 }
 
-/** A real board file in a temp folder with one run and its members. */
+/** A real board in a temp folder with one run and its members. */
 export interface TestBoard {
   dir: string;
+  /** The board's file (or URL). */
   file: string;
   board: Board;
   runId: number;
   /** The member actor (with its role) of a member added to the run. */
-  as(name: string): Actor & { kind: 'member' };
+  as(name: string): MemberActor;
   /** Events of the run, oldest first. */
-  events(): BoardEvent[];
+  events(): Promise<BoardEvent[]>;
   /** Close the board and remove the temp folder. */
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
 export function tempDir(prefix = 'teamboard-test-'): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 }
 
-export function createTestBoard(options: TestBoardOptions = {}): TestBoard {
+/** The configuration of a run made by hand in a test (no team file). */
+export function testConfig(team: string, pipeline: string[]): RunConfig {
+  return { team, description: '', pipeline, members: [], gates: [], teamFile: '' };
+}
+
+export async function createTestBoard(options: TestBoardOptions = {}): Promise<TestBoard> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? tempDir('teamboard-board-');
-  const file = path.join(dir, 'board.db');
-  const board = openBoard(file);
+  const file = options.location ?? path.join(dir, 'board.db');
+  const board = await openBoard(file);
   const members = options.members ?? DEFAULT_MEMBERS;
-  const run = createRun(
-    board,
-    { team: options.team ?? 'test-team', backend: 'sim', workspace: dir, config: { pipeline: options.pipeline ?? DEFAULT_PIPELINE } },
-    human,
-  );
-  for (const m of members) addMember(board, run.id, { name: m.name, agent: m.role, role: m.role, model: 'sim' }, human);
+  const team = options.team ?? 'test-team';
+  const run = await board.createRun({ team, backend: 'sim', workspace: dir, config: testConfig(team, options.pipeline ?? DEFAULT_PIPELINE) }, human);
+  for (const m of members) await board.addMember(run.id, { name: m.name, agent: m.role, role: m.role, model: 'sim' }, human);
   const roles = new Map(members.map((m) => [m.name, m.role]));
   return {
     dir,
@@ -71,20 +75,20 @@ export function createTestBoard(options: TestBoardOptions = {}): TestBoard {
     as(name) {
       const role = roles.get(name);
       if (role === undefined) throw new Error(`test board has no member ${name}; add it in createTestBoard({members})`);
-      return memberActor(name, role) as Actor & { kind: 'member' };
+      return memberActor(name, role);
     },
-    events: () => listEvents(board, run.id),
-    cleanup() {
-      board.close();
+    events: () => board.listEvents(run.id),
+    async cleanup() {
+      await board.close();
       if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Create `count` pending tasks without stage or role ("Task 1".."Task N") in one transaction-per-task loop. */
-export function seedTasks(board: Board, runId: number, count: number, actor: Actor = human): number[] {
+/** Create `count` pending tasks without stage or role ("Task 1".."Task N"), one transaction each. */
+export async function seedTasks(board: Board, runId: number, count: number, actor: Actor = human): Promise<number[]> {
   const ids: number[] = [];
-  for (let i = 1; i <= count; i++) ids.push(createTask(board, runId, { subject: `Task ${i}` }, actor).id);
+  for (let i = 1; i <= count; i++) ids.push((await board.createTask(runId, { subject: `Task ${i}` }, actor)).id);
   return ids;
 }
 
@@ -94,13 +98,14 @@ export interface Caught {
   message: string;
 }
 
-/** What fn throws, as {name, code, message} for one exact toEqual (fails the test when fn returns). */
-export function caught(fn: () => unknown): Caught {
+/** What fn throws (or rejects with), as {name, code, message} for one exact toEqual (fails the test when fn succeeds). */
+export async function caught(fn: () => unknown): Promise<Caught> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (!(error instanceof Error)) return { name: typeof error, code: undefined, message: String(error) };
-    return { name: error.name, code: (error as { code?: unknown }).code, message: error.message };
+    const code = 'code' in error ? error.code : undefined;
+    return { name: error.name, code, message: error.message };
   }
   throw new Error('expected the call to throw, and it returned normally');
 }

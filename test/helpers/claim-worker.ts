@@ -10,10 +10,8 @@
  * Prints one JSON line (WorkerReport) on stdout; exits 1 on anything but a refused claim.
  */
 import fs from 'node:fs';
-import { openBoard } from '../../src/board/board.js';
 import { BoardError } from '../../src/board/errors.js';
-import { claimTask, updateTask } from '../../src/board/tasks.js';
-import { listTasks } from '../../src/board/views.js';
+import { openBoard } from '../../src/board/open.js';
 
 export interface WorkerReport {
   name: string;
@@ -32,33 +30,33 @@ if (!file || !runText || !name) {
   process.exit(2);
 }
 
-const board = openBoard(file);
+const board = await openBoard(file);
 const runId = Number(runText);
 const actor = { kind: 'member' as const, name, role: null };
 if (goFile) {
-  listTasks(board, runId);
+  await board.listTasks(runId);
   fs.writeFileSync(`${goFile}.${name}.ready`, '');
   while (!fs.existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 const report: WorkerReport = { name, claimed: [], completed: [], refused: 0, startedAt: Date.now(), finishedAt: 0 };
 for (;;) {
-  const open = listTasks(board, runId).filter((t) => t.status === 'pending' && t.owner === null && t.blockedBy.length === 0);
+  const open = (await board.listTasks(runId)).filter((t) => t.status === 'pending' && t.owner === null && t.blockedBy.length === 0);
   if (open.length === 0) break;
   const mine: number[] = [];
   for (const task of open) {
     try {
-      claimTask(board, runId, task.id, actor);
+      await board.updateTask(runId, task.id, { status: 'in_progress' }, actor);
       mine.push(task.id);
     } catch (error) {
       if (!(error instanceof BoardError)) throw error;
       report.refused++;
     }
   }
-  for (const id of mine) updateTask(board, runId, id, { status: 'completed' }, actor);
+  for (const id of mine) await board.updateTask(runId, id, { status: 'completed' }, actor);
   report.claimed.push(...mine);
   report.completed.push(...mine);
 }
 report.finishedAt = Date.now();
-board.close();
+await board.close();
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,24 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-export type RunStatus = 'running' | 'paused' | 'completed' | 'failed' | 'stopped';
-export type Backend = 'sim' | 'anthropic' | 'replay';
-export type MemberStatus = 'starting' | 'working' | 'waiting' | 'idle' | 'stopped' | 'dead';
-export type TaskStatus = 'pending' | 'in_progress' | 'completed';
-export type QuestionStatus = 'pending' | 'answered' | 'cancelled';
-export type QuestionKind = 'agent' | 'gate' | 'budget';
-export type AnsweredBy = 'human' | 'auto' | 'cli';
-export type GateStatus = 'pending' | 'waiting' | 'passed' | 'failed' | 'overridden' | 'stopped';
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-
-/** Snapshot of the team definition a run was started from (what the coordinator needs at resume). */
-export interface RunConfig {
-  pipeline: string[];
-  teamDefault?: string;
-  [key: string]: unknown;
-}
+import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type {
+  AnsweredBy,
+  Answers,
+  Backend,
+  GateSpec,
+  GateStatus,
+  JsonObject,
+  MemberStatus,
+  QuestionKind,
+  QuestionPayload,
+  QuestionStatus,
+  RunConfig,
+  RunStatus,
+  SimScript,
+  TaskStatus,
+} from '../types.js';
 
 export const runs = sqliteTable(
   'runs',
@@ -34,6 +31,10 @@ export const runs = sqliteTable(
     config: text('config', { mode: 'json' }).$type<RunConfig>().notNull(),
     statusReason: text('status_reason'),
     pid: integer('pid'),
+    /** Who drives the run now (host, pid and a nonce); null when nobody does. */
+    driver: text('driver'),
+    /** Last beat of the driving process: a run whose driver stopped beating is shown as crashed. */
+    heartbeatAt: integer('heartbeat_at'),
     /** Last event the coordinator has handled: a resume goes on from here. */
     eventCursor: integer('event_cursor').notNull().default(0),
     startedAt: integer('started_at').notNull(),
@@ -55,6 +56,11 @@ export const members = sqliteTable(
     status: text('status').$type<MemberStatus>().notNull().default('starting'),
     currentTask: integer('current_task'),
     lastAction: text('last_action'),
+    /** What the member is doing right now ("thinking", "Bash node scripts/train.js"), null between steps. */
+    step: text('step'),
+    stepAt: integer('step_at'),
+    /** The process (driver or worker) running this member, when one does. */
+    worker: text('worker'),
     heartbeatAt: integer('heartbeat_at'),
     turns: integer('turns').notNull().default(0),
     inputTokens: integer('input_tokens').notNull().default(0),
@@ -82,6 +88,8 @@ export const tasks = sqliteTable(
     role: text('role'),
     stage: text('stage'),
     metadata: text('metadata', { mode: 'json' }).$type<JsonObject>().notNull().default(sql`'{}'`),
+    /** The simulated model's script for this task; never shown to a real model. */
+    sim: text('sim', { mode: 'json' }).$type<SimScript>(),
     createdBy: text('created_by').notNull(),
     attempt: integer('attempt').notNull().default(1),
     tokens: integer('tokens').notNull().default(0),
@@ -95,6 +103,7 @@ export const tasks = sqliteTable(
     primaryKey({ name: 'tasks_pk', columns: [t.runId, t.id] }),
     index('tasks_run_status_idx').on(t.runId, t.status),
     index('tasks_run_stage_idx').on(t.runId, t.stage, t.status),
+    index('tasks_run_owner_idx').on(t.runId, t.owner, t.status),
     uniqueIndex('tasks_run_key_idx').on(t.runId, t.key),
   ],
 );
@@ -109,6 +118,8 @@ export const taskDeps = sqliteTable(
   (t) => [
     primaryKey({ name: 'task_deps_pk', columns: [t.runId, t.taskId, t.blockedBy] }),
     index('task_deps_blocker_idx').on(t.runId, t.blockedBy),
+    foreignKey({ name: 'task_deps_task_fk', columns: [t.runId, t.taskId], foreignColumns: [tasks.runId, tasks.id] }).onDelete('cascade'),
+    foreignKey({ name: 'task_deps_blocker_fk', columns: [t.runId, t.blockedBy], foreignColumns: [tasks.runId, tasks.id] }).onDelete('cascade'),
   ],
 );
 
@@ -120,10 +131,12 @@ export const gates = sqliteTable(
       .references(() => runs.id, { onDelete: 'cascade' }),
     id: integer('id').notNull(),
     before: text('before').notNull(),
-    kind: text('kind').$type<'metric' | 'approval'>().notNull(),
-    spec: text('spec', { mode: 'json' }).$type<JsonObject>().notNull(),
-    status: text('status').$type<GateStatus>().notNull().default('pending'),
+    kind: text('kind').$type<GateSpec['kind']>().notNull(),
+    spec: text('spec', { mode: 'json' }).$type<GateSpec>().notNull(),
+    status: text('status').$type<GateStatus>().notNull().default('closed'),
     detail: text('detail'),
+    /** A condition the person attached to an approval ("only EU customers first"). */
+    note: text('note'),
     decidedBy: text('decided_by'),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -142,9 +155,9 @@ export const questions = sqliteTable(
     taskId: integer('task_id'),
     gateId: integer('gate_id'),
     toolUseId: text('tool_use_id'),
-    payload: text('payload', { mode: 'json' }).$type<JsonObject>().notNull(),
-    status: text('status').$type<QuestionStatus>().notNull().default('pending'),
-    answers: text('answers', { mode: 'json' }).$type<JsonObject>(),
+    payload: text('payload', { mode: 'json' }).$type<QuestionPayload>().notNull(),
+    status: text('status').$type<QuestionStatus>().notNull().default('open'),
+    answers: text('answers', { mode: 'json' }).$type<Answers>(),
     answeredBy: text('answered_by').$type<AnsweredBy>(),
     createdAt: integer('created_at').notNull(),
     answeredAt: integer('answered_at'),
@@ -175,6 +188,7 @@ export const messages = sqliteTable(
   ],
 );
 
+/** One row per member: the turn in flight (tool calls started and not yet answered). */
 export const transcripts = sqliteTable(
   'transcripts',
   {
@@ -182,12 +196,24 @@ export const transcripts = sqliteTable(
       .notNull()
       .references(() => runs.id, { onDelete: 'cascade' }),
     member: text('member').notNull(),
-    messages: text('messages', { mode: 'json' }).$type<unknown[]>().notNull(),
-    /** Tool calls started but not yet answered: what a resume must report as interrupted. */
-    inFlight: text('in_flight', { mode: 'json' }).$type<unknown[]>().notNull().default(sql`'[]'`),
+    inFlight: text('in_flight', { mode: 'json' }).$type<unknown>(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ name: 'transcripts_pk', columns: [t.runId, t.member] })],
+);
+
+/** A member's conversation, one row per message: a step appends only what is new. */
+export const transcriptMessages = sqliteTable(
+  'transcript_messages',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    member: text('member').notNull(),
+    idx: integer('idx').notNull(),
+    message: text('message', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ name: 'transcript_messages_pk', columns: [t.runId, t.member, t.idx] })],
 );
 
 export const usage = sqliteTable(
@@ -220,7 +246,9 @@ export const events = sqliteTable(
     ts: integer('ts').notNull(),
     actor: text('actor').notNull(),
     type: text('type').notNull(),
-    payload: text('payload', { mode: 'json' }).$type<JsonObject>().notNull(),
+    /** The task an event is about, when it is about one (the task detail's history). */
+    taskId: integer('task_id'),
+    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
   },
-  (t) => [primaryKey({ name: 'events_pk', columns: [t.runId, t.seq] })],
+  (t) => [primaryKey({ name: 'events_pk', columns: [t.runId, t.seq] }), index('events_run_task_idx').on(t.runId, t.taskId)],
 );

@@ -1,0 +1,26 @@
+import type { RunState } from './snapshot.js';
+import type { Run } from './types.js';
+
+/** How often the process driving a run (and each worker) writes its heartbeat. */
+export const HEARTBEAT_MS = 3_000;
+/** A driver silent for this long is gone: its run shows as crashed and another process may take it over. */
+export const CRASH_AFTER_MS = 12_000;
+
+/** The run's status as a person should see it: a live status whose driver stopped beating is `crashed`. */
+export function runState(run: Pick<Run, 'status' | 'heartbeatAt' | 'driver'>, now: number): RunState {
+  if (run.status !== 'running' && run.status !== 'paused') return run.status;
+  if (run.driver === null) return 'crashed';
+  return run.heartbeatAt === null || now - run.heartbeatAt > CRASH_AFTER_MS ? 'crashed' : run.status;
+}
+
+/** Whether a driver's claim on a run has lapsed (nobody beats for it). */
+export function driverLapsed(run: Pick<Run, 'driver' | 'heartbeatAt'>, now: number): boolean {
+  return run.driver === null || run.heartbeatAt === null || now - run.heartbeatAt > CRASH_AFTER_MS;
+}
+
+const TERMINAL: readonly string[] = ['completed', 'failed', 'stopped'];
+
+/** Completed, failed and stopped runs are over; running and paused ones are not. */
+export function isTerminal(status: Run['status']): boolean {
+  return TERMINAL.includes(status);
+}

@@ -1,0 +1,120 @@
+import { describeGate } from '../gates.js';
+import { runState } from '../liveness.js';
+import type { BoardSnapshot, OpenQuestion, SnapshotMember, StageProgress, TaskColumns } from '../snapshot.js';
+import type { Tx } from '../store.js';
+import type { TaskSummary } from '../types.js';
+import { requireRun } from './runs.js';
+import { listTasks } from './views.js';
+
+/** Everything the live board shows for one run. Read-only; the caller runs it in one read transaction. */
+export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): Promise<BoardSnapshot> {
+  const run = await requireRun(tx, runId);
+  const rows = await tx.listTaskRows(runId);
+  const summaries = await listTasks(tx, runId, {}, rows);
+  const byId = new Map(rows.map((t) => [t.id, t]));
+  const replacedBy = new Map<number, number>();
+  for (const t of rows) {
+    const of = t.metadata.retrain_of;
+    if (typeof of === 'number') replacedBy.set(of, t.id);
+  }
+  const shown = summaries.map((s): TaskSummary => {
+    const row = byId.get(s.id);
+    const extra: Partial<TaskSummary> = {};
+    if (row?.metadata.simulated === true) extra.simulated = true;
+    const newer = replacedBy.get(s.id);
+    if (newer !== undefined) extra.replacedBy = newer;
+    return Object.keys(extra).length > 0 ? { ...s, ...extra } : s;
+  });
+  const subjects = new Map(rows.map((t) => [t.id, t.subject]));
+  const questions = (await tx.listQuestions(runId, 'open')).map(
+    (q): OpenQuestion => ({ id: q.id, kind: q.kind, askedBy: q.askedBy, taskId: q.taskId, gateId: q.gateId, createdAt: q.createdAt, payload: q.payload }),
+  );
+  const waiting = new Map<string, number>();
+  for (const q of questions) if (!waiting.has(q.askedBy)) waiting.set(q.askedBy, q.id);
+  const external = new Set(run.config.members.filter((m) => m.external).map((m) => m.name));
+  const members = (await tx.listMembers(runId)).map(
+    (m): SnapshotMember => ({
+      name: m.name,
+      agent: m.agent,
+      role: m.role,
+      model: m.model,
+      status: m.status,
+      currentTask: m.currentTask,
+      currentTaskSubject: m.currentTask === null ? null : (subjects.get(m.currentTask) ?? null),
+      lastAction: m.lastAction,
+      step: m.step,
+      stepAt: m.stepAt,
+      turns: m.turns,
+      tokens: m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens,
+      costUsd: m.costUsd,
+      waitingOn: waiting.get(m.name) ?? null,
+      external: external.has(m.name),
+    }),
+  );
+  const gates = (await tx.listGates(runId)).map((g) => ({
+    id: g.id,
+    before: g.before,
+    kind: g.kind,
+    status: g.status,
+    description: describeGate(g),
+    detail: g.detail,
+    note: g.note,
+    decidedBy: g.decidedBy,
+  }));
+  const lastSeq = await tx.lastEventSeq(runId);
+  const events = await tx.listEvents(runId, Math.max(0, lastSeq - eventLimit), eventLimit);
+  const now = tx.now();
+  return {
+    run: {
+      id: run.id,
+      team: run.team,
+      status: run.status,
+      state: runState(run, Date.now()),
+      statusReason: run.statusReason,
+      backend: run.backend,
+      seed: run.seed,
+      workspace: run.workspace,
+      budgetUsd: run.budgetUsd,
+      budgetTokens: run.budgetTokens,
+      pipeline: run.config.pipeline,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      elapsedMs: Math.max(0, (run.endedAt ?? now) - run.startedAt),
+      unsandboxed: run.config.unsandboxed === true,
+    },
+    members,
+    tasks: groupTasks(shown, await tx.completionOrder(runId)),
+    taskCount: shown.length,
+    doneCount: shown.filter((t) => t.status === 'completed').length,
+    stages: stageProgress(run.config.pipeline, shown),
+    simulatedCount: shown.filter((t) => t.simulated === true && t.status === 'completed').length,
+    gates,
+    questions,
+    events,
+    lastSeq,
+    totals: await tx.runTotals(runId),
+  };
+}
+
+function groupTasks(summaries: TaskSummary[], completed: number[]): TaskColumns {
+  const columns: TaskColumns = { ready: [], blocked: [], in_progress: [], done: [] };
+  const done = new Map<number, TaskSummary>();
+  for (const task of summaries) {
+    if (task.status === 'completed') done.set(task.id, task);
+    else if (task.status === 'in_progress') columns.in_progress.push(task);
+    else if (task.blockedBy.length > 0 || task.gate !== undefined) columns.blocked.push(task);
+    else columns.ready.push(task);
+  }
+  for (const id of completed) {
+    const task = done.get(id);
+    if (task) columns.done.push(task);
+  }
+  return columns;
+}
+
+function stageProgress(pipeline: string[], tasks: TaskSummary[]): StageProgress[] {
+  return pipeline.map((stage) => {
+    const of = tasks.filter((t) => t.stage === stage);
+    return { stage, done: of.filter((t) => t.status === 'completed').length, total: of.length };
+  });
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from '../../../db/sqlite/schema.js';
+import { packageRoot } from '../../shared/paths.js';
+import { BoardError } from '../errors.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface SqliteConnection {
+  sqlite: Database.Database;
+  db: Db;
+  file: string;
+}
+
+/**
+ * Open (and create, unless `mustExist`) a board file: WAL, synchronous=NORMAL, foreign keys, a
+ * busy timeout, migrations applied. Every failure is one line naming the file and the fix.
+ */
+export function openDatabase(file: string, options: { mustExist?: boolean; busyTimeoutMs?: number } = {}): SqliteConnection {
+  if (options.mustExist && !fs.existsSync(file)) {
+    throw new BoardError('not_found', `no board at ${file}; start a run with \`team start churn-project\` (or point TEAM_HOME at the folder that holds board.db)`);
+  }
+  ensureDir(path.dirname(file));
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file);
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw storageError(error, file) ?? new BoardError('storage', `cannot open the board database ${file}: ${message(error)}`);
+  }
+  const db = drizzle(sqlite, { schema });
+  migrateWithRetry(sqlite, db, file);
+  return { sqlite, db, file };
+}
+
+/**
+ * Create a folder and its missing parents one level at a time: Node's recursive mkdir never returns
+ * for some paths (under /proc, for one), and a person needs to be told which folder failed.
+ */
+function ensureDir(dir: string): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new BoardError('storage', `${dir} is not a folder; set TEAM_HOME to a writable folder`);
+    return;
+  }
+  const parent = path.dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if (codeOf(error) === 'EEXIST') return;
+    throw new BoardError('storage', `cannot create ${dir} for the board (${message(error)}); set TEAM_HOME to a writable folder`);
+  }
+}
+
+/** Several processes may open a fresh file at once: the loser of the race waits and finds the schema in place. */
+function migrateWithRetry(sqlite: Database.Database, db: Db, file: string): void {
+  const migrationsFolder = path.join(packageRoot(), 'db', 'sqlite', 'migrations');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      // drizzle wraps the SQLite error; the code and the real message are on its cause.
+      const chain = causes(error);
+      const raced = chain.some((e) => /^SQLITE_(BUSY|LOCKED)/.test(codeOf(e)) || /already exists/.test(message(e)));
+      if (!raced || attempt >= 50) {
+        const root = chain[chain.length - 1] ?? error;
+        sqlite.close();
+        throw storageError(root, file) ?? new BoardError('storage', `cannot prepare the board database ${file}: ${message(root)}`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 40));
+    }
+  }
+}
+
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
+  return chain;
+}
+
+export function codeOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return '';
+  return typeof error.code === 'string' ? error.code : '';
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** SQLite failures of the file itself, as one line naming the file and what to do; null for other errors. */
+export function storageError(error: unknown, file: string): BoardError | null {
+  const code = causes(error).map(codeOf).find((c) => c.startsWith('SQLITE_')) ?? codeOf(error);
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new BoardError('storage', `the board database ${file} cannot be written (read-only file, folder or disk); fix its permissions, then \`team resume\` the run`);
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new BoardError('storage', `the board database ${file} is damaged (${message(error)}); move it aside and start again, or restore it from a copy`);
+  }
+  if (code.startsWith('SQLITE_FULL')) return new BoardError('storage', `the disk holding the board database ${file} is full; free some space, then \`team resume\` the run`);
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
+    return new BoardError('storage', `cannot read or write the board database ${file} (${code}); check the disk and the file's permissions`);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new BoardError('storage', `the board database ${file} stayed locked by another process; try again in a moment`);
+  }
+  return null;
+}
