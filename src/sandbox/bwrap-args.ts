@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Places under the user's home that hold credentials. Hidden (an empty folder or an empty file in
+ * their place) in every sandbox; the team file can add more with `sandbox.paths.hide`.
+ */
+export const HIDDEN_HOME_PATHS: readonly string[] = [
+  '.ssh',
+  '.aws',
+  '.config',
+  '.netrc',
+  '.docker',
+  '.kube',
+  '.gnupg',
+  '.azure',
+  '.npmrc',
+  '.yarnrc',
+  '.pypirc',
+  '.git-credentials',
+  '.pgpass',
+  '.my.cnf',
+  '.password-store',
+  '.vault-token',
+  '.terraform.d',
+  '.local/share/keyrings',
+  '.cache/huggingface',
+  '.bash_history',
+  '.zsh_history',
+  '.python_history',
+  '.node_repl_history',
+  '.psql_history',
+  '.mysql_history',
+  '.sqlite_history',
+];
+
+/** Host folders replaced by empty ones: other users' and the desktop's sockets, temporary files. */
+const PRIVATE_SYSTEM_DIRS: readonly string[] = ['/run', '/var/tmp'];
+
+/** The device nodes a command may use; no /dev/pts, so no terminal can be opened. */
+const DEVICES: readonly string[] = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
+
+export interface SandboxPlan {
+  /** Real path of the run's workspace: writable, at the same path as outside. */
+  workspace: string;
+  /** Home whose secrets are hidden. */
+  home: string;
+  /** Team home (board database, other runs): hidden, except the workspace. */
+  teamHome?: string;
+  network: boolean;
+  read: readonly string[];
+  write: readonly string[];
+  hide: readonly string[];
+  tmpSizeMb: number;
+  /** User and group the commands have inside: never 0, so they hold no capabilities. */
+  uid: number;
+  gid: number;
+}
+
+/** The command's home inside the sandbox (in the private /tmp, so it lives as long as the run's sandbox). */
+export const SANDBOX_HOME = '/tmp/home';
+export const SANDBOX_TMP = '/tmp';
+
+/**
+ * bubblewrap arguments for a run's sandbox: the host file system read-only, secrets hidden, a private
+ * /tmp, the workspace writable, new user, PID, IPC and UTS namespaces and (unless allowed) a network
+ * namespace of its own. Followed by the command that keeps the sandbox alive.
+ */
+export function bwrapArgs(plan: SandboxPlan): string[] {
+  const args = [
+    '--unshare-user',
+    '--uid',
+    String(plan.uid),
+    '--gid',
+    String(plan.gid),
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--hostname',
+    'sandbox',
+    '--unshare-cgroup-try',
+    ...(plan.network ? [] : ['--unshare-net']),
+    '--die-with-parent',
+    '--new-session',
+    '--clearenv',
+    '--setenv',
+    'PATH',
+    '/usr/local/bin:/usr/bin:/bin',
+    '--ro-bind',
+    '/',
+    '/',
+    // A /dev of our own without devpts: bwrap's --dev mounts devpts, which makes it nest a second
+    // user namespace that later commands could not join.
+    '--tmpfs',
+    '/dev',
+    ...DEVICES.flatMap((dev) => (fs.existsSync(dev) ? ['--dev-bind', dev, dev] : [])),
+    '--symlink',
+    '/proc/self/fd',
+    '/dev/fd',
+    '--symlink',
+    '/proc/self/fd/0',
+    '/dev/stdin',
+    '--symlink',
+    '/proc/self/fd/1',
+    '/dev/stdout',
+    '--symlink',
+    '/proc/self/fd/2',
+    '/dev/stderr',
+    '--tmpfs',
+    '/dev/shm',
+    '--proc',
+    '/proc',
+    '--perms',
+    '1777',
+    '--size',
+    String(plan.tmpSizeMb * 1024 * 1024),
+    '--tmpfs',
+    SANDBOX_TMP,
+    '--dir',
+    SANDBOX_HOME,
+  ];
+  const hidden: string[] = [SANDBOX_TMP];
+  for (const dir of PRIVATE_SYSTEM_DIRS) {
+    if (!isDirectory(dir)) continue;
+    args.push('--tmpfs', dir);
+    hidden.push(dir);
+  }
+  if (plan.network) {
+    // /etc/resolv.conf often points into /run (systemd-resolved): keep the name server reachable.
+    const resolver = realOrNull('/etc/resolv.conf');
+    if (resolver !== null && isUnder('/run', resolver)) args.push('--ro-bind', resolver, resolver);
+  }
+  const hides = [
+    ...HIDDEN_HOME_PATHS.map((rel) => path.join(plan.home, rel)),
+    ...(plan.teamHome !== undefined ? [plan.teamHome] : []),
+    ...plan.hide,
+  ];
+  // Hidden places inside the workspace are covered after the workspace is bound, the others before.
+  const inWorkspace: string[] = [];
+  for (const target of hides) {
+    const real = realOrNull(target);
+    if (real === null || real === '/' || hidden.some((dir) => isUnder(dir, real))) continue;
+    hidden.push(real);
+    if (isUnder(plan.workspace, real)) inWorkspace.push(...hideArgs(real));
+    else args.push(...hideArgs(real));
+  }
+  for (const p of plan.read) {
+    const real = realOrNull(p);
+    if (real !== null) args.push('--ro-bind', real, real);
+  }
+  for (const p of plan.write) {
+    const real = realOrNull(p);
+    if (real !== null) args.push('--bind', real, real);
+  }
+  args.push('--bind', plan.workspace, plan.workspace, ...inWorkspace, '--chdir', plan.workspace);
+  return args;
+}
+
+function hideArgs(real: string): string[] {
+  return isDirectory(real) ? ['--perms', '0700', '--tmpfs', real] : ['--ro-bind', '/dev/null', real];
+}
+
+/** The sandbox's uid/gid: the caller's own, or 1000 when the caller is root (root inside would keep capabilities). */
+export function sandboxIds(): { uid: number; gid: number } {
+  const uid = process.getuid?.() ?? 1000;
+  const gid = process.getgid?.() ?? 1000;
+  return { uid: uid === 0 ? 1000 : uid, gid: gid === 0 ? 1000 : gid };
+}
+
+export function isUnder(dir: string, candidate: string): boolean {
+  const rel = path.relative(dir, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function realOrNull(p: string): string | null {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,215 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { bwrapArgs, type SandboxPlan } from './bwrap-args.js';
+import type { SandboxLimits } from './config.js';
+import { forgetProcess, recordProcess } from './orphans.js';
+import { signalProcess, startTimeOf } from './process-tree.js';
+
+/** How often the process count and memory of a sandbox are checked. */
+export const WATCHDOG_INTERVAL_MS = 100;
+const START_TIMEOUT_MS = 10_000;
+
+export class SandboxStartError extends Error {
+  override name = 'SandboxStartError';
+}
+
+/**
+ * One run's sandbox: a bubblewrap process that holds the namespaces (user, mount, PID, network, IPC,
+ * UTS) for as long as the run lasts. Every command of the run enters those namespaces with nsenter,
+ * so a server one command starts in the background answers on the sandbox's loopback to the next
+ * command, and killing the holder ends every process the run's commands started.
+ */
+export class SandboxSession {
+  /** Why the sandbox ended, when it did (a limit, or the holder died). */
+  ended: string | null = null;
+  private watchdog: NodeJS.Timeout | undefined;
+  private checking = false;
+
+  private constructor(
+    private readonly monitor: ChildProcess,
+    /** The sandbox's PID 1, as the host sees it. */
+    readonly initPid: number,
+    readonly limits: SandboxLimits,
+    private readonly stateDir: string | undefined,
+  ) {
+    monitor.on('error', () => {
+      this.ended ??= 'the sandbox ended unexpectedly';
+    });
+    monitor.once('exit', () => {
+      this.ended ??= 'the sandbox ended unexpectedly';
+      this.stopWatchdog();
+      if (this.stateDir !== undefined && monitor.pid !== undefined) forgetProcess(this.stateDir, monitor.pid);
+    });
+    this.watchdog = setInterval(() => void this.check(), WATCHDOG_INTERVAL_MS);
+    this.watchdog.unref();
+  }
+
+  static async start(plan: SandboxPlan, limits: SandboxLimits, stateDir?: string): Promise<SandboxSession> {
+    // bwrap reports the sandbox's pid before the sandbox is set up; the holder says `ready` once it
+    // runs, which is after every mount is in place. A command entering earlier would see the host.
+    const args = [...bwrapArgs(plan), '--info-fd', '3', '--', '/bin/sh', '-c', 'echo ready && exec sleep infinity'];
+    const monitor = spawn('bwrap', args, {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    const initPid = await readInitPid(monitor);
+    if (stateDir !== undefined && monitor.pid !== undefined) {
+      recordProcess(stateDir, { kind: 'sandbox', id: monitor.pid, start: startTimeOf(monitor.pid) ?? '', mark: randomUUID() });
+    }
+    // The sandbox does not keep the process alive; --die-with-parent ends it when the process ends.
+    monitor.unref();
+    const stderr = monitor.stderr;
+    if (stderr) {
+      stderr.resume();
+      if ('unref' in stderr && typeof stderr.unref === 'function') stderr.unref();
+    }
+    return new SandboxSession(monitor, initPid, limits, stateDir);
+  }
+
+  get alive(): boolean {
+    return this.ended === null;
+  }
+
+  /** The command line that runs `command` inside the sandbox, in `cwd`, with the per-command limits. */
+  enterArgs(command: string, cwd: string): string[] {
+    return [
+      'nsenter',
+      `--target=${this.initPid}`,
+      '--user',
+      '--mount',
+      '--pid',
+      '--net',
+      '--ipc',
+      '--uts',
+      '--preserve-credentials',
+      // --wdns changes directory inside the sandbox's mount namespace; --wd would keep a handle on
+      // the host's directory tree, from which `cd ..` leads out.
+      `--wdns=${cwd}`,
+      '--',
+      'setpriv',
+      '--no-new-privs',
+      '--',
+      ...limitArgs(this.limits, true),
+      'bash',
+      '-c',
+      command,
+    ];
+  }
+
+  /** Ends the sandbox and every process in it. */
+  kill(reason = 'the run ended'): void {
+    this.ended ??= reason;
+    this.stopWatchdog();
+    signalProcess(this.initPid, 'SIGKILL');
+    if (this.monitor.pid !== undefined) signalProcess(this.monitor.pid, 'SIGKILL');
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  /** Kills the whole sandbox when its processes together pass the process or memory limit. */
+  private async check(): Promise<void> {
+    if (this.checking || !this.alive) return;
+    this.checking = true;
+    try {
+      const pids = await sandboxPids(this.initPid);
+      if (pids.length > this.limits.processes) {
+        this.kill(`the sandbox was stopped: its commands ran more than ${this.limits.processes} processes at once (limit processes)`);
+        return;
+      }
+      const rssKb = await residentKb(this.initPid, pids);
+      if (rssKb > this.limits.memoryMb * 1024) {
+        this.kill(`the sandbox was stopped: its processes used more than ${this.limits.memoryMb} MiB of memory together (limit memoryMb)`);
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+}
+
+/** Resource limits for one command, as a prlimit prefix. */
+export function limitArgs(limits: SandboxLimits, sandboxed: boolean): string[] {
+  return [
+    'prlimit',
+    `--fsize=${limits.fileSizeMb * 1024 * 1024}`,
+    '--core=0',
+    // Inside the sandbox's user namespace RLIMIT_NPROC counts only the sandbox's processes; outside it
+    // would count every process of the user, so unsandboxed commands do not get it.
+    ...(sandboxed ? [`--nproc=${limits.processes}`] : []),
+    '--',
+  ];
+}
+
+/** PIDs in the sandbox's PID namespace, read from its own /proc. */
+async function sandboxPids(initPid: number): Promise<string[]> {
+  try {
+    return (await fs.readdir(`/proc/${initPid}/root/proc`)).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+}
+
+async function residentKb(initPid: number, pids: string[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const status = await fs.readFile(`/proc/${initPid}/root/proc/${pid}/status`, 'utf8');
+      const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+      if (match) total += Number(match[1]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
+
+function readInitPid(monitor: ChildProcess): Promise<number> {
+  const info = monitor.stdio[3];
+  const { stdout, stderr } = monitor;
+  return new Promise((resolve, reject) => {
+    let infoText = '';
+    let outText = '';
+    let errors = '';
+    const fail = (message: string): void => {
+      clearTimeout(timer);
+      if (monitor.pid !== undefined) signalProcess(monitor.pid, 'SIGKILL');
+      reject(new SandboxStartError(message));
+    };
+    const timer = setTimeout(() => fail(`bubblewrap did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    const settle = (): void => {
+      const match = /"child-pid"\s*:\s*(\d+)/.exec(infoText);
+      if (!match || !outText.includes('ready')) return;
+      clearTimeout(timer);
+      monitor.removeAllListeners('exit');
+      monitor.removeAllListeners('error');
+      if (isReadable(info)) info.destroy();
+      stdout?.destroy();
+      resolve(Number(match[1]));
+    };
+    stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString('utf8');
+    });
+    monitor.once('error', (error) => fail(error.message));
+    monitor.once('exit', (code) => fail(`bubblewrap exited (code ${code}) before the sandbox was ready: ${errors.trim() || 'no message'}`));
+    if (!isReadable(info) || !stdout) {
+      fail('bubblewrap has no info pipe');
+      return;
+    }
+    info.on('data', (chunk: Buffer) => {
+      infoText += chunk.toString('utf8');
+      settle();
+    });
+    stdout.on('data', (chunk: Buffer) => {
+      outText += chunk.toString('utf8');
+      settle();
+    });
+  });
+}
+
+function isReadable(stream: unknown): stream is Readable {
+  return typeof stream === 'object' && stream !== null && 'on' in stream && 'destroy' in stream;
+}
