@@ -1,4 +1,4 @@
-import type { Actor } from './actor.js';
+import type { Actor, MemberActor } from './actor.js';
 import type { BoardEvent, NewEvent } from './events.js';
 import type { BoardSnapshot } from './snapshot.js';
 import type {
@@ -106,6 +106,12 @@ export interface BoardWrites {
   /** Many tasks at once, with blockers given as indexes into `inputs` or existing task ids; cycles checked once. */
   createTasks(runId: number, inputs: (NewTask & { blockedByIndex?: number[] })[], actor: Actor): Promise<Task[]>;
   updateTask(runId: number, id: number, patch: TaskPatch, actor: Actor): Promise<UpdateResult>;
+  /**
+   * Claim the lowest-id task this member may take now (pending, unowned or its own, its role,
+   * unblocked, no closed gate), atomically; null when there is none. Rows another claimer holds
+   * are skipped, not waited for.
+   */
+  claimNext(runId: number, actor: MemberActor): Promise<Task | null>;
   /** Give a task back to the pool after its owner died or was stopped: pending, no owner, attempt + 1, with a note. */
   releaseTask(runId: number, id: number, note: string, actor: Actor): Promise<void>;
   addDependencies(runId: number, edges: Dependency[], actor: Actor): Promise<number>;

@@ -10,7 +10,7 @@ import { sendMessage, takeInbox } from './rules/messages.js';
 import { answerQuestion, askQuestion, cancelQuestion } from './rules/questions.js';
 import { beatRun, claimRun, createRun, releaseRun, requireRun, setRunStatus, updateRun } from './rules/runs.js';
 import { readSnapshot } from './rules/snapshot.js';
-import { createTask, createTasks, releaseTask, requireTask, updateTask } from './rules/tasks.js';
+import { claimNext, createTask, createTasks, releaseTask, requireTask, updateTask } from './rules/tasks.js';
 import { openBlockers } from './rules/blockers.js';
 import { getTaskDetail, listTasks } from './rules/views.js';
 
@@ -64,6 +64,7 @@ function boardOps(run: Runner): Omit<BoardOps, 'version'> {
     createTask: (runId, input, actor) => write((tx) => createTask(tx, runId, input, actor)),
     createTasks: (runId, inputs, actor) => write((tx) => createTasks(tx, runId, inputs, actor)),
     updateTask: (runId, id, patch, actor) => write((tx) => updateTask(tx, runId, id, patch, actor)),
+    claimNext: (runId, actor) => write((tx) => claimNext(tx, runId, actor)),
     releaseTask: (runId, id, note, actor) => write((tx) => releaseTask(tx, runId, id, note, actor)),
     addDependencies: (runId, edges, actor) => write(async (tx) => (await addDependencies(tx, runId, edges, actor)).length),
     addGate: (runId, input, actor) => write((tx) => addGate(tx, runId, input, actor)),

@@ -64,8 +64,11 @@ export interface Tx {
 
   nextTaskId(runId: number): Promise<number>;
   insertTask(task: Task): Promise<void>;
-  /** With `lock`, the row is locked for this transaction (PostgreSQL `FOR UPDATE`). */
-  getTask(runId: number, id: number, lock?: boolean): Promise<Task | undefined>;
+  /**
+   * With `lock`, the row is locked for this transaction (PostgreSQL `FOR UPDATE`); with `'skip'`,
+   * a row another transaction holds is reported as undefined instead of waited for (`SKIP LOCKED`).
+   */
+  getTask(runId: number, id: number, lock?: boolean | 'skip'): Promise<Task | undefined>;
   findTaskByKey(runId: number, key: string): Promise<Task | undefined>;
   listTaskRows(runId: number): Promise<Task[]>;
   listTaskSummaries(runId: number): Promise<TaskSummaryRow[]>;

@@ -266,3 +266,17 @@ it('refuses unknown tasks with a message naming the id and how to list ids', asy
     message: `task #42 does not exist in run ${t.runId}; use TaskList (or \`team tasks list\`) to see task ids`,
   });
 });
+
+describe('claimNext: the lowest-id task a member may take now', () => {
+  it('skips blocked, gated, other-role and owned tasks, and returns null when nothing is left', async () => {
+    await create('Profile data');
+    await create('Train', { role: 'ml-engineer' });
+    await create('Clean', { blockedBy: [1] });
+    await create('Report', { owner: 'mlops' });
+    expect(await t.board.claimNext(t.runId, t.as('ds'))).toMatchObject({ id: 1, status: 'in_progress', owner: 'ds' });
+    expect(await t.board.claimNext(t.runId, t.as('ds'))).toBeNull();
+    expect(await t.board.claimNext(t.runId, t.as('mle'))).toMatchObject({ id: 2, owner: 'mle' });
+    expect(await t.board.claimNext(t.runId, t.as('mlops'))).toMatchObject({ id: 4, owner: 'mlops' });
+    expect((await t.events()).filter((e) => e.type === 'task.claimed').map((e) => e.actor)).toEqual(['ds', 'mle', 'mlops']);
+  });
+});

@@ -1,10 +1,11 @@
-import { actorName, isPrivileged, type Actor } from '../actor.js';
+import { actorName, isPrivileged, type Actor, type MemberActor } from '../actor.js';
 import { BoardError } from '../errors.js';
 import { checkJsonSize, checkLength, LIMITS } from '../limits.js';
 import type { Tx } from '../store.js';
 import type { Json, JsonObject, Member, NewTask, Task, TaskPatch, TaskStatus, UpdateResult } from '../types.js';
 import { closedGates, describeBlocker, describeGates, openBlockers } from './blockers.js';
 import { addDependencies, checkStageMove } from './deps.js';
+import { listTasks } from './views.js';
 
 export async function requireTask(tx: Tx, runId: number, id: number, lock = false): Promise<Task> {
   const task = await tx.getTask(runId, id, lock);
@@ -361,4 +362,19 @@ export async function releaseTask(tx: Tx, runId: number, id: number, note: strin
     type: 'task.released',
     payload: { taskId: id, subject: task.subject, from: 'in_progress', owner: task.owner, attempt: task.attempt + 1, note },
   });
+}
+
+/** The lowest-id task the member may take now, claimed in this transaction; null when there is none. */
+export async function claimNext(tx: Tx, runId: number, actor: MemberActor): Promise<Task | null> {
+  await tx.lockRun(runId, 'shared');
+  const candidates = (await listTasks(tx, runId, { status: 'pending' })).filter(
+    (t) => (t.owner === null || t.owner === actor.name) && (t.role === null || t.role === actor.role) && t.blockedBy.length === 0 && t.gate === undefined,
+  );
+  for (const candidate of candidates) {
+    const row = await tx.getTask(runId, candidate.id, 'skip');
+    if (!row || row.status !== 'pending' || (row.owner !== null && row.owner !== actor.name)) continue;
+    await updateTask(tx, runId, row.id, { status: 'in_progress' }, actor);
+    return (await tx.getTask(runId, row.id)) ?? null;
+  }
+  return null;
 }
