@@ -1,5 +1,5 @@
 import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
-import { costUsd } from '../definitions/models.js';
+import { costUsd } from '../definitions/model-aliases.js';
 import { realClock } from '../shared/clock.js';
 import { classifyFailure, type AttemptFailure } from './anthropic-errors.js';
 import { buildMessagesBody, toAssistantBlocks, toStopReason } from './anthropic-request.js';
@@ -90,6 +90,7 @@ export function createAnthropicModel(opts: AnthropicModelOptions = {}): Model {
         }
         const delayMs = backoff(n, failed.retryAfterMs, opts, random);
         opts.onRetry?.({ member: request.member, attempt: n, maxAttempts, delayMs, status: failed.status, reason: failed.reason, message: failed.message });
+        onEvent?.({ type: 'retrying', status: failed.status ?? null, attempt: n, of: maxAttempts - 1, waitMs: Math.round(delayMs), reason: failed.reason });
         await sleep(delayMs, request.signal);
       }
     },

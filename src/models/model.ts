@@ -1,4 +1,7 @@
 /** The Messages-shaped interface every model backend implements (DESIGN.md §8). */
+import type { ToolSpec } from '../shared/tool-spec.js';
+
+export type { ToolSpec };
 
 export interface TextBlock {
   type: 'text';
@@ -25,12 +28,6 @@ export type UserBlock = TextBlock | ToolResultBlock;
 export type Message =
   | { role: 'user'; content: string | UserBlock[] }
   | { role: 'assistant'; content: AssistantBlock[] };
-
-export interface ToolSpec {
-  name: string;
-  description: string;
-  input_schema: Record<string, unknown>;
-}
 
 export interface Usage {
   input_tokens: number;
@@ -66,7 +63,21 @@ export interface ModelResponse {
   latencyMs?: number;
 }
 
-export type ModelEvent = { type: 'text_delta'; text: string };
+/** The backend failed an attempt and will try again after `waitMs` (rate limit, overload, dropped stream). */
+export interface RetryEvent {
+  type: 'retrying';
+  /** HTTP status of the failed attempt; null when the connection or the stream failed. */
+  status: number | null;
+  /** Which retry this is, from 1. */
+  attempt: number;
+  /** How many retries the backend makes before giving up. */
+  of: number;
+  waitMs: number;
+  /** Short cause, e.g. `529 overloaded_error`, `stream dropped`. */
+  reason: string;
+}
+
+export type ModelEvent = { type: 'text_delta'; text: string } | RetryEvent;
 
 export interface Model {
   readonly backend: 'sim' | 'anthropic' | 'replay';

@@ -1,4 +1,4 @@
-import { ModelError, type Model, type ModelResponse } from './model.js';
+import { ModelError, type Model } from './model.js';
 import { fingerprint, fingerprintDifference, type Tape } from './tape.js';
 
 /**
@@ -22,7 +22,7 @@ export function createReplayModel(tape: Tape): Model {
       const difference = fingerprintDifference(entry.fingerprint, fingerprint(request));
       if (difference) throw new ModelError(`run diverged from tape at ${request.member} turn ${turn}: ${difference}`, undefined, false);
       turns.set(request.member, turn + 1);
-      const response = structuredClone(entry.response) as ModelResponse;
+      const response = structuredClone(entry.response);
       for (const block of response.content) if (block.type === 'text' && block.text) onEvent?.({ type: 'text_delta', text: block.text });
       return response;
     },

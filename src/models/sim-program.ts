@@ -46,7 +46,8 @@ const MAX_FAILURES = 2;
 /** The next tool call of the program, or null when every step is done. */
 export function nextCall(state: ProgramState, taskId: string): PlannedCall | null {
   while (state.index < state.steps.length) {
-    const step = state.steps[state.index] as SimStepData;
+    const step = state.steps[state.index];
+    if (!step) break;
     if (typeof step.say === 'string') {
       state.saying.push(substitute(step.say, state.vars));
       state.index++;

@@ -14,6 +14,7 @@ export interface SimOptions {
   failureRate?: number;
 }
 
+/** A task as TaskList shows it (what the teammate reads to pick work). */
 interface ListedTask {
   id: string;
   subject: string;
@@ -22,6 +23,11 @@ interface ListedTask {
   role?: string;
   blockedBy: string[];
   gate?: string;
+}
+
+/** Checked by hand rather than with zod: every turn re-reads every listing of the conversation. */
+function isListedTask(value: unknown): value is ListedTask {
+  return isObject(value) && typeof value.id === 'string' && typeof value.subject === 'string' && typeof value.status === 'string' && Array.isArray(value.blockedBy);
 }
 
 type Mode =
@@ -147,8 +153,7 @@ function call(name: string, input: Record<string, unknown>, text: string, latenc
 /** Rebuild what the teammate is doing from the conversation so far. */
 function replay(messages: Message[]): Mode {
   let mode: Mode = { kind: 'looking', list: null };
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i] as Message;
+  for (const [i, message] of messages.entries()) {
     if (message.role !== 'assistant') continue;
     const uses = message.content.filter((b): b is ToolUseBlock => b.type === 'tool_use' && !b.id.endsWith('_noise'));
     const next = messages[i + 1];
@@ -172,8 +177,8 @@ function apply(mode: Mode, use: ToolUseBlock, result: { content: string; isError
   if (use.name === 'TaskList') {
     if (mode.kind === 'working' || mode.kind === 'stuck') return mode;
     // A failed (or interrupted) listing says nothing about the board: look again rather than stand by.
-    if (result.isError || !isObject(parsed) || !Array.isArray(parsed.tasks)) return { kind: 'looking', list: null };
-    return { kind: 'looking', list: parsed.tasks as ListedTask[] };
+    const tasks = !result.isError && isObject(parsed) && Array.isArray(parsed.tasks) ? parsed.tasks : null;
+    return { kind: 'looking', list: tasks?.every(isListedTask) ? tasks : null };
   }
   if (use.name === 'TaskUpdate' && input.status === 'in_progress' && mode.kind !== 'working') {
     return !result.isError && isObject(parsed) && parsed.success === true ? { kind: 'claimed', taskId: String(input.taskId) } : { kind: 'looking', list: null };
@@ -181,9 +186,9 @@ function apply(mode: Mode, use: ToolUseBlock, result: { content: string; isError
   if (use.name === 'TaskGet' && (mode.kind === 'claimed' || mode.kind === 'looking' || mode.kind === 'stuck')) {
     const task = isObject(parsed) && isObject(parsed.task) ? parsed.task : null;
     if (!task || String(task.id) !== String(input.taskId)) return mode;
-    const metadata = isObject(task.metadata) ? task.metadata : {};
-    const sim = isObject(metadata.sim) ? metadata.sim : {};
-    const steps = (Array.isArray(sim.steps) ? sim.steps : []).filter(isObject) as SimStepData[];
+    // TaskGet shows the task's script (its `sim`) to the simulated model only.
+    const sim = isObject(task.sim) ? task.sim : {};
+    const steps: SimStepData[] = (Array.isArray(sim.steps) ? sim.steps : []).filter(isObject);
     const program = newProgram(steps, typeof sim.work_ms === 'number' ? sim.work_ms : 0);
     return { kind: 'working', taskId: String(task.id), subject: String(task.subject ?? ''), program };
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { assistantBlockSchema } from './message-schema.js';
 import type { Message, ModelRequest, ModelResponse } from './model.js';
 
 /**
@@ -38,8 +39,17 @@ export interface ResponseEntry {
   response: ModelResponse;
 }
 
-/** AskUserQuestion answers: question text -> label, labels or free text. */
-export type Answers = Record<string, string | string[]>;
+/**
+ * The answer to one part of a question as the board records it: the option labels picked, and the
+ * person's own words or a note. (The board's AnswerPart; the models layer does not import the board.)
+ */
+export interface TapeAnswerPart {
+  question: string;
+  picked: string[];
+  text: string | null;
+}
+
+export type Answers = TapeAnswerPart[];
 
 export interface AnswerEntry {
   type: 'answer';
@@ -48,7 +58,7 @@ export interface AnswerEntry {
   /** Board event number the answer was recorded as: a replay gives it at the same point of the run. */
   atSeq?: number;
   /** Who answered in the recorded run. */
-  by?: 'human' | 'auto' | 'cli';
+  by?: 'human' | 'auto' | 'cli' | 'tape';
 }
 
 export type TapeEntry = ResponseEntry | AnswerEntry;
@@ -216,10 +226,11 @@ const usageSchema = z.object({
   cache_creation_input_tokens: z.number().int().nonnegative(),
 });
 
-const blockSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.unknown() }),
-]);
+const answerPartSchema = z.object({ question: z.string(), picked: z.array(z.string()), text: z.string().nullable() });
+/** Tapes recorded before answers had parts: {question: label | labels | own words}. */
+const legacyAnswersSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())])).transform((record): Answers =>
+  Object.entries(record).map(([question, value]) => ({ question, picked: Array.isArray(value) ? value : [value], text: null })),
+);
 
 const headerSchema = z.object({
   type: z.literal('header'),
@@ -237,7 +248,7 @@ const entrySchema = z.discriminatedUnion('type', [
     turn: z.number().int().nonnegative(),
     fingerprint: z.object({ tools: z.array(z.string()), messages: z.array(z.string()) }),
     response: z.looseObject({
-      content: z.array(blockSchema),
+      content: z.array(assistantBlockSchema),
       stopReason: z.enum(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']),
       usage: usageSchema,
       model: z.string(),
@@ -245,7 +256,13 @@ const entrySchema = z.discriminatedUnion('type', [
       latencyMs: z.number().nonnegative().optional(),
     }),
   }),
-  z.object({ type: z.literal('answer'), key: z.string().min(1), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])), atSeq: z.number().int().positive().optional(), by: z.enum(['human', 'auto', 'cli']).optional() }),
+  z.object({
+    type: z.literal('answer'),
+    key: z.string().min(1),
+    answers: z.union([z.array(answerPartSchema), legacyAnswersSchema]),
+    atSeq: z.number().int().positive().optional(),
+    by: z.enum(['human', 'auto', 'cli', 'tape']).optional(),
+  }),
 ]);
 
 /** Read and check a tape file; every problem is reported with the file and line. */
@@ -254,16 +271,17 @@ export function loadTape(file: string): Tape {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TapeError(code === 'ENOENT' ? `tape ${file} does not exist: record one with team start --record ${file}` : `cannot read tape ${file}: ${(error as Error).message}`);
+    const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TapeError(missing ? `tape ${file} does not exist: record one with team start --record ${file}` : `cannot read tape ${file}: ${reason}`);
   }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0) throw new TapeError(`tape ${file} is empty: expected a header line; record it again with --record`);
 
-  const parsed = lines.map((line, i) => {
+  const parsed = lines.map((line, i): unknown => {
     try {
-      return JSON.parse(line) as unknown;
+      return JSON.parse(line);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new TapeError(`tape ${file}:${i + 1}: bad JSON line ${i + 1} (${reason}): the file is corrupt or was edited; record it again with --record`);
@@ -272,7 +290,8 @@ export function loadTape(file: string): Tape {
 
   const head = headerSchema.safeParse(parsed[0]);
   if (!head.success) {
-    const version = (parsed[0] as { version?: unknown } | null)?.version;
+    const first = parsed[0];
+    const version = typeof first === 'object' && first !== null && 'version' in first ? first.version : undefined;
     if (version === undefined) throw new TapeError(`tape ${file}:1: the first line is not a tape header (${issueText(head.error)}): is this a tape file?`);
     throw new TapeError(`tape ${file}:1: bad header (${issueText(head.error)})`);
   }
@@ -293,7 +312,7 @@ export function loadTape(file: string): Tape {
       }
       turns.set(entry.data.member, expected + 1);
     }
-    entries.push(entry.data as TapeEntry);
+    entries.push(entry.data);
   });
   return makeTape(orderHeader(head.data), entries, undefined);
 }

@@ -1,4 +1,4 @@
-import { mulberry32 } from './rng.js';
+import { mulberry32 } from '../rng.js';
 
 /** Faults the fake Messages API injects, each applied to the next request(s) in arrival order. */
 export type Fault =

@@ -1,5 +1,5 @@
-import type { AssistantBlock, StopReason } from './model.js';
-import type { CacheUsage } from './fake-prompt-cache.js';
+import type { AssistantBlock, StopReason } from '../model.js';
+import type { CacheUsage } from './prompt-cache.js';
 
 /** The API's Message object, as returned by a non-streaming call. */
 export interface ApiMessage {

@@ -1,6 +1,6 @@
-import type { Message, ModelRequest, ToolSpec } from './model.js';
-import { IDENTITY_PATTERN } from './sim.js';
-import { estimateTokens, type PromptBlock } from './fake-prompt-cache.js';
+import type { Message, ModelRequest, ToolSpec } from '../model.js';
+import { IDENTITY_PATTERN } from '../sim.js';
+import { estimateTokens, type PromptBlock } from './prompt-cache.js';
 
 /** A request the fake server refuses, answered with the API's error JSON. */
 export class FakeApiError extends Error {
