@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefinitionError } from './errors.js';
 import { FrontmatterProblem, hasFrontmatter, parseFrontmatter } from './frontmatter.js';
-import { isModelAlias, isRecognisedModel, DEFAULT_MODEL_ALIASES } from './models.js';
-import { displayPath, isDirectory, isFile, looksLikePath, packageRoot } from './paths.js';
-import { BOARD_TOOLS, KNOWN_TOOLS, canonicalToolName, isBoardTool, parseToolEntry, splitToolString } from './tools.js';
+import { isModelAlias, isRecognisedModel, DEFAULT_MODEL_ALIASES } from './model-aliases.js';
+import { packageRoot } from '../shared/paths.js';
+import { displayPath, isDirectory, isFile, looksLikePath } from './paths.js';
+import { BOARD_TOOLS, KNOWN_TOOLS, canonicalToolName, isBoardTool, parseToolEntry, splitToolString } from './tool-names.js';
 
 export type AgentSource = 'project' | 'claude-project' | 'user' | 'builtin' | 'path';
 
@@ -109,7 +110,7 @@ export function loadAgentFile(file: string, opts: { cwd?: string; source?: Agent
   }
   if (model !== undefined && isModelAlias(model.toLowerCase())) model = model.toLowerCase();
 
-  const toolSpec = readTools(data, at('tools'), warnings);
+  const grants = readTools(data, at('tools'), warnings);
   const disallowed = readToolList(data.disallowedTools, at('disallowedTools'), 'disallowedTools', warnings).map((entry) =>
     entry.pattern ? `${entry.name}(${entry.pattern})` : entry.name,
   );
@@ -126,10 +127,10 @@ export function loadAgentFile(file: string, opts: { cwd?: string; source?: Agent
     name,
     description,
     model,
-    tools: toolSpec.tools,
-    toolPatterns: toolSpec.patterns,
+    tools: grants.tools,
+    toolPatterns: grants.patterns,
     disallowedTools: disallowed,
-    unknownTools: toolSpec.unknown,
+    unknownTools: grants.unknown,
     body,
     path: absolute,
     source: opts.source ?? 'path',
@@ -157,13 +158,14 @@ function describeKind(value: unknown): string {
   return typeof value === 'object' ? 'mapping' : typeof value;
 }
 
-interface ToolSpec {
+/** The tools a definition grants (not a tool's API spec: that is ToolSpec in src/shared/tool-spec.ts). */
+interface ToolGrants {
   tools: string[] | '*';
   patterns: Record<string, string[]>;
   unknown: string[];
 }
 
-function readTools(data: Record<string, unknown>, where: string, warnings: string[]): ToolSpec {
+function readTools(data: Record<string, unknown>, where: string, warnings: string[]): ToolGrants {
   if (!Object.hasOwn(data, 'tools')) return { tools: '*', patterns: {}, unknown: [] };
   let raw = data.tools;
   if (raw === null) {

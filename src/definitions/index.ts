@@ -30,8 +30,8 @@ export {
   type ResolveModelOptions,
   type TeamConfig,
   type TokenUsage,
-} from './models.js';
-export { BOARD_TOOLS, KNOWN_TOOLS, WORKSPACE_TOOLS } from './tools.js';
+} from './model-aliases.js';
+export { BOARD_TOOLS, KNOWN_TOOLS, WORKSPACE_TOOLS } from './tool-names.js';
 export {
   findCycles,
   findTeamFile,
@@ -49,13 +49,11 @@ export {
   simStepSchema,
   simStepUnion,
   teamFileSchema,
-  type ApprovalGate,
   type AskSimStep,
-  type GateDefinition,
   type MemberDefinition,
-  type MetricGate,
   type SimStep,
   type TaskDefinition,
   type TeamDefinition,
+  type TeamGate,
 } from './team-schema.js';
-export { packageRoot } from './paths.js';
+export { packageRoot } from '../shared/paths.js';

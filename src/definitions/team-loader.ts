@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML, { LineCounter, type Document } from 'yaml';
+import { z } from 'zod';
 import { findAgent, listAgents, loadAgentFile, type AgentDefinition, type AgentListing } from './agent-loader.js';
 import { DefinitionError } from './errors.js';
-import { isRecognisedModel, loadTeamConfig, resolveModel, type TeamConfig } from './models.js';
-import { displayPath, isDirectory, isFile, looksLikePath, packageRoot } from './paths.js';
+import { isRecognisedModel, loadTeamConfig, resolveModel, type TeamConfig } from './model-aliases.js';
+import { packageRoot } from '../shared/paths.js';
+import { displayPath, isDirectory, isFile, looksLikePath } from './paths.js';
 import { didYouMean } from './suggest.js';
 import { lineAt } from './yaml-locate.js';
 import { reportIssue } from './team-issues.js';
-import { teamFileSchema, type GateDefinition, type TaskDefinition, type TeamDefinition, type TeamFileInput } from './team-schema.js';
+import type { JsonObject, SimScript } from '../board/types.js';
+import { teamFileSchema, type SimStep, type TaskDefinition, type TeamDefinition, type TeamFileInput, type TeamGate } from './team-schema.js';
 
 export type TeamSource = 'project' | 'builtin' | 'path';
 
@@ -238,7 +241,7 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
         ...(task.role !== undefined ? { role: task.role } : {}),
         blockedBy: task.blockedBy ?? [],
         ...(task.metadata !== undefined ? { metadata: task.metadata } : {}),
-        ...(task.sim !== undefined ? { sim: task.sim } : {}),
+        ...(task.sim !== undefined ? { sim: simScript(task.sim) } : {}),
       }),
     ),
   };
@@ -433,11 +436,22 @@ export function findCycles(tasks: readonly { id: string; blockedBy?: string[] | 
   return cycles;
 }
 
-function checkGates(input: TeamFileInput, ctx: Context): GateDefinition[] {
+/** The checked sim steps as the board stores them (plain JSON objects). */
+function simScript(sim: { steps: SimStep[]; retrain_steps?: SimStep[] | undefined }): SimScript {
+  return { steps: sim.steps.map(jsonStep), ...(sim.retrain_steps !== undefined ? { retrain_steps: sim.retrain_steps.map(jsonStep) } : {}) };
+}
+
+const jsonObjectSchema = z.record(z.string(), z.json());
+
+function jsonStep(step: SimStep): JsonObject {
+  return jsonObjectSchema.parse(step);
+}
+
+function checkGates(input: TeamFileInput, ctx: Context): TeamGate[] {
   const stages = input.pipeline;
   const tasks = new Map<string, TeamFileInput['tasks'][number]>();
   for (const task of input.tasks) if (!tasks.has(task.id)) tasks.set(task.id, task);
-  const gates: GateDefinition[] = [];
+  const gates: TeamGate[] = [];
   (input.gates ?? []).forEach((gate, index) => {
     const where = `gate ${index + 1} (before ${gate.before})`;
     const at = (field?: string): string => `${ctx.label}:${locate(ctx, ['gates', index, ...(field && Object.hasOwn(gate, field) ? [field] : [])])}`;
@@ -451,7 +465,7 @@ function checkGates(input: TeamFileInput, ctx: Context): GateDefinition[] {
         ctx.errors.push(`${at()}: ${where} is both a human approval and a metric check (${metricFields.join(', ')}). Fix: split it into two gates with the same "before"`);
         return;
       }
-      gates.push({ kind: 'approval', before: gate.before, approval: 'human', ...(gate.question !== undefined ? { question: gate.question } : {}) });
+      gates.push({ before: gate.before, spec: { kind: 'approval', ...(gate.question !== undefined ? { question: gate.question } : {}) } });
       return;
     }
     if (gate.question !== undefined && gate.task !== undefined) {
@@ -489,14 +503,16 @@ function checkGates(input: TeamFileInput, ctx: Context): GateDefinition[] {
     }
     if (gate.metric === undefined) return;
     gates.push({
-      kind: 'metric',
       before: gate.before,
-      task: gate.task,
-      metric: gate.metric,
-      ...(gate.min !== undefined ? { min: gate.min } : {}),
-      ...(gate.max !== undefined ? { max: gate.max } : {}),
-      ...(gate.beat_baseline !== undefined ? { beat_baseline: gate.beat_baseline } : {}),
-      ...(gate.retrain !== undefined ? { retrain: gate.retrain } : {}),
+      spec: {
+        kind: 'metric',
+        task: gate.task,
+        metric: gate.metric,
+        ...(gate.min !== undefined ? { min: gate.min } : {}),
+        ...(gate.max !== undefined ? { max: gate.max } : {}),
+        ...(gate.beat_baseline !== undefined ? { beatBaseline: gate.beat_baseline } : {}),
+        ...(gate.retrain !== undefined ? { retrain: gate.retrain } : {}),
+      },
     });
   });
   return gates;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JsonObject, RunConfig, SimScript } from '../board/types.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -29,7 +30,7 @@ export const askSimStep = z.strictObject({
   }),
 });
 export const metricsSimStep = z.strictObject({ metrics: text });
-export const recordSimStep = z.strictObject({ record: z.record(z.string(), z.unknown()) });
+export const recordSimStep = z.strictObject({ record: z.record(z.string(), z.json()) });
 export const messageSimStep = z.strictObject({ message: z.strictObject({ to: text, text: text }) });
 
 export const SIM_STEP_SCHEMAS = {
@@ -96,7 +97,7 @@ export const taskSchema = z.strictObject({
   stage: text,
   role: text.optional(),
   blockedBy: blockedBy.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.record(z.string(), z.json()).optional(),
   sim: simSchema.optional(),
 });
 
@@ -145,30 +146,13 @@ export interface TaskDefinition {
   stage: string;
   role?: string;
   blockedBy: string[];
-  metadata?: Record<string, unknown>;
-  sim?: { steps: SimStep[]; retrain_steps?: SimStep[] };
+  metadata?: JsonObject;
+  /** The simulated model's script, checked against the sim step schemas; only the sim backend reads it. */
+  sim?: SimScript;
 }
 
-export interface MetricGate {
-  kind: 'metric';
-  before: string;
-  task: string;
-  metric: string;
-  min?: number;
-  max?: number;
-  beat_baseline?: boolean;
-  /** Task ids to redo when the human chooses "retrain"; undefined lets the runtime decide. */
-  retrain?: string[];
-}
-
-export interface ApprovalGate {
-  kind: 'approval';
-  before: string;
-  approval: 'human';
-  question?: string;
-}
-
-export type GateDefinition = MetricGate | ApprovalGate;
+/** A gate as the team file states it and the run keeps it: the stage it guards and what it checks. */
+export type TeamGate = RunConfig['gates'][number];
 
 export interface TeamDefinition {
   name: string;
@@ -179,7 +163,7 @@ export interface TeamDefinition {
   model?: string;
   members: MemberDefinition[];
   pipeline: string[];
-  gates: GateDefinition[];
+  gates: TeamGate[];
   budget?: { usd?: number; tokens?: number };
   tasks: TaskDefinition[];
 }
