@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { askQuestion, type Question } from '../board/questions.js';
+import { answersForTool } from '../board/answers.js';
+import type { Question } from '../board/types.js';
 import { actorOf, boardFailure } from './board-context.js';
 import { defineTool, type ToolResult } from './tool.js';
 
@@ -27,15 +28,14 @@ export const askUserQuestionTool = defineTool({
     'Give 2-4 options per question with the recommended one first; the person may also answer in their own words. ' +
     'Returns {answers: {"<question>": "<label or text>" | ["<label>", ...]}}.',
   inputSchema: input,
-  execute(args, ctx): ToolResult {
+  async execute(args, ctx): Promise<ToolResult> {
     try {
-      const asked = askQuestion(
-        ctx.board,
+      const asked = await ctx.board.askQuestion(
         ctx.runId,
         { kind: 'agent', askedBy: ctx.member, taskId: ctx.runtime?.currentTask() ?? null, toolUseId: ctx.toolUseId ?? null, payload: { questions: args.questions } },
         actorOf(ctx),
       );
-      return { content: JSON.stringify({ pending: `q${asked.id}` }), isError: false, pendingQuestion: asked.id };
+      return { content: JSON.stringify({ pending: `q${asked.id}` }), isError: false, awaitsQuestion: asked.id };
     } catch (error) {
       return boardFailure(error);
     }
@@ -47,5 +47,5 @@ export function answerResult(question: Question): ToolResult {
   if (question.status === 'cancelled') {
     return { content: JSON.stringify({ error: `question q${question.id} was cancelled before anyone answered it; decide without it or ask again` }), isError: true };
   }
-  return { content: JSON.stringify({ answers: question.answers ?? {} }), isError: false };
+  return { content: JSON.stringify(answersForTool(question)), isError: false };
 }

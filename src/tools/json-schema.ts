@@ -1,12 +1,8 @@
 import { z } from 'zod';
+import type { ToolSpec } from '../shared/tool-spec.js';
 import type { Tool } from './tool.js';
 
-/** A tool as the Anthropic Messages API `tools` parameter takes it. */
-export interface ToolSpec {
-  name: string;
-  description: string;
-  input_schema: Record<string, unknown>;
-}
+export type { ToolSpec };
 
 export class ToolSchemaError extends Error {
   override name = 'ToolSchemaError';
@@ -14,7 +10,7 @@ export class ToolSchemaError extends Error {
 
 /** The JSON Schema of a tool's input (input side: fields with defaults are optional), without `$schema`. */
 export function inputJsonSchema(tool: Tool): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.inputSchema, { io: 'input' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.inputSchema, { io: 'input' });
   if (schema.type !== 'object') {
     throw new ToolSchemaError(`tool ${tool.name} has an input schema of type ${String(schema.type)}; tool inputs must be z.object(...)`);
   }

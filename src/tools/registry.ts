@@ -8,13 +8,9 @@ import { workspaceTools } from './workspace-tools.js';
 import type { Tool } from './tool.js';
 
 /** Always given: the board and the team's voice. */
-export const boardTools: readonly Tool[] = [taskListTool, taskGetTool, taskUpdateTool, taskCreateTool, askUserQuestionTool, sendMessageTool] as Tool[];
+export const boardTools: readonly Tool[] = [taskListTool, taskGetTool, taskUpdateTool, taskCreateTool, askUserQuestionTool, sendMessageTool];
 
-export const allTools: readonly Tool[] = [...boardTools, ...(workspaceTools as readonly Tool[])];
-
-export function toolByName(name: string): Tool | undefined {
-  return allTools.find((t) => t.name === name);
-}
+export const allTools: readonly Tool[] = [...boardTools, ...workspaceTools];
 
 /** The tools for a member: the board tools plus the workspace tools its definition allows, in a stable order. */
 export function toolsFor(allowed: readonly string[]): Tool[] {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { sendMessage } from '../board/messages.js';
 import { actorOf, boardFailure } from './board-context.js';
 import { defineTool, ok } from './tool.js';
 
@@ -15,9 +14,9 @@ export const sendMessageTool = defineTool({
     'Send a message to a teammate (or "*" for the whole team). It is delivered between their turns, so do not wait ' +
     'for a reply; record anything others need on the task itself too. Returns {sent: [recipients]}.',
   inputSchema: input,
-  execute(args, ctx) {
+  async execute(args, ctx) {
     try {
-      const sent = sendMessage(ctx.board, ctx.runId, { from: ctx.member, to: args.to, body: args.message, summary: args.summary ?? null }, actorOf(ctx));
+      const sent = await ctx.board.sendMessage(ctx.runId, { from: ctx.member, to: args.to, body: args.message, summary: args.summary ?? null }, actorOf(ctx));
       return ok({ sent: sent.map((m) => m.to) });
     } catch (error) {
       return boardFailure(error);

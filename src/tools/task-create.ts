@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { createTask, getTask } from '../board/tasks.js';
-import { pipelineOf } from '../board/pipeline.js';
-import type { JsonObject } from '../../db/schema.js';
-import { actorOf, boardFailure } from './board-context.js';
-import { defineTool, ok } from './tool.js';
+import { actorOf, boardFailure, metadataOf } from './board-context.js';
+import { defineTool, ok, type ToolContext } from './tool.js';
 
 const input = z.object({
   subject: z.string().min(1).describe('A short imperative title, e.g. "Train the churn model".'),
@@ -21,20 +18,16 @@ export const taskCreateTool = defineTool({
     'The task starts pending with no owner; anyone whose role fits can claim it with TaskUpdate. ' +
     "A task in a later pipeline stage waits for every unfinished task of earlier stages. Returns {task: {id, subject}}.",
   inputSchema: input,
-  execute(args, ctx) {
+  async execute(args, ctx) {
     try {
-      const current = ctx.runtime?.currentTask() ?? null;
-      const stage = args.stage ?? (current === null ? null : (getTask(ctx.board, ctx.runId, current)?.stage ?? null));
-      const pipeline = pipelineOf(ctx.board, ctx.runId);
-      const task = createTask(
-        ctx.board,
+      const task = await ctx.board.createTask(
         ctx.runId,
         {
           subject: args.subject,
           description: args.description,
           activeForm: args.activeForm ?? null,
-          metadata: (args.metadata ?? {}) as JsonObject,
-          stage: pipeline.length === 0 ? (args.stage ?? null) : stage,
+          metadata: metadataOf(args.metadata ?? {}),
+          stage: await stageFor(ctx, args.stage),
           role: args.role ?? null,
         },
         actorOf(ctx),
@@ -45,3 +38,11 @@ export const taskCreateTool = defineTool({
     }
   },
 });
+
+/** The stage asked for; without one, the stage of the caller's current task (a run without a pipeline has no stages). */
+async function stageFor(ctx: ToolContext, asked: string | undefined): Promise<string | null> {
+  const { pipeline } = (await ctx.board.requireRun(ctx.runId)).config;
+  if (pipeline.length === 0 || asked !== undefined) return asked ?? null;
+  const current = ctx.runtime?.currentTask() ?? null;
+  return current === null ? null : ((await ctx.board.getTask(ctx.runId, current))?.stage ?? null);
+}

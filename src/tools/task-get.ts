@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { getTaskDetail } from '../board/views.js';
-import { defineTool, ok } from './tool.js';
+import { defineTool, ok, type ToolContext } from './tool.js';
 import { boardFailure, parseTaskId, taskIdSchema } from './board-context.js';
 
 const input = z.object({
@@ -13,10 +12,12 @@ export const taskGetTool = defineTool({
     'Read one task in full: subject, description (the instructions), status, owner, blocks and blockedBy, and metadata ' +
     '(results recorded so far). Returns {task: null} when no task has that id.',
   inputSchema: input,
-  execute(args, ctx) {
+  async execute(args, ctx) {
     try {
-      const task = getTaskDetail(ctx.board, ctx.runId, parseTaskId(args.taskId));
+      const id = parseTaskId(args.taskId);
+      const task = await ctx.board.getTaskDetail(ctx.runId, id);
       if (!task) return ok({ task: null });
+      const sim = await simScript(ctx, id);
       return ok({
         task: {
           id: String(task.id),
@@ -32,6 +33,7 @@ export const taskGetTool = defineTool({
           blockedBy: task.blockedBy.map(String),
           ...(task.gate ? { gate: task.gate } : {}),
           metadata: task.metadata,
+          ...(sim ? { sim } : {}),
         },
       });
     } catch (error) {
@@ -39,3 +41,9 @@ export const taskGetTool = defineTool({
     }
   },
 });
+
+/** The task's script for the simulated model: shown to the sim backend only, never to a real model. */
+async function simScript(ctx: ToolContext, id: number) {
+  if (ctx.backend !== 'sim') return null;
+  return (await ctx.board.getTask(ctx.runId, id))?.sim ?? null;
+}

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { listTasks } from '../board/views.js';
 import { defineTool, ok } from './tool.js';
 import { boardFailure } from './board-context.js';
 
@@ -13,9 +12,9 @@ export const taskListTool = defineTool({
     'A task can be claimed when it is pending, has no owner, its blockedBy is empty, no gate is closed on it and its role ' +
     'is yours (or unset). Prefer the lowest id. Use TaskGet for the full description.',
   inputSchema: input,
-  execute(_args, ctx) {
+  async execute(_args, ctx) {
     try {
-      const tasks = listTasks(ctx.board, ctx.runId).map((t) => ({
+      const tasks = (await ctx.board.listTasks(ctx.runId)).map((t) => ({
         id: String(t.id),
         subject: t.subject,
         status: t.status,

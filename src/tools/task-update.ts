@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { Json } from '../../db/schema.js';
 import { BoardError } from '../board/errors.js';
-import { updateTask } from '../board/tasks.js';
-import { actorOf, parseTaskId, taskIdSchema } from './board-context.js';
+import { actorOf, metadataOf, parseTaskId, taskIdSchema } from './board-context.js';
 import { defineTool, type ToolResult } from './tool.js';
 
 const input = z.object({
@@ -27,11 +25,10 @@ export const taskUpdateTool = defineTool({
     'Record results in metadata. Rules are enforced: a refused update returns success false and an error saying why ' +
     '(for example which blockers are still open). Returns {success, taskId, updatedFields, statusChange?}.',
   inputSchema: input,
-  execute(args, ctx): ToolResult {
+  async execute(args, ctx): Promise<ToolResult> {
     const taskIdText = String(args.taskId);
     try {
-      const result = updateTask(
-        ctx.board,
+      const result = await ctx.board.updateTask(
         ctx.runId,
         parseTaskId(args.taskId),
         {
@@ -42,7 +39,7 @@ export const taskUpdateTool = defineTool({
           owner: args.owner,
           addBlocks: args.addBlocks?.map(parseTaskId),
           addBlockedBy: args.addBlockedBy?.map(parseTaskId),
-          metadata: args.metadata as Record<string, Json> | undefined,
+          metadata: args.metadata === undefined ? undefined : metadataOf(args.metadata),
         },
         actorOf(ctx),
       );

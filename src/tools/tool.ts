@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import type { Board } from '../board/board.js';
+import type { Backend } from '../board/types.js';
+import type { SandboxSettings } from '../sandbox/config.js';
+import type { PermissionDecision, PermissionRequest } from '../sandbox/permission.js';
 import type { Clock } from '../shared/clock.js';
 
 /** What a tool knows about the caller and the run it works in. */
@@ -11,11 +14,18 @@ export interface ToolContext {
   /** Absolute, realpath'd workspace root of the run. */
   workspace: string;
   clock: Clock;
+  /** The run's model backend: only the simulated model may see a task's sim script. Absent in plain tool tests. */
+  backend?: Backend;
+  /** Aborted when the member's step is cut short (the run stops, its lease expires): running commands are killed. */
   signal?: AbortSignal;
   /** Environment for child processes (already stripped of secrets). */
   env?: Record<string, string>;
   /** When the agent's definition limits Bash (`Bash(git:*)`), the patterns a command must match. */
   bashPatterns?: readonly string[];
+  /** How Bash runs commands (docs/security.md). Absent: in the bubblewrap sandbox with the default settings. */
+  sandbox?: SandboxSettings;
+  /** Asks the person for a permission the agent lacks (a refused command); absent: the refusal is the result. */
+  requestPermission?: (request: PermissionRequest) => Promise<PermissionDecision>;
   /** The id of the tool_use block being answered (links an AskUserQuestion call to its board question). */
   toolUseId?: string;
   /** Hooks the runtime provides; absent in plain tool tests. */
@@ -31,8 +41,8 @@ export interface ToolRuntime {
 export interface ToolResult {
   content: string;
   isError: boolean;
-  /** Set by AskUserQuestion: the result is the answer to this board question, delivered when it is answered. */
-  pendingQuestion?: number;
+  /** Set by AskUserQuestion: the member waits for this board question; its answer becomes the result. */
+  awaitsQuestion?: number;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {

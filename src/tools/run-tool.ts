@@ -48,8 +48,9 @@ function unionExpected(issue: z.core.$ZodIssue): string | undefined {
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
   let value = root;
   for (const key of keys) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
+    if (Array.isArray(value)) value = typeof key === 'number' ? value[key] : undefined;
+    else if (isRecord(value) && typeof key !== 'symbol') value = value[key];
+    else return undefined;
   }
   return value;
 }
@@ -64,25 +65,27 @@ function describeValue(value: unknown): string {
 /** `file_path (string), offset? (integer)`, from the JSON Schema the model sees. */
 export function expectedFields(tool: Tool): string {
   const schema = inputJsonSchema(tool);
-  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const required = new Set((schema.required ?? []) as string[]);
-  const fields = Object.entries(properties).map(
-    ([name, property]) => `${name}${required.has(name) ? '' : '?'} (${typeName(property)})`,
-  );
+  const properties = isRecord(schema.properties) ? schema.properties : {};
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const fields = Object.entries(properties).map(([name, property]) => `${name}${required.has(name) ? '' : '?'} (${typeName(property)})`);
   return fields.length > 0 ? fields.join(', ') : 'none';
 }
 
-function typeName(schema: Record<string, unknown>): string {
+function typeName(schema: unknown): string {
+  if (!isRecord(schema)) return 'any';
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join('|');
   if (schema.const !== undefined) return JSON.stringify(schema.const);
-  const variants = (schema.anyOf ?? schema.oneOf) as Record<string, unknown>[] | undefined;
+  const variants = schema.anyOf ?? schema.oneOf;
   if (Array.isArray(variants)) return variants.map(typeName).join('|');
   if (schema.type === 'array') {
-    const items = schema.items as Record<string, unknown> | undefined;
-    if (!items) return 'array';
-    const item = typeName(items);
+    if (!isRecord(schema.items)) return 'array';
+    const item = typeName(schema.items);
     return item.includes('|') ? `(${item})[]` : `${item}[]`;
   }
   if (Array.isArray(schema.type)) return schema.type.join('|');
   return typeof schema.type === 'string' ? schema.type : 'any';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
