@@ -1,15 +1,14 @@
 import { coordinator as coordinatorActor } from '../board/actor.js';
 import type { Board } from '../board/board.js';
-import { listEvents, lastEventSeq, type BoardEvent } from '../board/events.js';
-import { heartbeat } from '../board/members.js';
-import { hasUnread } from '../board/messages.js';
-import { getRun, isTerminal, setRunStatus, updateRun, type Run } from '../board/runs.js';
-import { listTasks } from '../board/views.js';
-import type { RunStatus } from '../../db/schema.js';
+import type { BoardEvent, EventType } from '../board/events.js';
+import { isTerminal } from '../board/liveness.js';
+import type { Run, RunStatus } from '../board/types.js';
 import { ModelError } from '../models/model.js';
 import type { Clock } from '../shared/clock.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator, LiveMember } from './coordinator.js';
+import { createLeaseWatch, describeLease, type BusyMember } from './coordinator/leases.js';
 import { act, canThink, deliverAnswer, runPendingCalls, setStatus, stopMember, think, wake, type MemberRuntime } from './member.js';
+import { DriveLostError } from './errors.js';
 import { isVirtual } from './virtual-clock.js';
 
 export interface DriveOptions {
@@ -20,11 +19,11 @@ export interface DriveOptions {
   clock: Clock;
   onEvents?: (events: BoardEvent[]) => void;
   signal?: AbortSignal;
-  /** How often to look for changes made by other processes (answers, stop, pause). */
+  /** How long to wait for changes made by other processes (answers, stop, pause) before looking anyway. */
   pollMs?: number;
-  /** A member busy for longer than this without finishing a step is declared dead. */
+  /** A busy member whose heartbeat is older than this (on the run's clock) is declared dead. */
   leaseMs?: number;
-  /** Read events from this sequence number on (resume re-reads nothing already handled). */
+  /** Read events after this sequence number (a resume re-reads nothing already handled); default: from now on. */
   fromSeq?: number;
 }
 
@@ -33,57 +32,67 @@ export interface Outcome {
   reason: string | null;
 }
 
-const WAKE_EVENTS = new Set(['task.completed', 'task.created', 'task.released', 'task.updated', 'task.deleted', 'gate.passed', 'gate.overridden', 'message.sent', 'run.running']);
+export const DEFAULT_LEASE_MS = 15 * 60_000;
+
+const WAKE_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'task.completed',
+  'task.created',
+  'task.released',
+  'task.updated',
+  'task.deleted',
+  'gate.passed',
+  'gate.overridden',
+  'message.sent',
+  'run.running',
+]);
 
 /** Reads new board events, lets the coordinator act on them, delivers answers and wakes idle members. */
-export function createPump(opts: DriveOptions) {
+export function createPump(opts: DriveOptions): () => Promise<void> {
   const { board, runId, members, coordinator } = opts;
-  let lastSeq = opts.fromSeq ?? lastEventSeq(board, runId);
-  return function pump(): void {
+  let lastSeq = opts.fromSeq;
+  return async function pump(): Promise<void> {
+    lastSeq ??= await board.lastEventSeq(runId);
     for (let round = 0; round < 50; round++) {
-      const events = listEvents(board, runId, lastSeq);
-      if (events.length === 0) return;
-      lastSeq = (events[events.length - 1] as BoardEvent).seq;
+      const events = await board.listEvents(runId, lastSeq);
+      const last = events.at(-1);
+      if (!last) return;
+      lastSeq = last.seq;
       opts.onEvents?.(events);
-      coordinator.handle(events);
-      updateRun(board, runId, { eventCursor: lastSeq });
+      await coordinator.handle(events);
+      await board.updateRun(runId, { eventCursor: lastSeq });
       let wakeNeeded = false;
       for (const event of events) {
         if (event.type === 'question.answered' || event.type === 'question.cancelled') {
-          const id = Number(event.payload.question);
-          for (const m of members) if (m.state === 'waiting') deliverAnswer(m, id);
+          for (const m of members) if (m.state === 'waiting') await deliverAnswer(m, event.payload.question);
         }
         if (WAKE_EVENTS.has(event.type)) wakeNeeded = true;
       }
-      if (wakeNeeded) wakeIdle(board, runId, members);
+      if (wakeNeeded) await wakeIdle(board, runId, members);
     }
   };
 }
 
 /** Wake idle members who now have something to do; at most one member per claimable task. */
-export function wakeIdle(board: Board, runId: number, members: MemberRuntime[]): void {
-  const idle = members.filter((m) => m.state === 'idle');
-  if (idle.length === 0) return;
-  const open = listTasks(board, runId).filter((t) => t.status === 'pending' && t.blockedBy.length === 0 && !t.gate);
+export async function wakeIdle(board: Board, runId: number, members: readonly MemberRuntime[]): Promise<void> {
+  if (!members.some((m) => m.state === 'idle')) return;
+  const open = (await board.listTasks(runId)).filter((t) => t.status === 'pending' && t.blockedBy.length === 0 && !t.gate);
   const promised = new Set<number>();
-  for (const m of idle) {
+  for (const m of members) {
+    // Checked again at each member: another wake-up may have run while this one read the board.
+    if (m.state !== 'idle') continue;
     const task = open.find((t) => !promised.has(t.id) && !m.offered.has(t.id) && (!t.owner || t.owner === m.cfg.name) && (!t.role || t.role === m.cfg.role));
     if (task) {
       promised.add(task.id);
       m.offered.add(task.id);
-      wake(m, `The board changed: task #${task.id} "${task.subject}" is ready and you may take it.`);
-    } else if (hasUnread(board, runId, m.cfg.name)) {
-      wake(m, 'You have new messages from your team.');
+      await wake(m, `The board changed: task #${task.id} "${task.subject}" is ready and you may take it.`);
+      continue;
     }
+    if ((await board.hasUnread(runId, m.cfg.name)) && m.state === 'idle') await wake(m, 'You have new messages from your team.');
   }
 }
 
-function liveView(members: MemberRuntime[]) {
+function liveView(members: readonly MemberRuntime[]): LiveMember[] {
   return members.map((m) => ({ name: m.cfg.name, role: m.cfg.role, state: m.state }));
-}
-
-function outcomeOf(board: Board, runId: number): Outcome | null {
-  return outcomeOfRun(getRun(board, runId));
 }
 
 function outcomeOfRun(run: Run | undefined): Outcome | null {
@@ -91,171 +100,252 @@ function outcomeOfRun(run: Run | undefined): Outcome | null {
   return isTerminal(run.status) ? { status: run.status, reason: run.statusReason } : null;
 }
 
-const realSleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function failMember(member: MemberRuntime, error: unknown): void {
+async function failMember(member: MemberRuntime, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const fatal = error instanceof ModelError && !error.retryable;
-  stopMember(member, message, fatal ? 'stopped' : 'dead');
+  await stopMember(member, message, fatal ? 'stopped' : 'dead');
+}
+
+function leaseReason(leaseMs: number): string {
+  return `no progress for ${describeLease(leaseMs)}: lease expired`;
 }
 
 /**
  * One member step at a time, in order of (virtual time, member order): the same seed and the
- * same answers give the same run, event for event. Used for --instant and benchmarks.
+ * same answers give the same run, event for event. Used for --instant and benchmarks. A member
+ * whose reply is due after its lease ran out is declared dead at that time, as in real time.
  */
 export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
-  const { board, runId, members, coordinator, clock } = opts;
+  const { board, runId, members, coordinator, clock, signal } = opts;
   const pump = createPump(opts);
   const pollMs = opts.pollMs ?? 100;
+  const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
+  /** When each member holding a reply started thinking: it is busy until it acts. */
+  const thinkingSince = new Map<MemberRuntime, number>();
   const order = new Map(members.map((m, i) => [m.cfg.name, i]));
-  wakeIdle(board, runId, members);
+
+  /** The run's last events (run.completed, run.failed, run.stopped) reach onEvents too. */
+  async function finish(outcome: Outcome): Promise<Outcome> {
+    await pump();
+    return outcome;
+  }
+
+  /** Expire the leases that run out before `target` (the next step's time); true when some did. */
+  async function expireLeases(target: number): Promise<boolean> {
+    const busy: BusyMember[] = [...thinkingSince].map(([m, since]) => ({ name: m.cfg.name, since }));
+    const due = await leases.deadlines(busy, target);
+    const first = due[0];
+    if (!first || first.at >= target) return false;
+    if (isVirtual(clock)) clock.advanceTo(first.at + 1);
+    const now = clock.now();
+    const expired = due.filter((d) => d.at < now);
+    for (const { name } of expired) {
+      const member = members.find((m) => m.cfg.name === name);
+      if (!member) continue;
+      thinkingSince.delete(member);
+      // The reply that would have come after the lease ran out is dropped: the member is out.
+      member.reply = null;
+      await stopMember(member, leaseReason(leases.leaseMs), 'dead');
+    }
+    return expired.length > 0;
+  }
+
+  async function step(member: MemberRuntime): Promise<void> {
+    try {
+      if (member.reply) {
+        const reply = member.reply;
+        member.reply = null;
+        thinkingSince.delete(member);
+        await act(member, reply, signal);
+        member.nextAt = clock.now();
+        // The board may have changed while it was thinking: a wake sent then would have been lost.
+        if (member.state === 'idle') await wakeIdle(board, runId, [member]);
+        return;
+      }
+      if (member.partial) {
+        await runPendingCalls(member, signal);
+        return;
+      }
+      if (!canThink(member)) {
+        await setStatus(member, 'idle');
+        return;
+      }
+      thinkingSince.set(member, clock.now());
+      const reply = await think(member, signal);
+      member.reply = reply;
+      member.nextAt = clock.now() + (reply.latencyMs ?? 0);
+    } catch (error) {
+      thinkingSince.delete(member);
+      if (!signal?.aborted) await failMember(member, error);
+    }
+  }
+
+  await wakeIdle(board, runId, members);
   for (;;) {
-    pump();
-    const run = getRun(board, runId);
+    await pump();
+    const run = await board.getRun(runId);
     const done = outcomeOfRun(run);
     if (done) return done;
-    if (opts.signal?.aborted) return finish(stopRun(board, runId, 'stopped from the terminal'));
+    if (signal?.aborted) return finish(await stopRun(board, runId, signal));
     if (run?.status === 'paused') {
-      await realSleep(pollMs);
+      await board.waitForChange(runId, pollMs, signal);
       continue;
     }
-    coordinator.check();
-    pump();
+    await coordinator.check();
+    await pump();
     const ready = members
       .filter((m) => m.state === 'active')
       .sort((a, b) => a.nextAt - b.nextAt || (order.get(a.cfg.name) ?? 0) - (order.get(b.cfg.name) ?? 0));
     const member = ready[0];
     if (member) {
+      if (await expireLeases(member.nextAt)) continue;
       if (isVirtual(clock)) clock.advanceTo(member.nextAt);
-      await stepInOrder(member, clock);
+      await step(member);
       continue;
     }
     if (members.some((m) => m.state === 'waiting')) {
-      await realSleep(pollMs);
+      await board.waitForChange(runId, pollMs, signal);
       continue;
     }
-    const settled = coordinator.settle(liveView(members));
-    if (settled) return finish(outcomeOf(board, runId) ?? { status: settled, reason: null });
-    await realSleep(pollMs);
-  }
-
-  /** The run's last events (run.completed, run.failed, run.stopped) reach onEvents too. */
-  function finish(outcome: Outcome): Outcome {
-    pump();
-    return outcome;
+    const settled = await coordinator.settle(liveView(members));
+    if (settled) return finish(outcomeOfRun(await board.getRun(runId)) ?? { status: settled, reason: null });
+    await board.waitForChange(runId, pollMs, signal);
   }
 }
 
-async function stepInOrder(member: MemberRuntime, clock: Clock): Promise<void> {
-  try {
-    if (member.pending) {
-      const response = member.pending;
-      member.pending = null;
-      await act(member, response);
-      member.nextAt = clock.now();
-      // The board may have changed while it was thinking: a wake sent then would have been lost.
-      if (member.state === 'idle') wakeIdle(member.env.board, member.env.runId, [member]);
-      return;
-    }
-    if (member.partial) {
-      await runPendingCalls(member);
-      return;
-    }
-    if (!canThink(member)) {
-      setStatus(member, 'idle');
-      return;
-    }
-    const response = await think(member);
-    member.pending = response;
-    member.nextAt = clock.now() + (response.latencyMs ?? 0);
-  } catch (error) {
-    failMember(member, error);
-  }
+/** Member loops wait on this between steps; the coordinator loop wakes them after each look at the board. */
+function createNotifier() {
+  let waiters: (() => void)[] = [];
+  return {
+    notify(): void {
+      const woken = waiters;
+      waiters = [];
+      for (const resolve of woken) resolve();
+    },
+    wait(ms: number): Promise<void> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        waiters.push(done);
+      });
+    },
+  };
 }
+
+/** The coordinator loop looks at the board at most this often, however many commits wake it. */
+const MIN_LOOK_GAP_MS = 10;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Every member runs at once in real time (real models, or the simulated one at --speed). A
- * coordinator loop watches the board, answers, stop/pause requests and leases.
+ * coordinator loop watches the board, answers, stop/pause requests and leases; a stop or an
+ * expired lease aborts the member's step, which kills its running command.
  */
 export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
-  const { board, runId, members, coordinator } = opts;
+  const { board, runId, members, coordinator, clock } = opts;
   const pump = createPump(opts);
   const pollMs = opts.pollMs ?? 100;
-  const leaseMs = opts.leaseMs ?? 15 * 60_000;
+  const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
   const busy = new Map<string, { since: number; abort: AbortController }>();
   /** Members whose lease ran out: a model call that never settles must not keep the run open. */
   const expired = new Set<string>();
+  const looked = createNotifier();
+  let running = (await board.getRun(runId))?.status === 'running';
   let finished = false;
 
   const loops = members.map(async (member) => {
+    const name = member.cfg.name;
     while (!finished) {
-      const run = getRun(board, runId);
-      const runnable = run?.status === 'running' && (member.partial ? member.state === 'active' : canThink(member));
+      const runnable = running && (member.partial ? member.state === 'active' : canThink(member));
       if (!runnable) {
-        if (member.state === 'active' && !member.partial && !canThink(member)) setStatus(member, 'idle');
-        await realSleep(pollMs);
+        if (member.state === 'active' && !member.partial && !canThink(member)) await setStatus(member, 'idle');
+        await looked.wait(pollMs);
         continue;
       }
       const abort = new AbortController();
-      busy.set(member.cfg.name, { since: Date.now(), abort });
-      const beat = setInterval(() => heartbeat(board, runId, [member.cfg.name]), 5_000);
+      busy.set(name, { since: clock.now(), abort });
       try {
-        if (member.partial) await runPendingCalls(member);
+        if (member.partial) await runPendingCalls(member, abort.signal);
         else {
-          const response = await think(member, abort.signal);
+          const reply = await think(member, abort.signal);
           // A reply that comes after the lease expired (or the run ended) is dropped: the member is out.
-          if (!abort.signal.aborted) await act(member, response);
+          if (!abort.signal.aborted) await act(member, reply, abort.signal);
         }
-        if (member.state === 'idle') wakeIdle(board, runId, [member]);
+        if (member.state === 'idle') await wakeIdle(board, runId, [member]);
       } catch (error) {
-        if (!finished && !abort.signal.aborted) failMember(member, error);
+        if (!finished && !abort.signal.aborted) await failMember(member, error);
       } finally {
-        clearInterval(beat);
-        if (busy.get(member.cfg.name)?.abort === abort) busy.delete(member.cfg.name);
+        if (busy.get(name)?.abort === abort) busy.delete(name);
       }
     }
   });
 
-  wakeIdle(board, runId, members);
+  async function expireLeases(): Promise<void> {
+    const now = clock.now();
+    const due = await leases.deadlines(
+      [...busy].map(([name, info]) => ({ name, since: info.since })),
+      now,
+    );
+    for (const { name, at } of due) {
+      if (at >= now) break;
+      const info = busy.get(name);
+      if (!info) continue;
+      info.abort.abort();
+      busy.delete(name);
+      expired.add(name);
+      const member = members.find((m) => m.cfg.name === name);
+      if (member) await stopMember(member, leaseReason(leases.leaseMs), 'dead');
+    }
+  }
+
+  await wakeIdle(board, runId, members);
   let outcome: Outcome | null = null;
   while (!outcome) {
-    pump();
-    outcome = outcomeOf(board, runId);
+    const lookedAt = performance.now();
+    await pump();
+    const run = await board.getRun(runId);
+    outcome = outcomeOfRun(run);
     if (outcome) break;
     if (opts.signal?.aborted) {
-      outcome = stopRun(board, runId, 'stopped from the terminal');
+      outcome = await stopRun(board, runId, opts.signal);
       break;
     }
-    if (getRun(board, runId)?.status === 'running') {
-      coordinator.check();
-      pump();
-      for (const [name, info] of busy) {
-        if (Date.now() - info.since <= leaseMs) continue;
-        info.abort.abort();
-        busy.delete(name);
-        expired.add(name);
-        const member = members.find((m) => m.cfg.name === name);
-        const lease = leaseMs < 1000 ? `${leaseMs} ms` : `${Math.round(leaseMs / 1000)} s`;
-        if (member) stopMember(member, `no progress for ${lease}: lease expired`, 'dead');
-      }
+    running = run?.status === 'running';
+    if (running) {
+      await coordinator.check();
+      await pump();
+      const before = expired.size;
+      await expireLeases();
       // Wake whoever can take a released task before deciding that nobody can make progress.
-      if (expired.size > 0) pump();
+      if (expired.size > before) await pump();
       const quiet = busy.size === 0 && members.every((m) => m.state !== 'active' && m.state !== 'waiting');
       if (quiet) {
-        const settled = coordinator.settle(liveView(members));
-        if (settled) outcome = outcomeOf(board, runId) ?? { status: settled, reason: null };
+        const settled = await coordinator.settle(liveView(members));
+        if (settled) outcome = outcomeOfRun(await board.getRun(runId)) ?? { status: settled, reason: null };
       }
     }
-    if (!outcome) await realSleep(pollMs);
+    looked.notify();
+    if (outcome) break;
+    await board.waitForChange(runId, pollMs, opts.signal);
+    const gap = performance.now() - lookedAt;
+    if (gap < MIN_LOOK_GAP_MS) await delay(MIN_LOOK_GAP_MS - gap);
   }
   finished = true;
+  looked.notify();
   for (const info of busy.values()) info.abort.abort();
   await Promise.allSettled(loops.filter((_, i) => !expired.has(members[i]?.cfg.name ?? '')));
-  pump();
+  await pump();
   return outcome;
 }
 
-function stopRun(board: Board, runId: number, reason: string): Outcome {
-  setRunStatus(board, runId, 'stopped', reason, coordinatorActor);
+/** The drive was aborted: a stop from the terminal stops the run; a run another process took over is left to it. */
+async function stopRun(board: Board, runId: number, signal: AbortSignal): Promise<Outcome> {
+  if (signal.reason instanceof DriveLostError) return { status: 'stopped', reason: signal.reason.message };
+  const reason = 'stopped from the terminal';
+  await board.setRunStatus(runId, 'stopped', reason, coordinatorActor);
   return { status: 'stopped', reason };
 }

@@ -2,3 +2,8 @@
 export class RuntimeError extends Error {
   override name = 'RuntimeError';
 }
+
+/** Another process took the run over (this one stopped beating for too long): this one lets go without changing the run. */
+export class DriveLostError extends Error {
+  override name = 'DriveLostError';
+}

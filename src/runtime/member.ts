@@ -1,25 +1,20 @@
-import { memberActor } from '../board/actor.js';
-import type { Board } from '../board/board.js';
-import { appendEvent } from '../board/events.js';
-import { transact } from '../board/board.js';
-import { noteLastAction, recordUsage, updateMember } from '../board/members.js';
-import { takeInbox } from '../board/messages.js';
-import { listQuestions } from '../board/questions.js';
-import { releaseTask, tasksOwnedBy } from '../board/tasks.js';
-import { loadTranscript, saveInFlight, saveTranscript } from '../board/transcripts.js';
+import { coordinator as coordinatorActor, memberActor } from '../board/actor.js';
+import type { Board, BoardOps } from '../board/board.js';
+import type { Backend, MemberConfig, RunConfig } from '../board/types.js';
 import type { AssistantBlock, Message, Model, ModelResponse, ToolResultBlock, ToolSpec, ToolUseBlock, UserBlock } from '../models/model.js';
+import type { Clock } from '../shared/clock.js';
 import { answerResult } from '../tools/ask-user-question.js';
 import { stripSecrets } from '../tools/bash.js';
-import { listGates } from '../board/gates.js';
 import { toolSpec } from '../tools/json-schema.js';
 import { toolsFor } from '../tools/registry.js';
+import { runTool } from '../tools/run-tool.js';
 import type { Tool, ToolContext, ToolResult } from '../tools/tool.js';
-import { runTool } from '../tools/validate-input.js';
-import type { Clock } from '../shared/clock.js';
-import { KICKOFF } from './prompt.js';
-import { systemPrompt } from './prompt.js';
-import type { MemberConfig, TeamRunConfig } from './run-config.js';
+import { KICKOFF, systemPrompt } from './prompt.js';
 import { summarizeCall } from './tool-summary.js';
+import { persist, readTranscript, type PartialTurn } from './transcript.js';
+import { createWriteQueue } from './write-queue.js';
+
+export type { PartialTurn };
 
 export interface MemberEnv {
   board: Board;
@@ -27,7 +22,9 @@ export interface MemberEnv {
   model: Model;
   clock: Clock;
   workspace: string;
-  config: TeamRunConfig;
+  config: RunConfig;
+  /** The run's model backend (tools show a task's sim script to the simulated model only). */
+  backend: Backend;
   /** Consecutive turns without going idle before a member is stopped. */
   maxTurns: number;
   /** Conversation length after which finished work is summarised away. */
@@ -37,13 +34,6 @@ export interface MemberEnv {
 
 export type MemberState = 'active' | 'idle' | 'waiting' | 'stopped' | 'dead';
 
-export interface PartialTurn {
-  assistant: { role: 'assistant'; content: AssistantBlock[] };
-  results: Record<string, { content: string; isError: boolean }>;
-  started: string[];
-  question: { useId: string; questionId: number } | null;
-}
-
 export interface MemberRuntime {
   env: MemberEnv;
   cfg: MemberConfig;
@@ -51,14 +41,18 @@ export interface MemberRuntime {
   specs: ToolSpec[];
   system: string;
   messages: Message[];
+  /** The messages as last saved on the board (a save writes only what follows their common prefix). */
+  stored: Message[];
   partial: PartialTurn | null;
   state: MemberState;
+  /** What the board shows the member doing now (null between steps), as last written. */
+  step: string | null;
   nextAt: number;
   turnsSinceIdle: number;
   completed: number[];
   currentTask: number | null;
-  /** A response received but not yet acted on (virtual-time driver). */
-  pending: ModelResponse | null;
+  /** A model reply received but not yet acted on (the ordered driver acts on it at its virtual time). */
+  reply: ModelResponse | null;
   /** Tasks this member was woken for since it last claimed one: never offered twice. */
   offered: Set<number>;
 }
@@ -66,44 +60,52 @@ export interface MemberRuntime {
 const INTERRUPTED =
   'interrupted: this tool call was running when the run stopped (crash, kill or stop), so it may or may not have taken effect. Check its effects (files, task status) before doing it again.';
 
-export function createMember(env: MemberEnv, cfg: MemberConfig): MemberRuntime {
+/** A member of the run, with its conversation read back from the board when it has one (a resume). */
+export async function createMember(env: MemberEnv, cfg: MemberConfig): Promise<MemberRuntime> {
   const tools = toolsFor(cfg.tools);
   const member: MemberRuntime = {
     env,
     cfg,
     tools,
-    specs: tools.map((t) => toolSpec(t) as ToolSpec),
+    specs: tools.map(toolSpec),
     system: systemPrompt(cfg, env.config),
     messages: [{ role: 'user', content: KICKOFF }],
+    stored: [],
     partial: null,
     state: 'active',
+    step: null,
     nextAt: env.clock.now(),
     turnsSinceIdle: 0,
     completed: [],
     currentTask: null,
-    pending: null,
+    reply: null,
     offered: new Set(),
   };
-  const stored = loadTranscript(env.board, env.runId, cfg.name);
-  if (stored) restore(member, stored.messages as Message[], (stored.inFlight[0] as PartialTurn | undefined) ?? null);
-  else persist(member);
-  member.currentTask = tasksOwnedBy(env.board, env.runId, cfg.name)[0]?.id ?? null;
+  const stored = await env.board.loadTranscript(env.runId, cfg.name);
+  if (stored) await restore(member, readTranscript(stored, cfg.name, env.runId));
+  else await persist(member);
+  member.currentTask = (await env.board.tasksOwnedBy(env.runId, cfg.name))[0]?.id ?? null;
   return member;
 }
 
 /** Resume from a stored transcript: calls that were running are reported as interrupted, never re-run. */
-function restore(member: MemberRuntime, messages: Message[], partial: PartialTurn | null): void {
-  member.messages = messages;
-  member.partial = partial;
-  const last = messages[messages.length - 1];
+async function restore(member: MemberRuntime, saved: { messages: Message[]; partial: PartialTurn | null }): Promise<void> {
+  const { board, runId } = member.env;
+  member.stored = saved.messages;
+  member.messages = [...saved.messages];
+  member.partial = saved.partial;
+  // A step the previous process was in when it stopped is over.
+  await board.updateMember(runId, member.cfg.name, { step: null }, actor(member));
+  const last = saved.messages[saved.messages.length - 1];
   member.state = last?.role === 'assistant' ? 'idle' : 'active';
+  const partial = saved.partial;
   if (!partial) return;
-  const questions = listQuestions(member.env.board, member.env.runId).filter((q) => q.askedBy === member.cfg.name);
+  const questions = (await board.listQuestions(runId)).filter((q) => q.askedBy === member.cfg.name);
   for (const use of toolUses(partial.assistant)) {
     if (partial.results[use.id]) continue;
     if (use.name === 'AskUserQuestion') {
       const question = questions.find((q) => q.toolUseId === use.id);
-      if (question?.status === 'pending') {
+      if (question?.status === 'open') {
         partial.question = { useId: use.id, questionId: question.id };
         continue;
       }
@@ -117,24 +119,7 @@ function restore(member: MemberRuntime, messages: Message[], partial: PartialTur
     if (partial.started.includes(use.id)) partial.results[use.id] = { content: JSON.stringify({ error: INTERRUPTED }), isError: true };
   }
   member.state = partial.question ? 'waiting' : 'active';
-  persist(member);
-}
-
-/** The messages of each member as last written, so a step that changed only the turn in flight writes only that. */
-const storedMessages = new WeakMap<MemberRuntime, Message[]>();
-
-export function persist(member: MemberRuntime): void {
-  const { board, runId } = member.env;
-  const inFlight = member.partial ? [member.partial] : [];
-  const stored = storedMessages.get(member);
-  if (stored && sameMessages(stored, member.messages) && saveInFlight(board, runId, member.cfg.name, inFlight)) return;
-  saveTranscript(board, runId, member.cfg.name, { messages: member.messages, inFlight });
-  storedMessages.set(member, [...member.messages]);
-}
-
-/** Messages are never changed in place (only appended, replaced or cut back), so comparing identities is enough. */
-function sameMessages(stored: Message[], current: Message[]): boolean {
-  return stored.length === current.length && stored.every((m, i) => m === current[i]);
+  await persist(member);
 }
 
 function toolUses(message: { content: AssistantBlock[] }): ToolUseBlock[] {
@@ -145,15 +130,36 @@ function actor(member: MemberRuntime) {
   return memberActor(member.cfg.name, member.cfg.role);
 }
 
-export function setStatus(member: MemberRuntime, state: MemberState): void {
+function isOut(state: MemberState): boolean {
+  return state === 'stopped' || state === 'dead';
+}
+
+export async function setStatus(member: MemberRuntime, state: MemberState, ops: BoardOps = member.env.board): Promise<void> {
+  // A member taken out of the run (lease, stop) stays out, whatever its own loop was about to say.
+  if (isOut(member.state) && !isOut(state)) return;
   member.state = state;
   const status = state === 'active' ? 'working' : state;
-  updateMember(member.env.board, member.env.runId, member.cfg.name, { status, currentTask: member.currentTask }, actor(member));
+  await ops.updateMember(member.env.runId, member.cfg.name, { status, currentTask: member.currentTask }, actor(member));
+}
+
+/**
+ * What the member is doing now ("thinking", "Bash node scripts/train.js"), for the board's spinner;
+ * null between steps. Written only when it changes; a repeated step still counts as a heartbeat,
+ * which is what leases read.
+ */
+export async function setStep(member: MemberRuntime, step: string | null, ops: BoardOps = member.env.board): Promise<void> {
+  const { runId } = member.env;
+  if (step === member.step) {
+    if (step !== null) await ops.heartbeat(runId, [member.cfg.name]);
+    return;
+  }
+  member.step = step;
+  await ops.updateMember(runId, member.cfg.name, { step }, actor(member));
 }
 
 /** Messages from teammates arrive between turns, added to the next user message. */
-function deliverInbox(member: MemberRuntime): void {
-  const inbox = takeInbox(member.env.board, member.env.runId, member.cfg.name);
+async function deliverInbox(member: MemberRuntime): Promise<void> {
+  const inbox = await member.env.board.takeInbox(member.env.runId, member.cfg.name);
   if (inbox.length === 0) return;
   const text = inbox.map((m) => `Message from ${m.from}${m.summary ? ` (${m.summary})` : ''}: ${m.body}`).join('\n');
   const last = member.messages[member.messages.length - 1];
@@ -164,7 +170,7 @@ function deliverInbox(member: MemberRuntime): void {
   } else {
     member.messages.push({ role: 'user', content: text });
   }
-  persist(member);
+  await persist(member);
 }
 
 /** Whether the member has something to respond to (a user turn is last, nothing half-done). */
@@ -174,24 +180,42 @@ export function canThink(member: MemberRuntime): boolean {
 
 /** Ask the model for the member's next turn and account for its usage. */
 export async function think(member: MemberRuntime, signal?: AbortSignal): Promise<ModelResponse> {
-  deliverInbox(member);
+  await deliverInbox(member);
+  await setStep(member, 'thinking');
   const { env } = member;
-  const response = await env.model.send(
-    {
-      member: member.cfg.name,
-      role: member.cfg.role,
-      model: member.cfg.model,
-      system: member.system,
-      tools: member.specs,
-      messages: member.messages,
-      maxTokens: env.maxTokens,
-      ...(signal ? { signal } : {}),
-    },
-    (event) => {
-      if (event.type === 'text_delta') noteLastAction(env.board, env.runId, member.cfg.name, event.text.slice(-120));
-    },
-  );
-  recordUsage(env.board, env.runId, member.cfg.name, {
+  const { board, runId } = env;
+  const name = member.cfg.name;
+  // The model reports progress through a synchronous callback; its board writes are queued and awaited here.
+  const writes = createWriteQueue();
+  let response: ModelResponse;
+  try {
+    response = await env.model.send(
+      {
+        member: name,
+        role: member.cfg.role,
+        model: member.cfg.model,
+        system: member.system,
+        tools: member.specs,
+        messages: member.messages,
+        maxTokens: env.maxTokens,
+        ...(signal ? { signal } : {}),
+      },
+      (event) => {
+        if (event.type === 'text_delta') {
+          writes.latest('last-action', () => board.noteLastAction(runId, name, event.text.slice(-120)));
+          return;
+        }
+        const { status, attempt, of, waitMs, reason } = event;
+        writes.push(() => board.appendEvent(runId, actor(member), { type: 'model.retrying', payload: { member: name, status, attempt, of, waitMs, reason } }));
+      },
+    );
+  } catch (error) {
+    // The model's failure is what the member dies of; a progress write failing as well adds nothing.
+    await writes.drain().catch(() => undefined);
+    throw error;
+  }
+  await writes.drain();
+  await board.recordUsage(runId, name, {
     model: response.model,
     taskId: member.currentTask,
     inputTokens: response.usage.input_tokens,
@@ -204,77 +228,91 @@ export async function think(member: MemberRuntime, signal?: AbortSignal): Promis
 }
 
 /** Carry out a model turn: speak, run its tool calls, persist after every step. */
-export async function act(member: MemberRuntime, response: ModelResponse): Promise<void> {
-  const { env } = member;
-  const text = response.content.filter((b) => b.type === 'text').map((b) => b.text).join('\n').trim();
+export async function act(member: MemberRuntime, response: ModelResponse, signal?: AbortSignal): Promise<void> {
+  const { board, runId } = member.env;
+  const name = member.cfg.name;
+  const text = response.content
+    .filter((b) => b.type === 'text')
+    .map((b) => b.text)
+    .join('\n')
+    .trim();
   if (text) {
-    transact(env.board, () => {
-      appendEvent(env.board, env.runId, actor(member), 'member.said', { member: member.cfg.name, text });
+    await board.transaction(async (tx) => {
+      await tx.appendEvent(runId, actor(member), { type: 'member.said', payload: { member: name, text } });
+      await tx.noteLastAction(runId, name, text.slice(0, 160));
     });
-    noteLastAction(env.board, env.runId, member.cfg.name, text.slice(0, 160));
   }
   const assistant = { role: 'assistant' as const, content: response.content };
   if (toolUses(assistant).length === 0) {
     member.messages.push(assistant);
-    persist(member);
     member.turnsSinceIdle = 0;
-    setStatus(member, 'idle');
+    await board.transaction(async (tx) => {
+      await persist(member, tx);
+      await setStep(member, null, tx);
+      await setStatus(member, 'idle', tx);
+    });
     return;
   }
   member.partial = { assistant, results: {}, started: [], question: null };
   // No persist here: runPendingCalls marks the first call started and persists before anything runs.
-  await runPendingCalls(member);
+  await runPendingCalls(member, signal);
 }
 
-/** Run the calls of the half-done turn that have not started; finish the turn when all have results. */
-export async function runPendingCalls(member: MemberRuntime): Promise<void> {
+/**
+ * Run the calls of the half-done turn that have not started; finish the turn when all have
+ * results. An aborted step (the run stopped, the lease expired) starts no further call.
+ */
+export async function runPendingCalls(member: MemberRuntime, signal?: AbortSignal): Promise<void> {
   const partial = member.partial;
   if (!partial) return;
-  const { env } = member;
+  const { board, runId } = member.env;
   for (const use of toolUses(partial.assistant)) {
     if (partial.results[use.id] || partial.started.includes(use.id) || partial.question?.useId === use.id) continue;
+    if (signal?.aborted) return;
     partial.started.push(use.id);
-    persist(member);
-    const result = await runCall(member, use);
-    if (result.pendingQuestion !== undefined) {
-      partial.question = { useId: use.id, questionId: result.pendingQuestion };
-    } else {
-      partial.results[use.id] = { content: result.content, isError: result.isError };
-    }
-    transact(env.board, () => {
-      appendEvent(env.board, env.runId, actor(member), 'tool.called', {
-        member: member.cfg.name,
-        tool: use.name,
-        summary: summarizeCall(use.name, use.input),
-        ok: !result.isError,
-        ...(result.isError ? { error: errorLine(result.content) } : {}),
-      });
+    const summary = summarizeCall(use.name, use.input);
+    await board.transaction(async (tx) => {
+      await persist(member, tx);
+      await setStep(member, summary ? `${use.name} ${summary}` : use.name, tx);
     });
-    persist(member);
+    const result = await runCall(member, use, signal);
+    if (result.awaitsQuestion !== undefined) partial.question = { useId: use.id, questionId: result.awaitsQuestion };
+    else partial.results[use.id] = { content: result.content, isError: result.isError };
+    await board.transaction(async (tx) => {
+      await tx.appendEvent(runId, actor(member), {
+        type: 'tool.called',
+        payload: { member: member.cfg.name, tool: use.name, summary, ok: !result.isError, ...(result.isError ? { error: errorLine(result.content) } : {}) },
+      });
+      await persist(member, tx);
+    });
   }
-  refreshCurrentTask(member);
+  await setStep(member, null);
+  await refreshCurrentTask(member);
   if (partial.question) {
-    setStatus(member, 'waiting');
+    await setStatus(member, 'waiting');
     return;
   }
-  finishTurn(member);
+  await finishTurn(member);
 }
 
-async function runCall(member: MemberRuntime, use: ToolUseBlock): Promise<ToolResult> {
+async function runCall(member: MemberRuntime, use: ToolUseBlock, signal: AbortSignal | undefined): Promise<ToolResult> {
   const tool = member.tools.find((t) => t.name === use.name);
   if (!tool) {
     const names = member.tools.map((t) => t.name).join(', ');
     return { content: JSON.stringify({ error: `unknown tool "${use.name}"; you can use: ${names}` }), isError: true };
   }
+  const { env } = member;
   const ctx: ToolContext = {
-    board: member.env.board,
-    runId: member.env.runId,
+    board: env.board,
+    runId: env.runId,
     member: member.cfg.name,
     role: member.cfg.role,
-    workspace: member.env.workspace,
-    clock: member.env.clock,
+    workspace: env.workspace,
+    clock: env.clock,
+    backend: env.backend,
     toolUseId: use.id,
-    ...(use.name === 'Bash' ? { env: commandEnv(member) } : {}),
+    ...(signal ? { signal } : {}),
+    ...(use.name === 'Bash' ? { env: await commandEnv(member) } : {}),
     ...(member.cfg.bashPatterns ? { bashPatterns: member.cfg.bashPatterns } : {}),
     runtime: { currentTask: () => member.currentTask },
   };
@@ -285,10 +323,8 @@ async function runCall(member: MemberRuntime, use: ToolUseBlock): Promise<ToolRe
  * The environment of the member's commands: no secrets, plus what scripts may want to know of the
  * board (the run, and which stages a person let through despite a failed metric gate).
  */
-function commandEnv(member: MemberRuntime): Record<string, string> {
-  const overridden = listGates(member.env.board, member.env.runId)
-    .filter((g) => g.status === 'overridden')
-    .map((g) => g.before);
+async function commandEnv(member: MemberRuntime): Promise<Record<string, string>> {
+  const overridden = (await member.env.board.listGates(member.env.runId)).filter((g) => g.status === 'overridden').map((g) => g.before);
   return {
     ...stripSecrets(process.env),
     TEAM_RUN_ID: String(member.env.runId),
@@ -298,19 +334,19 @@ function commandEnv(member: MemberRuntime): Record<string, string> {
 }
 
 /** The person answered the member's question: deliver it and let the member go on. */
-export function deliverAnswer(member: MemberRuntime, questionId: number): boolean {
+export async function deliverAnswer(member: MemberRuntime, questionId: number): Promise<boolean> {
   const partial = member.partial;
   if (!partial?.question || partial.question.questionId !== questionId) return false;
-  const question = listQuestions(member.env.board, member.env.runId).find((q) => q.id === questionId);
-  if (!question || question.status === 'pending') return false;
+  const question = await member.env.board.getQuestion(member.env.runId, questionId);
+  if (!question || question.status === 'open') return false;
   partial.results[partial.question.useId] = answerResult(question);
   partial.question = null;
-  persist(member);
-  finishTurn(member);
+  await persist(member);
+  await finishTurn(member);
   return true;
 }
 
-function finishTurn(member: MemberRuntime): void {
+async function finishTurn(member: MemberRuntime): Promise<void> {
   const partial = member.partial;
   if (!partial) return;
   const results: ToolResultBlock[] = toolUses(partial.assistant).map((use) => {
@@ -322,23 +358,27 @@ function finishTurn(member: MemberRuntime): void {
   member.turnsSinceIdle++;
   noteCompletions(member, partial);
   compact(member);
-  persist(member);
+  await persist(member);
   if (member.turnsSinceIdle > member.env.maxTurns) {
-    stopMember(member, `stopped after ${member.env.maxTurns} turns without pausing; check its transcript`);
+    await stopMember(member, `stopped after ${member.env.maxTurns} turns without pausing; check its transcript`);
     return;
   }
-  // A member declared dead (lease) or stopped while its calls ran stays out of the run.
-  if (member.state === 'dead' || member.state === 'stopped') return;
-  if (member.state !== 'active') setStatus(member, 'active');
+  if (member.state !== 'active') await setStatus(member, 'active');
 }
 
 function noteCompletions(member: MemberRuntime, partial: PartialTurn): void {
   for (const use of toolUses(partial.assistant)) {
-    const input = use.input as { status?: unknown; taskId?: unknown };
-    if (use.name !== 'TaskUpdate' || input.status !== 'completed' || partial.results[use.id]?.isError) continue;
-    const id = Number(String(input.taskId).replace(/^#/, ''));
-    if (Number.isInteger(id) && !member.completed.includes(id)) member.completed.push(id);
+    if (use.name !== 'TaskUpdate' || partial.results[use.id]?.isError) continue;
+    const id = completedTaskId(use.input);
+    if (id !== null && !member.completed.includes(id)) member.completed.push(id);
   }
+}
+
+/** The task a TaskUpdate call completed ({taskId: "3" or 3 or "#3", status: "completed"}), if it did. */
+function completedTaskId(input: unknown): number | null {
+  if (input === null || typeof input !== 'object' || !('status' in input) || input.status !== 'completed' || !('taskId' in input)) return null;
+  const id = Number(String(input.taskId).replace(/^#/, ''));
+  return Number.isInteger(id) ? id : null;
 }
 
 /** Long conversations are cut back to a summary at a task boundary; the board holds the details. */
@@ -353,41 +393,48 @@ function compact(member: MemberRuntime): void {
   ];
 }
 
-export function refreshCurrentTask(member: MemberRuntime): void {
-  const current = tasksOwnedBy(member.env.board, member.env.runId, member.cfg.name)[0]?.id ?? null;
+export async function refreshCurrentTask(member: MemberRuntime): Promise<void> {
+  const { board, runId } = member.env;
+  const current = (await board.tasksOwnedBy(runId, member.cfg.name))[0]?.id ?? null;
   if (current === member.currentTask) return;
   member.currentTask = current;
   if (current !== null) member.offered.clear();
-  updateMember(member.env.board, member.env.runId, member.cfg.name, { currentTask: current }, actor(member));
+  await board.updateMember(runId, member.cfg.name, { currentTask: current }, actor(member));
 }
 
 /** Wake an idle member with a short note about what changed. */
-export function wake(member: MemberRuntime, note: string): void {
+export async function wake(member: MemberRuntime, note: string): Promise<void> {
   if (member.state !== 'idle') return;
   member.messages.push({ role: 'user', content: note });
   member.turnsSinceIdle = 0;
   member.nextAt = member.env.clock.now();
-  persist(member);
-  setStatus(member, 'active');
+  member.state = 'active';
+  await member.env.board.transaction(async (tx) => {
+    await persist(member, tx);
+    await setStatus(member, 'active', tx);
+  });
 }
 
-/** Take a member out of the run; its in-progress tasks go back to the pool with a note. */
-export function stopMember(member: MemberRuntime, reason: string, state: 'stopped' | 'dead' = 'stopped'): void {
-  const { env } = member;
-  for (const task of tasksOwnedBy(env.board, env.runId, member.cfg.name)) {
-    releaseTask(env.board, env.runId, task.id, `${member.cfg.name} ${state === 'dead' ? 'died' : 'was stopped'}: ${reason}`, { kind: 'coordinator' });
-  }
+/** Take a member out of the run: its in-progress tasks go back to the pool with a note, in one transaction. */
+export async function stopMember(member: MemberRuntime, reason: string, state: 'stopped' | 'dead' = 'stopped'): Promise<void> {
+  const { board, runId } = member.env;
+  const name = member.cfg.name;
+  member.state = state;
   member.currentTask = null;
-  transact(env.board, () => {
-    appendEvent(env.board, env.runId, { kind: 'coordinator' }, 'member.removed', { member: member.cfg.name, state, reason });
+  await board.transaction(async (tx) => {
+    for (const task of await tx.tasksOwnedBy(runId, name)) {
+      await tx.releaseTask(runId, task.id, `${name} ${state === 'dead' ? 'died' : 'was stopped'}: ${reason}`, coordinatorActor);
+    }
+    await tx.appendEvent(runId, coordinatorActor, { type: 'member.removed', payload: { member: name, state, reason } });
+    await setStep(member, null, tx);
+    await setStatus(member, state, tx);
   });
-  setStatus(member, state);
 }
 
 function errorLine(content: string): string {
   try {
-    const parsed = JSON.parse(content) as { error?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error.slice(0, 200);
+    const parsed: unknown = JSON.parse(content);
+    if (parsed !== null && typeof parsed === 'object' && 'error' in parsed && typeof parsed.error === 'string') return parsed.error.slice(0, 200);
   } catch {
     // not JSON: fall through
   }

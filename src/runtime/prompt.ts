@@ -1,20 +1,12 @@
-import type { MemberConfig, TeamRunConfig } from './run-config.js';
+import type { MemberConfig, RunConfig } from '../board/types.js';
 
 /**
  * The member's system prompt: its own instructions, then the team context. It depends only on
  * the run's configuration, so it is byte-identical on every turn (the prompt-cache prefix).
  */
-export function systemPrompt(member: MemberConfig, config: TeamRunConfig): string {
+export function systemPrompt(member: MemberConfig, config: RunConfig): string {
   const others = config.members.map((m) => `- ${m.name}: ${m.role}${m.name === member.name ? ' (you)' : ''}`).join('\n');
-  const gates = config.gates.length
-    ? config.gates
-        .map((g) =>
-          g.kind === 'approval'
-            ? `- Before ${g.before}: a person approves.`
-            : `- Before ${g.before}: ${g.task} must record metrics.${g.metric}${g.min !== undefined ? ` >= ${g.min}` : ''}${g.max !== undefined ? ` <= ${g.max}` : ''}${g.beat_baseline ? ` and beat metrics.baseline_${g.metric}` : ''}.`,
-        )
-        .join('\n')
-    : '- none';
+  const gates = config.gates.length ? config.gates.map(gateLine).join('\n') : '- none';
   const pipeline = config.pipeline.length ? config.pipeline.join(' -> ') : '(no stages)';
   return `${member.instructions.trim()}
 
@@ -37,6 +29,14 @@ ${gates}
 - Record results on the task with TaskUpdate {metadata: {...}} (numbers under metadata.metrics), then set status "completed". Only the owner completes a task.
 - Decisions that belong to the person (definitions, trade-offs, approvals) go through AskUserQuestion. Tell teammates what they need with SendMessage.
 - When nothing is left for you, say so briefly and end your turn. You will be woken when a task you can claim appears, a message arrives or a question is answered.`;
+}
+
+function gateLine({ before, spec }: RunConfig['gates'][number]): string {
+  if (spec.kind === 'approval') return `- Before ${before}: a person approves.`;
+  const min = spec.min !== undefined ? ` >= ${spec.min}` : '';
+  const max = spec.max !== undefined ? ` <= ${spec.max}` : '';
+  const baseline = spec.beatBaseline ? ` and beat metrics.baseline_${spec.metric}` : '';
+  return `- Before ${before}: ${spec.task} must record metrics.${spec.metric}${min}${max}${baseline}.`;
 }
 
 export const KICKOFF = 'The run has started. Check the board with TaskList and take the first task that is yours to do.';

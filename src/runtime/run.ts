@@ -1,19 +1,19 @@
+import fs from 'node:fs';
 import { coordinator as coordinatorActor } from '../board/actor.js';
+import { recommendedAnswers } from '../board/answers.js';
 import type { Board } from '../board/board.js';
 import type { BoardEvent } from '../board/events.js';
-import { appendEvent } from '../board/events.js';
-import { transact } from '../board/board.js';
-import { recommendedAnswers, payloadOf } from '../board/questions.js';
-import { requireRun, setRunStatus, updateRun, type Run } from '../board/runs.js';
+import { HEARTBEAT_MS } from '../board/liveness.js';
+import type { Run } from '../board/types.js';
 import type { Model } from '../models/model.js';
-import { killBashProcessGroups } from '../tools/bash.js';
 import type { Clock } from '../shared/clock.js';
+import { killBashProcessGroups } from '../tools/bash.js';
 import { createCoordinator, type Answerer } from './coordinator.js';
 import { driveConcurrently, driveInOrder, type Outcome } from './driver.js';
-import { createMember, persist, type MemberRuntime } from './member.js';
+import { DriveLostError, RuntimeError } from './errors.js';
+import { createMember, type MemberRuntime } from './member.js';
 import { RESUMED } from './prompt.js';
-import { asTeamConfig } from './run-config.js';
-import fs from 'node:fs';
+import { persist } from './transcript.js';
 
 export interface ExecuteOptions {
   board: Board;
@@ -33,18 +33,52 @@ export interface ExecuteOptions {
   maxTokens?: number;
   pollMs?: number;
   leaseMs?: number;
+  /** Who drives the run, as the board records it (default: this process). */
+  driver?: string;
 }
 
-/** Run (or resume) a prepared run until it completes, fails or is stopped. */
+/**
+ * Run (or resume) a prepared run until it completes, fails or is stopped. Driving is exclusive:
+ * the run is claimed on the board, its heartbeat written while it runs, and released at the end.
+ */
 export async function executeRun(opts: ExecuteOptions): Promise<Outcome> {
   const { board, runId, clock } = opts;
-  board.now = () => clock.now();
-  const run = requireRun(board, runId);
-  const config = asTeamConfig(run.config);
+  board.setClock(() => clock.now());
+  const driver = opts.driver ?? `pid ${process.pid}`;
+  const claim = await board.claimRun(runId, driver, process.pid, coordinatorActor);
+  if (!claim.ok) {
+    throw new RuntimeError(`run ${runId} is driven by ${claim.driver}${claim.pid !== null ? ` (process ${claim.pid})` : ''}; stop it first with \`team stop ${runId}\`, or wait until it ends`);
+  }
+  const drive = new AbortController();
+  const forward = () => drive.abort();
+  opts.signal?.addEventListener('abort', forward, { once: true });
+  if (opts.signal?.aborted) drive.abort();
+  // The driver's heartbeat is wall-clock time (other processes compare it with theirs), whatever clock the run uses.
+  const beat = setInterval(() => {
+    void board.beatRun(runId, driver).then(
+      (still) => {
+        if (!still) drive.abort(new DriveLostError(`another process took run ${runId} over`));
+      },
+      () => undefined,
+    );
+  }, HEARTBEAT_MS);
+  try {
+    return await driveRun(opts, drive.signal);
+  } finally {
+    clearInterval(beat);
+    opts.signal?.removeEventListener('abort', forward);
+    killBashProcessGroups();
+    await board.releaseRun(runId, driver);
+  }
+}
+
+async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outcome> {
+  const { board, runId, clock } = opts;
+  const run = await board.requireRun(runId);
+  const config = run.config;
   const workspace = fs.realpathSync(run.workspace);
-  updateRun(board, runId, { pid: process.pid });
   const fromSeq = opts.resumed ? run.eventCursor : 0;
-  if (opts.resumed && run.status !== 'running') setRunStatus(board, runId, 'running', 'resumed', coordinatorActor);
+  if (opts.resumed && run.status !== 'running') await board.setRunStatus(runId, 'running', 'resumed', coordinatorActor);
 
   const env = {
     board,
@@ -53,49 +87,46 @@ export async function executeRun(opts: ExecuteOptions): Promise<Outcome> {
     clock,
     workspace,
     config,
+    backend: run.backend,
     maxTurns: opts.maxTurns ?? 200,
     compactAfter: opts.compactAfter ?? 40,
     maxTokens: opts.maxTokens ?? 8192,
   };
-  const members: MemberRuntime[] = config.members.map((cfg) => createMember(env, cfg));
+  const members: MemberRuntime[] = [];
+  for (const cfg of config.members) members.push(await createMember(env, cfg));
   if (opts.resumed) {
-    transact(board, () => appendEvent(board, runId, coordinatorActor, 'run.resumed', { members: members.map((m) => `${m.cfg.name}:${m.state}`) }));
+    await board.appendEvent(runId, coordinatorActor, { type: 'run.resumed', payload: { members: members.map((m) => `${m.cfg.name}:${m.state}`), driver: opts.driver ?? `pid ${process.pid}` } });
     for (const m of members) {
-      if (m.state === 'idle' || m.state === 'active') noteResume(m);
+      if (m.state === 'idle' || m.state === 'active') await noteResume(m);
     }
   }
-  const auto: Answerer | undefined = opts.autoAnswer ? (q) => ({ answers: recommendedAnswers(payloadOf(q)), by: 'auto' }) : undefined;
-  const answerer: Answerer | undefined =
-    opts.answerer || auto ? (q) => opts.answerer?.(q) ?? auto?.(q) ?? null : undefined;
+  const auto: Answerer | undefined = opts.autoAnswer ? (q) => ({ answers: recommendedAnswers(q.payload), by: 'auto' }) : undefined;
+  const answerer: Answerer | undefined = opts.answerer || auto ? (q) => opts.answerer?.(q) ?? auto?.(q) ?? null : undefined;
   const coordinator = createCoordinator({ board, runId, ...(answerer ? { answerer } : {}) });
 
   const drive = opts.ordered ? driveInOrder : driveConcurrently;
-  try {
-    return await drive({
-      board,
-      runId,
-      members,
-      coordinator,
-      clock,
-      fromSeq,
-      ...(opts.onEvents ? { onEvents: opts.onEvents } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
-      ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
-    });
-  } finally {
-    killBashProcessGroups();
-  }
+  return drive({
+    board,
+    runId,
+    members,
+    coordinator,
+    clock,
+    fromSeq,
+    signal,
+    ...(opts.onEvents ? { onEvents: opts.onEvents } : {}),
+    ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+    ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
+  });
 }
 
 /** A resumed member that had gone idle, or whose turn ended cleanly, is told what happened. */
-function noteResume(member: MemberRuntime): void {
+async function noteResume(member: MemberRuntime): Promise<void> {
   const last = member.messages[member.messages.length - 1];
   if (member.partial) return;
   if (last?.role === 'assistant') {
     member.messages.push({ role: 'user', content: RESUMED });
     member.state = 'active';
-    persist(member);
+    await persist(member);
   }
 }
 

@@ -1,0 +1,49 @@
+import { coordinator as coordinatorActor } from '../../board/actor.js';
+import { answerNote, pickedValue } from '../../board/answers.js';
+import type { Board } from '../../board/board.js';
+import { gateOpen } from '../../board/gates.js';
+import type { Gate, Question, QuestionOption } from '../../board/types.js';
+import { askAgain, decidedBy, stopAtGate } from './outcomes.js';
+
+export type ApprovalChoice = 'approve' | 'reject';
+
+/**
+ * Ask for every closed approval gate whose stage is next: every task of the earlier stages is
+ * completed and the metric gates before the same stage have let it through.
+ */
+export async function askApprovals(board: Board, runId: number, gates: readonly Gate[]): Promise<void> {
+  // Reading every task is the expensive part: only do it when an approval is still to ask.
+  const closed = gates.filter((g) => g.kind === 'approval' && g.status === 'closed');
+  if (closed.length === 0) return;
+  const [tasks, run] = await Promise.all([board.listTaskRows(runId), board.requireRun(runId)]);
+  const { pipeline } = run.config;
+  for (const gate of closed) {
+    const earlier = pipeline.slice(0, Math.max(0, pipeline.indexOf(gate.before)));
+    const earlierDone = tasks.filter((t) => t.stage !== null && earlier.includes(t.stage)).every((t) => t.status === 'completed');
+    const metricsDone = gates.filter((g) => g.before === gate.before && g.kind === 'metric').every(gateOpen);
+    if (!earlierDone || !metricsDone) continue;
+    const question = gate.spec.kind === 'approval' && gate.spec.question ? gate.spec.question : `Approve the start of stage ${gate.before}?`;
+    const options: (QuestionOption & { value: ApprovalChoice })[] = [
+      { label: 'Approve', value: 'approve', description: `Stage ${gate.before} may start.` },
+      { label: 'Reject', value: 'reject', description: 'Stop the run without starting it.' },
+    ];
+    await board.transaction(async (tx) => {
+      await tx.setGateStatus(runId, gate.id, 'waiting', 'waiting for a person to approve', coordinatorActor);
+      await tx.askQuestion(runId, { kind: 'approval', askedBy: 'coordinator', gateId: gate.id, payload: { questions: [{ question, header: 'Approve', options, multiSelect: false }] } }, coordinatorActor);
+    });
+  }
+}
+
+/** The person answered an approval: the gate passes (keeping the note they added, a condition), or the run stops. */
+export async function decideApproval(board: Board, runId: number, question: Question, gate: Gate): Promise<void> {
+  // A decision is applied once: a resumed coordinator may see the same answer again.
+  if (gate.kind !== 'approval' || gate.status !== 'waiting') return;
+  const by = decidedBy(question);
+  const choice = pickedValue(question);
+  if (choice === 'approve') {
+    await board.setGateStatus(runId, gate.id, 'passed', `approved (${by})`, coordinatorActor, by, answerNote(question));
+    return;
+  }
+  if (choice === 'reject') return stopAtGate(board, runId, gate, `rejected by ${by}`);
+  await askAgain(board, runId, question);
+}
