@@ -32,12 +32,12 @@ interface Profile {
 
 /** Function names (in the file whose URL ends with the key) that decide a sample's part. */
 const MARKERS: { file: string; names: string[]; part: CpuPart }[] = [
-  { file: 'src/runtime/member.ts', names: ['persist'], part: 'transcripts' },
+  { file: 'src/runtime/transcript.ts', names: ['persist'], part: 'transcripts' },
   { file: 'src/models/sim.ts', names: ['send'], part: 'model' },
   { file: 'src/runtime/member.ts', names: ['runCall'], part: 'tools' },
   { file: 'src/runtime/driver.ts', names: ['pump', 'wakeIdle'], part: 'coordinator' },
   { file: 'src/runtime/coordinator.ts', names: ['handle', 'check', 'settle'], part: 'coordinator' },
-  { file: 'src/runtime/member.ts', names: ['think', 'act', 'runPendingCalls', 'finishTurn', 'setStatus', 'deliverInbox'], part: 'member' },
+  { file: 'src/runtime/member.ts', names: ['think', 'act', 'runPendingCalls', 'finishTurn', 'setStatus', 'setStep', 'deliverInbox'], part: 'member' },
 ];
 
 function partOf(node: ProfileNode): CpuPart | null {

@@ -9,11 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
-import { openBoard } from '../src/board/board.js';
-import { listEvents } from '../src/board/events.js';
-import { listMembers, runTotals } from '../src/board/members.js';
-import { listTaskRows } from '../src/board/tasks.js';
-import { loadTranscript } from '../src/board/transcripts.js';
+import type { BoardEvent } from '../src/board/events.js';
+import { openBoard } from '../src/board/open.js';
 import type { Model } from '../src/models/model.js';
 import { createSimModel } from '../src/models/sim.js';
 import { executeRun } from '../src/runtime/run.js';
@@ -53,12 +50,12 @@ export interface ScenarioResult {
 export async function runScenario(spec: TeamSpec, opts: { profile?: boolean; compactAfter?: number } = {}): Promise<ScenarioResult> {
   const team = planTeam(spec);
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'schedule-bench-')));
-  const board = openBoard(path.join(dir, 'board.db'));
+  const board = await openBoard(path.join(dir, 'board.db'));
   try {
     const clock = createVirtualClock(START);
-    board.now = () => clock.now();
+    board.setClock(() => clock.now());
     const setupStarted = performance.now();
-    const runId = createScheduleRun(board, team, dir);
+    const runId = await createScheduleRun(board, team, dir);
     const setupMs = performance.now() - setupStarted;
 
     const sim = createSimModel({ seed: spec.seed, clock, instant: true });
@@ -71,25 +68,27 @@ export async function runScenario(spec: TeamSpec, opts: { profile?: boolean; com
       },
     };
     let lostClaims = 0;
-    const onEvents = (events: { type: string; payload: Record<string, unknown> }[]) => {
-      for (const e of events) if (e.type === 'tool.called' && e.payload.tool === 'TaskUpdate' && e.payload.ok === false && /in progress|owned by|taken/i.test(String(e.payload.error))) lostClaims++;
+    const onEvents = (events: BoardEvent[]) => {
+      for (const e of events) if (e.type === 'tool.called' && e.payload.tool === 'TaskUpdate' && !e.payload.ok && /in progress|owned by|taken/i.test(e.payload.error ?? '')) lostClaims++;
     };
 
     const profile = opts.profile ? await startProfile() : null;
     const cpuBefore = process.cpuUsage();
     const wallStarted = performance.now();
-    const outcome = await executeRun({ board, runId, model, clock, ordered: true, onEvents, pollMs: 1, ...(opts.compactAfter ? { compactAfter: opts.compactAfter } : {}) });
+    // Simulated work lasts up to maxWorkMs of virtual time in one model call: the lease must outlast it.
+    const leaseMs = 2 * team.spec.maxWorkMs;
+    const outcome = await executeRun({ board, runId, model, clock, ordered: true, onEvents, pollMs: 1, leaseMs, ...(opts.compactAfter ? { compactAfter: opts.compactAfter } : {}) });
     const wallMs = performance.now() - wallStarted;
     const cpu = process.cpuUsage(cpuBefore);
     const breakdown = profile ? await profile.stop() : null;
 
     const digest = createHash('sha256');
-    for (const e of listEvents(board, runId)) digest.update(`${e.seq}\t${e.ts}\t${e.actor}\t${e.type}\t${JSON.stringify(e.payload).replaceAll(dir, '<dir>')}\n`);
-    for (const m of team.members) digest.update(JSON.stringify(loadTranscript(board, runId, m.name) ?? null));
-    const rows = listTaskRows(board, runId);
+    for (const e of await board.listEvents(runId)) digest.update(`${e.seq}\t${e.ts}\t${e.actor}\t${e.type}\t${JSON.stringify(e.payload).replaceAll(dir, '<dir>')}\n`);
+    for (const m of team.members) digest.update(JSON.stringify((await board.loadTranscript(runId, m.name)) ?? null));
+    const rows = await board.listTaskRows(runId);
     digest.update(JSON.stringify(rows));
-    digest.update(JSON.stringify(listMembers(board, runId)));
-    digest.update(JSON.stringify(runTotals(board, runId)));
+    digest.update(JSON.stringify(await board.listMembers(runId)));
+    digest.update(JSON.stringify(await board.runTotals(runId)));
     const done = rows.filter((t) => t.status === 'completed');
     const lastCompletion = done.reduce((latest, t) => Math.max(latest, t.completedAt ?? START), START);
     const stageSpansMs: ScenarioResult['stageSpansMs'] = [];
@@ -120,7 +119,7 @@ export async function runScenario(spec: TeamSpec, opts: { profile?: boolean; com
       eventsDigest: digest.digest('hex').slice(0, 16),
     };
   } finally {
-    board.close();
+    await board.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

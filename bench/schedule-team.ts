@@ -5,12 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { human } from '../src/board/actor.js';
-import { transact, type Board } from '../src/board/board.js';
-import { addMember } from '../src/board/members.js';
-import { createRun } from '../src/board/runs.js';
-import { createTask } from '../src/board/tasks.js';
+import type { Board } from '../src/board/board.js';
+import type { MemberConfig, RunConfig } from '../src/board/types.js';
 import { between, rngFor } from '../src/models/rng.js';
-import type { MemberConfig, TeamRunConfig } from '../src/runtime/run-config.js';
 
 export const PIPELINE = ['data', 'features', 'training', 'validation', 'deploy'];
 export const ROLES = ['data-engineer', 'data-scientist', 'ml-engineer', 'mlops-engineer', 'devops-engineer'];
@@ -77,7 +74,7 @@ export function planTeam(input: TeamSpec): PlannedTeam {
 }
 
 /** The run configuration executeRun reads back (what prepareRun would store for a team file). */
-export function runConfig(team: PlannedTeam): TeamRunConfig {
+export function runConfig(team: PlannedTeam): RunConfig {
   const members: MemberConfig[] = team.members.map((m) => ({
     name: m.name,
     agent: m.role,
@@ -97,28 +94,25 @@ export function runConfig(team: PlannedTeam): TeamRunConfig {
 }
 
 /** Create the run, its members and every task (with blockers) on the board; the workspace is an empty folder in `dir`. */
-export function createScheduleRun(board: Board, team: PlannedTeam, dir: string): number {
+export async function createScheduleRun(board: Board, team: PlannedTeam, dir: string): Promise<number> {
   const workspace = path.join(dir, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
-  return transact(board, () => {
+  return board.transaction(async (tx) => {
     const config = runConfig(team);
-    const run = createRun(board, { team: config.team, backend: 'sim', seed: team.spec.seed, workspace, config }, human);
-    for (const m of config.members) addMember(board, run.id, { name: m.name, agent: m.agent, role: m.role, model: m.model }, human);
-    for (const t of team.tasks) {
-      createTask(
-        board,
-        run.id,
-        {
-          subject: `Task ${t.index + 1} (${t.stage}${t.role ? `, ${t.role}` : ''})`,
-          description: `Simulated work of ${Math.round(t.workMs / 1000)} s.`,
-          stage: t.stage,
-          role: t.role,
-          metadata: { sim: { steps: [], work_ms: t.workMs } },
-          blockedBy: t.blockedBy.map((b) => b + 1),
-        },
-        human,
-      );
-    }
+    const run = await tx.createRun({ team: config.team, backend: 'sim', seed: team.spec.seed, workspace, config }, human);
+    for (const m of config.members) await tx.addMember(run.id, { name: m.name, agent: m.agent, role: m.role, model: m.model }, human);
+    await tx.createTasks(
+      run.id,
+      team.tasks.map((t) => ({
+        subject: `Task ${t.index + 1} (${t.stage}${t.role ? `, ${t.role}` : ''})`,
+        description: `Simulated work of ${Math.round(t.workMs / 1000)} s.`,
+        stage: t.stage,
+        role: t.role,
+        sim: { steps: [], work_ms: t.workMs },
+        blockedByIndex: t.blockedBy,
+      })),
+      human,
+    );
     return run.id;
   });
 }

@@ -102,7 +102,7 @@ export function render(results: ScenarioResult[]): string {
 fresh board through \`executeRun({ ordered: true })\` on a virtual clock. Members are spread evenly over ${ROLES.length} roles.
 Tasks are split in id order over the ${PIPELINE.length} stages ${PIPELINE.join(' → ')}; 90% of them are for one role
 (10% for anyone), each has 0–3 explicit blockers among the previous 40 tasks of its stage, and each carries
-\`metadata.sim = { steps: [], work_ms }\` with 1–30 minutes of work. Members compact their conversation at a task
+a sim script \`{ steps: [], work_ms }\` with 1–30 minutes of work. Members compact their conversation at a task
 boundary past ${COMPACT_AFTER} messages (\`compactAfter\`; with the runtime default of 80 a transcript holds about ten
 TaskList results of the whole board, megabytes at 2,000 tasks, rewritten on every step).
 

@@ -8,13 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openBoard } from '../src/board/board.js';
-import { listTasks } from '../src/board/views.js';
+import { openBoard } from '../src/board/open.js';
 import { loadTeam } from '../src/definitions/team-loader.js';
 import { createAnthropicModel } from '../src/models/anthropic.js';
-import { startFakeMessagesApi } from '../src/models/fake-messages-api.js';
+import { startFakeMessagesApi } from '../src/models/fake/messages-api.js';
 import { zeroUsage, type Model, type Usage } from '../src/models/model.js';
-import { priceFor, resolveModel } from '../src/definitions/models.js';
+import { priceFor, resolveModel } from '../src/definitions/model-aliases.js';
 import { markdownTable, type BenchSection } from './section.js';
 import { prepareRun } from '../src/runtime/prepare.js';
 import { executeRun } from '../src/runtime/run.js';
@@ -45,12 +44,12 @@ export async function tokensBench(opts: { seed?: number; team?: string; failRate
   const team = opts.team ?? 'churn-project';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokens-bench-'));
   const server = await startFakeMessagesApi({ responder: 'sim', simOptions: { seed, instant: true }, faults: { failRate: opts.failRate ?? 0, seed } });
-  const board = openBoard(path.join(dir, 'board.db'));
+  const board = await openBoard(path.join(dir, 'board.db'));
   const started = Date.now();
   try {
     const env = { ...process.env, TEAM_HOME: dir };
     const loaded = loadTeam(team, { cwd: dir, home: os.homedir(), env });
-    const run = prepareRun({ board, loaded, backend: 'anthropic', seed, workspace: path.join(dir, 'workspace'), env, cwd: dir });
+    const run = await prepareRun({ board, loaded, backend: 'anthropic', seed, workspace: path.join(dir, 'workspace'), env, cwd: dir });
     let retries = 0;
     const anthropic = createAnthropicModel({ apiKey: 'bench', baseURL: server.url, retryBaseMs: 10, onRetry: () => void retries++ });
     const usage = zeroUsage();
@@ -67,7 +66,7 @@ export async function tokensBench(opts: { seed?: number; team?: string; failRate
       },
     };
     const outcome = await executeRun({ board, runId: run.id, model, clock: createVirtualClock(), ordered: true, autoAnswer: true });
-    const tasksCompleted = listTasks(board, run.id).filter((task) => task.status === 'completed').length;
+    const tasksCompleted = (await board.listTasks(run.id)).filter((task) => task.status === 'completed').length;
     const promptTokens = usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
     const perTask = (n: number) => (tasksCompleted > 0 ? n / tasksCompleted : 0);
     return {
@@ -87,7 +86,7 @@ export async function tokensBench(opts: { seed?: number; team?: string; failRate
       wallMs: Date.now() - started,
     };
   } finally {
-    board.close();
+    await board.close();
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
