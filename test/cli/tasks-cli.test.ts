@@ -128,12 +128,40 @@ describe('team tasks (built CLI)', () => {
     expect(noSubject.stderr.split('\n')[0]).toBe("error: required option '--subject <text>' not specified");
   });
 
-  it('says there is no run yet instead of listing nothing', async () => {
-    expect(await team('tasks', 'list')).toEqual({
+  it('says there is no board here instead of making one, and no run yet on an empty board', async () => {
+    const none = `team: no board here: no .team/ in ${cwd} or its parents; start a run with \`team start churn-project\``;
+    for (const args of [['tasks', 'list'], ['runs'], ['status'], ['board', '--plain'], ['export', '1'], ['answer', '1', 'q1', 'x'], ['stop', '1']]) {
+      expect(await team(...args), args.join(' ')).toEqual({ stdout: '', stderr: none, exitCode: 1 });
+    }
+    expect(fs.existsSync(path.join(cwd, '.team'))).toBe(false);
+
+    fs.mkdirSync(path.join(cwd, '.team'));
+    await team('tasks', 'create', '--subject', 'A');
+    fs.rmSync(path.join(cwd, '.team', 'board.db'));
+    expect((await team('tasks', 'list')).stderr).toBe(none);
+  });
+
+  it('uses the board named by --board (before or after the command) or $TEAM_BOARD_URL', async () => {
+    const file = path.join(cwd, 'boards', 'mine.db');
+    expect((await team('--board', file, 'tasks', 'create', '--subject', 'On my board')).exitCode).toBe(0);
+    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.existsSync(path.join(cwd, '.team'))).toBe(false);
+    expect((await team('tasks', 'list', '--board', 'boards/mine.db')).stdout).toContain('On my board');
+    const viaEnv = await execa(process.execPath, [BIN, 'tasks', 'list'], { cwd, reject: false, env: { TEAM_HOME: undefined, TEAM_BOARD_URL: file } });
+    expect(viaEnv.stdout).toContain('On my board');
+    expect(await team('--board', path.join(cwd, 'nope.db'), 'runs')).toEqual({
       stdout: '',
-      stderr: 'team: there are no runs on this board yet; start one with `team start churn-project` or create a task with `team tasks create --subject ...`',
+      stderr: `team: no board at ${path.join(cwd, 'nope.db')}; start a run there with \`team start churn-project\`, or point --board at an existing board`,
       exitCode: 1,
     });
+  });
+
+  it('ends quietly when its output goes into a pipe that closed', async () => {
+    // More than a pipe holds (64 KiB), so the command is still writing when head has gone.
+    await team('tasks', 'create', '--subject', 'Long', '--description', 'many words '.repeat(10_000));
+    const piped = await execa('sh', ['-c', `"${process.execPath}" "${BIN}" tasks get 1 | head -1`], { cwd, reject: false, env: { TEAM_HOME: undefined } });
+    expect(piped.stdout).toBe('#1 Long');
+    expect(piped.stderr).toBe('');
   });
 
   it('keeps the board in $TEAM_HOME when it is set', async () => {

@@ -1,17 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBoard } from '../../src/board/board.js';
 import { coordinator } from '../../src/board/actor.js';
-import { createTask } from '../../src/board/tasks.js';
+import { openBoard } from '../../src/board/open.js';
 import { askMetric, seedBoard, waitFor, type TestBoard } from './helpers.js';
 import { mountBoard, type Harness } from './harness.js';
 
 let tb: TestBoard;
 let ui: Harness | undefined;
 
-afterEach(() => {
+afterEach(async () => {
   ui?.unmount();
   ui = undefined;
-  tb?.board.close();
+  await tb?.board.close();
 });
 
 function expectFits(frame: string, columns: number, rows: number): void {
@@ -21,13 +20,13 @@ function expectFits(frame: string, columns: number, rows: number): void {
 }
 
 describe('board frame', () => {
-  it('shows the header, the four columns, the members and the activity at 120 columns', () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 120, rows: 40 });
+  it('shows the header, the four columns, the members and the activity at 120 columns', async () => {
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 120, rows: 40 });
     const frame = ui.frame();
     expect(frame.split('\n')[0]).toBe('churn-project · run 1 · sim seed 7 · ● running · 1m · $0.42 / $5.00 · 26k tok');
     expect(frame).toContain('◷ approval before deploy waiting');
-    expect(frame).toMatch(/Pending \(1\) ─+ Blocked \(2\) ─+ In progress \(1\) ─+ Done \(2\) ─+/);
+    expect(frame).toMatch(/Ready \(1\) ─+ Blocked \(2\) ─+ In progress \(1\) ─+ Done \(2\) ─+/);
     expect(frame).toContain('#4 Write the data dictionary');
     expect(frame).toContain('#5 ← #3 train Train the chur…');
     expect(frame).toContain('ds: Building the feature t…');
@@ -42,32 +41,32 @@ describe('board frame', () => {
     expect(frame).toMatchSnapshot();
   });
 
-  it('switches to a 2×2 grid at 80×24 and fits the screen', () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 80, rows: 24 });
+  it('switches to a 2×2 grid at 80×24 and fits the screen', async () => {
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 80, rows: 24 });
     const frame = ui.frame();
-    expect(frame).toMatch(/^Pending \(1\) ─+ Blocked \(2\) ─+$/m);
+    expect(frame).toMatch(/^Ready \(1\) ─+ Blocked \(2\) ─+$/m);
     expect(frame).toMatch(/^In progress \(1\) ─+ Done \(2\) ─+$/m);
     expectFits(frame, 80, 24);
     expect(frame.split('\n')).toHaveLength(23);
     expect(frame).toMatchSnapshot();
   });
 
-  it('stacks the columns on a narrow terminal', () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 50, rows: 30 });
+  it('stacks the columns on a narrow terminal', async () => {
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 50, rows: 30 });
     const frame = ui.frame();
-    expect(frame).toMatch(/^Pending \(1\) ─+$/m);
+    expect(frame).toMatch(/^Ready \(1\) ─+$/m);
     expect(frame).toMatch(/^Done \(2\) ─+$/m);
     expectFits(frame, 50, 30);
   });
 
-  it('collapses a long column into "+N more" instead of overflowing', () => {
-    tb = seedBoard();
-    for (let i = 0; i < 30; i++) createTask(tb.board, tb.runId, { subject: `Extra chore ${i + 1}` }, coordinator);
-    ui = mountBoard(tb, { columns: 120, rows: 30 });
+  it('collapses a long column into "+N more" instead of overflowing', async () => {
+    tb = await seedBoard();
+    for (let i = 0; i < 30; i++) await tb.board.createTask(tb.runId, { subject: `Extra chore ${i + 1}` }, coordinator);
+    ui = await mountBoard(tb, { columns: 120, rows: 30 });
     const frame = ui.frame();
-    expect(frame).toContain('Pending (31)');
+    expect(frame).toContain('Ready (31)');
     const more = /\+(\d+) more/.exec(frame);
     expect(more).not.toBeNull();
     const shown = (frame.match(/^#\d+ (Extra chore|Write the data)/gm) ?? []).length;
@@ -76,12 +75,12 @@ describe('board frame', () => {
   });
 
   it('re-lays out when the terminal is resized', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, null);
+    tb = await seedBoard();
+    ui = await mountBoard(tb, null);
     Object.defineProperty(ui.stdout, 'columns', { value: 120, configurable: true });
     Object.defineProperty(ui.stdout, 'rows', { value: 40, configurable: true });
     ui.stdout.emit('resize');
-    await waitFor(() => expect(ui?.frame()).toMatch(/Pending \(1\) ─+ Blocked \(2\) ─+ In progress/));
+    await waitFor(() => expect(ui?.frame()).toMatch(/Ready \(1\) ─+ Blocked \(2\) ─+ In progress/));
     expectFits(ui.frame(), 120, 40);
     Object.defineProperty(ui.stdout, 'columns', { value: 80, configurable: true });
     Object.defineProperty(ui.stdout, 'rows', { value: 24, configurable: true });
@@ -90,9 +89,9 @@ describe('board frame', () => {
     expectFits(ui.frame(), 80, 24);
   });
 
-  it('re-renders a fixed size when the size prop changes', () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 120, rows: 40 });
+  it('re-renders a fixed size when the size prop changes', async () => {
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 120, rows: 40 });
     expect(ui.frame().split('\n')).toHaveLength(39);
     ui.rerender({ columns: 70, rows: 16 });
     expectFits(ui.frame(), 70, 16);
@@ -100,33 +99,33 @@ describe('board frame', () => {
   });
 
   it('shows what another connection writes (another process attached to the same board)', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb);
-    const other = openBoard(tb.board.conn.file);
+    tb = await seedBoard();
+    ui = await mountBoard(tb);
+    const other = await openBoard(tb.file);
     try {
-      createTask(other, tb.runId, { subject: 'Written by another process' }, coordinator);
+      await other.createTask(tb.runId, { subject: 'Written by another process' }, coordinator);
       await waitFor(() => expect(ui?.frame()).toContain('#7 Written by another process'));
-      expect(ui.frame()).toContain('Pending (2)');
+      expect(ui.frame()).toContain('Ready (2)');
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
   it('does not render while nothing changes', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    ui = await mountBoard(tb);
     await new Promise((r) => setTimeout(r, 60));
     const before = ui.frames();
     await new Promise((r) => setTimeout(r, 300));
     expect(ui.frames()).toBe(before);
-    askMetric(tb);
+    await askMetric(tb);
     await waitFor(() => expect(ui?.frame()).toContain('Question q1 from mle'));
     expect(ui.frames()).toBeGreaterThan(before);
   });
 
-  it('says so when the run cannot be read', () => {
-    tb = seedBoard();
-    ui = mountBoard({ ...tb, runId: 42 });
+  it('says so when the run cannot be read', async () => {
+    tb = await seedBoard();
+    ui = await mountBoard({ ...tb, runId: 42 });
     expect(ui.frame()).toContain('run 42 does not exist; list runs with `team runs`');
   });
 });

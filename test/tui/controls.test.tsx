@@ -1,22 +1,30 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getRun } from '../../src/board/runs.js';
-import { listEvents } from '../../src/board/events.js';
-import { KEYS, seedBoard, type TestBoard } from './helpers.js';
+import { KEYS, seedBoard, waitFor, type TestBoard } from './helpers.js';
 import { mountBoard, type Harness } from './harness.js';
 
 let tb: TestBoard;
 let ui: Harness | undefined;
 
-afterEach(() => {
+afterEach(async () => {
   ui?.unmount();
   ui = undefined;
-  tb?.board.close();
+  await tb?.board.close();
 });
+
+/** The run as the board has it now. */
+async function run(board: TestBoard = tb) {
+  return board.board.requireRun(board.runId);
+}
+
+/** Wait until the run's status is written (the board app writes after the key, asynchronously). */
+async function statusBecomes(status: string, board: TestBoard = tb): Promise<void> {
+  await waitFor(async () => expect((await run(board)).status).toBe(status));
+}
 
 describe('task cursor and detail view', () => {
   it('moves a cursor over the tasks and opens the detail of the selected one', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 120, rows: 40 });
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 120, rows: 40 });
     await ui.press(KEYS.down);
     await ui.press(KEYS.tab);
     await ui.press(KEYS.down);
@@ -37,13 +45,13 @@ describe('task cursor and detail view', () => {
     expect(frame.split('\n').at(-1)).toBe('↑↓ scroll · Esc close · q detach');
     expect(frame).toMatchSnapshot();
     await ui.press(KEYS.escape);
-    await ui.see(/^Pending \(1\)/m);
+    await ui.see(/^Ready \(1\)/m);
     expect(ui.frame()).not.toContain(' Task #3');
   });
 
   it('shows metadata as dotted keys and follows the cursor across columns', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 100, rows: 40 });
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 100, rows: 40 });
     await ui.press('l', 'l', 'l', 'l', KEYS.down, KEYS.enter);
     await ui.see(' Task #1 Generate the dataset');
     expect(ui.frame()).toContain('  rows: 5000');
@@ -54,15 +62,15 @@ describe('task cursor and detail view', () => {
   });
 
   it('takes several keys arriving in one read as separate keys', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 120, rows: 40 });
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 120, rows: 40 });
     await ui.press('\t\t\t\r');
     await ui.see(' Task #3 Build the feature table');
   });
 
   it('scrolls a detail view taller than the screen', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 80, rows: 14 });
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 80, rows: 14 });
     await ui.press('l', 'l', KEYS.enter);
     await ui.see(/lines 1-\d+ of \d+ \(\d+ more\) · ↑↓ scroll · Esc close/);
     await ui.press('j', 'j', 'j');
@@ -71,67 +79,80 @@ describe('task cursor and detail view', () => {
 });
 
 describe('run controls', () => {
-  it('pauses and resumes the run with p', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb);
+  it('says how to go on with a crashed run, and offers no pause or stop', async () => {
+    tb = await seedBoard();
+    tb.tick(60_000);
+    ui = await mountBoard(tb);
+    expect(ui.frame()).toContain('● crashed');
+    expect(ui.frame()).toContain('the process driving it stopped; go on with `team resume 1`');
+    expect(ui.frame().split('\n').at(-1)).toBe('←→↑↓/Tab select · ⏎ details · q detach');
     await ui.press('p');
-    expect(getRun(tb.board, tb.runId)?.status).toBe('paused');
-    expect(getRun(tb.board, tb.runId)?.statusReason).toBe('paused from the board');
-    expect(listEvents(tb.board, tb.runId).at(-1)).toMatchObject({ type: 'run.paused', actor: 'human' });
+    await ui.see('run 1 crashed (its process stopped); go on with `team resume 1`');
+    expect((await run()).status).toBe('running');
+  });
+
+  it('pauses and resumes the run with p', async () => {
+    tb = await seedBoard();
+    ui = await mountBoard(tb);
+    await ui.press('p');
+    await statusBecomes('paused');
+    expect((await run()).statusReason).toBe('paused from the board');
+    expect((await tb.board.listEvents(tb.runId)).at(-1)).toMatchObject({ type: 'run.paused', actor: 'human' });
     await ui.see('● paused');
     await ui.see('paused: agents stop after their current step; p resumes');
     await ui.press('p');
-    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+    await statusBecomes('running');
     await ui.see('● running');
   });
 
   it('detaches with q without touching the run', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 120, rows: 40 }, 'owner');
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 120, rows: 40 }, 'owner');
     await ui.press('q');
     expect(ui.exits).toEqual(['detach']);
-    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+    expect((await run()).status).toBe('running');
   });
 
   it('asks before stopping the run with Q, and n keeps it going', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    ui = await mountBoard(tb);
     await ui.press('Q');
     await ui.see(' Stop run 1? Every agent stops after its current step.  y stop · n keep going');
     await ui.press('n');
     await ui.see('←→↑↓/Tab select');
-    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+    expect((await run()).status).toBe('running');
     expect(ui.exits).toEqual([]);
     await ui.press('Q', 'y');
-    expect(getRun(tb.board, tb.runId)?.status).toBe('stopped');
-    expect(getRun(tb.board, tb.runId)?.statusReason).toBe('stopped from the board');
-    expect(ui.exits).toEqual(['stop']);
+    await statusBecomes('stopped');
+    expect((await run()).statusReason).toBe('stopped from the board');
+    await waitFor(() => expect(ui?.exits).toEqual(['stop']));
   });
 
   it('in owner mode Ctrl-C asks to stop; when attached it detaches', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb, { columns: 120, rows: 40 }, 'owner');
+    tb = await seedBoard();
+    ui = await mountBoard(tb, { columns: 120, rows: 40 }, 'owner');
     await ui.press(KEYS.ctrlC);
     await ui.see('Stop run 1?');
     await ui.press('y');
-    expect(ui.exits).toEqual(['stop']);
-    expect(getRun(tb.board, tb.runId)?.status).toBe('stopped');
+    await waitFor(() => expect(ui?.exits).toEqual(['stop']));
+    expect((await run()).status).toBe('stopped');
     ui.unmount();
 
-    const second = seedBoard();
-    ui = mountBoard(second, { columns: 120, rows: 40 }, 'attach');
+    const second = await seedBoard();
+    ui = await mountBoard(second, { columns: 120, rows: 40 }, 'attach');
     await ui.press(KEYS.ctrlC);
     expect(ui.exits).toEqual(['detach']);
-    expect(getRun(second.board, second.runId)?.status).toBe('running');
-    second.board.close();
+    expect((await run(second)).status).toBe('running');
+    await second.board.close();
   });
 
   it('offers no pause or stop on a finished run', async () => {
-    tb = seedBoard();
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    ui = await mountBoard(tb);
     await ui.press('Q', 'y');
+    await waitFor(() => expect(ui?.exits).toEqual(['stop']));
     ui.unmount();
-    ui = mountBoard(tb);
+    ui = await mountBoard(tb);
     expect(ui.frame()).toContain('● stopped');
     expect(ui.frame()).toContain('stopped from the board');
     expect(ui.frame().split('\n').at(-1)).toBe('←→↑↓/Tab select · ⏎ details · q detach');

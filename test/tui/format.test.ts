@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardEvent } from '../../src/board/events.js';
-import { describeEvent } from '../../tui/format-event.js';
+import type { BoardEvent, NewEvent } from '../../src/board/events.js';
+import { progressLine } from '../../src/cli/progress.js';
+import { describeEvent } from '../../tui/describe-event.js';
 import { formatCost, formatElapsed, formatOffset, formatTokens, idList, stageTag, truncate, wrap } from '../../tui/format.js';
 import { allocateRows, fitWindow, layoutMode, splitBody } from '../../tui/layout.js';
 import { fitLine, seg } from '../../tui/lines.js';
 
-const event = (type: string, payload: BoardEvent['payload'], actor = 'mle'): BoardEvent => ({ runId: 1, seq: 1, ts: 0, actor, type, payload });
+const event = (e: NewEvent, actor = 'mle', ts = 0): BoardEvent => ({ runId: 3, seq: 1, ts, actor, ...e });
 
 describe('formatting', () => {
   it('formats tokens, cost, elapsed time and offsets', () => {
@@ -57,23 +58,71 @@ describe('layout', () => {
   });
 });
 
-describe('activity lines', () => {
-  it('describes tool calls, narration, claims, gates, questions and messages', () => {
-    expect(describeEvent(event('tool.called', { member: 'mle', tool: 'Bash', summary: 'python train.py' }))).toEqual({ who: 'mle', text: 'Bash: python train.py', tone: 'normal' });
-    expect(describeEvent(event('member.said', { member: 'ds', text: 'Looks skewed.' }))).toEqual({ who: 'ds', text: '“Looks skewed.”', tone: 'say' });
-    expect(describeEvent(event('task.claimed', { taskId: 4, subject: 'Train', owner: 'mle', attempt: 2 }))).toEqual({ who: 'mle', text: 'claimed #4 Train (attempt 2)', tone: 'normal' });
-    expect(describeEvent(event('gate.failed', { gate: 1, description: 'evaluate auc >= 0.75, before deploy', detail: 'auc 0.71' }, 'coordinator'))).toEqual({
+describe('event lines', () => {
+  const line = (e: NewEvent, actor = 'mle') => {
+    const { who, text, tone } = describeEvent(event(e, actor));
+    return { who, text, tone };
+  };
+
+  it('describes tool calls, narration, claims, gates, questions and messages for the feed', () => {
+    expect(line({ type: 'tool.called', payload: { member: 'mle', tool: 'Bash', summary: 'python train.py', ok: true } })).toEqual({ who: 'mle', text: 'Bash: python train.py', tone: 'normal' });
+    expect(line({ type: 'member.said', payload: { member: 'ds', text: 'Looks skewed.' } })).toEqual({ who: 'ds', text: '“Looks skewed.”', tone: 'say' });
+    expect(line({ type: 'task.claimed', payload: { taskId: 4, subject: 'Train', owner: 'mle', attempt: 2 } })).toEqual({ who: 'mle', text: 'claimed #4 Train (attempt 2)', tone: 'normal' });
+    expect(line({ type: 'gate.failed', payload: { gate: 1, before: 'deploy', description: 'evaluate auc >= 0.75, before deploy', detail: 'evaluate auc = 0.71 (needs >= 0.75)' } }, 'coordinator')).toEqual({
       who: 'coordinator',
-      text: 'gate 1 failed: evaluate auc >= 0.75, before deploy (auc 0.71)',
+      text: 'gate before deploy failed: evaluate auc = 0.71 (needs >= 0.75)',
       tone: 'bad',
     });
-    expect(describeEvent(event('question.answered', { question: 2, answeredBy: 'cli', answers: { 'Rollout?': 'Canary 10%', 'Checks?': ['a', 'b'] } }))).toEqual({
-      who: 'cli',
-      text: 'answered q2: Canary 10% / a, b',
+    expect(
+      line({
+        type: 'question.answered',
+        payload: { question: 2, kind: 'agent', askedBy: 'mlops', answeredBy: 'cli', answers: [{ question: 'Rollout?', picked: ['Canary 10%'], text: null }, { question: 'Checks?', picked: ['a', 'b'], text: null }] },
+      }),
+    ).toEqual({ who: 'cli', text: 'answered q2: Canary 10% / a, b', tone: 'good' });
+    expect(line({ type: 'message.sent', payload: { from: 'ds', to: '*', recipients: ['mle', 'mlops'], summary: 'features ready' } })).toEqual({ who: 'ds', text: '→ everyone: features ready', tone: 'normal' });
+    expect(line({ type: 'run.paused', payload: { from: 'running', reason: 'budget reached' } }, 'coordinator').text).toBe('run 3 paused: budget reached');
+  });
+
+  it('describes the newer events: a crash, a model retry, a command with its exit code and files, gate notes, question kinds', () => {
+    expect(describeEvent(event({ type: 'run.crashed', payload: { driver: 'host:123', lastBeat: 1_000 } }, 'coordinator', 16_000))).toMatchObject({
+      text: 'run 3 crashed: the process driving it stopped (silent for 15s)',
+      tone: 'bad',
+      important: true,
+      hint: 'team resume 3',
+    });
+    expect(line({ type: 'model.retrying', payload: { member: 'mle', status: 529, attempt: 2, of: 5, waitMs: 4000, reason: 'overloaded' } })).toEqual({
+      who: 'mle',
+      text: 'model call failed: 529 (overloaded); retrying in 4s, 2 of 5',
+      tone: 'ask',
+    });
+    expect(line({ type: 'tool.called', payload: { member: 'mle', tool: 'Bash', summary: 'python train.py', ok: true, exitCode: 2, output: ['Traceback', 'KeyError'], files: [] } })).toEqual({
+      who: 'mle',
+      text: 'Bash: python train.py · exit 2',
+      tone: 'bad',
+    });
+    expect(line({ type: 'tool.called', payload: { member: 'ds', tool: 'Write', summary: 'reports/a.md', ok: true, files: ['reports/a.md', 'b.csv', 'c.csv', 'd.csv'] } }).text).toBe('Write: reports/a.md · wrote reports/a.md, b.csv, c.csv +1');
+    expect(line({ type: 'tool.called', payload: { member: 'ds', tool: 'Read', summary: 'x.py', ok: false, error: 'no such file' } })).toMatchObject({ text: 'Read: x.py · error: no such file', tone: 'bad' });
+    expect(line({ type: 'gate.overridden', payload: { gate: 1, before: 'deploy', description: 'auc >= 0.75', detail: 'auc = 0.71', note: 'ship it to EU first' } }, 'human')).toEqual({
+      who: 'human',
+      text: 'gate before deploy overridden: auc = 0.71 (note: ship it to EU first)',
       tone: 'good',
     });
-    expect(describeEvent(event('message.sent', { from: 'ds', to: '*', summary: 'features ready' }))).toEqual({ who: 'ds', text: '→ everyone: features ready', tone: 'normal' });
-    expect(describeEvent(event('run.paused', { from: 'running', reason: 'budget reached' }, 'coordinator')).text).toBe('run paused: budget reached');
-    expect(describeEvent(event('something.new', {})).text).toBe('something.new');
+    expect(line({ type: 'gate.waiting', payload: { gate: 2, before: 'deploy', description: 'human approval before deploy', detail: null } }, 'coordinator').tone).toBe('ask');
+    const asked = (kind: 'approval' | 'stuck' | 'permission') => line({ type: 'question.asked', payload: { question: 4, kind, askedBy: 'mle', taskId: null, headers: ['Go'], text: ['Go on?'] } }).text;
+    expect([asked('approval'), asked('stuck'), asked('permission')]).toEqual(['asks for approval, q4 [Go]: Go on?', 'is stuck and asks q4 [Go]: Go on?', 'asks permission, q4 [Go]: Go on?']);
+    expect(line({ type: 'question.answered', payload: { question: 2, kind: 'agent', askedBy: 'mle', answeredBy: 'human', answers: [{ question: 'Metric?', picked: [], text: 'F1' }] } }).text).toBe('answered q2: your own words: "F1"');
+  });
+
+  it('prints the important ones as headless progress lines, with what to do about a question', () => {
+    expect(progressLine(event({ type: 'run.started', payload: { team: 'churn-project', backend: 'sim', seed: 42, workspace: '/w' } }, 'human'))).toBe('run 3 started: team churn-project, backend sim (seed 42)');
+    expect(progressLine(event({ type: 'task.claimed', payload: { taskId: 1, subject: 'Decide what counts as churn', owner: 'ds', attempt: 1 } }, 'ds'))).toBe('ds claimed #1 Decide what counts as churn');
+    expect(progressLine(event({ type: 'gate.passed', payload: { gate: 1, before: 'deploy', description: 'd', detail: 'evaluate-model auc = 0.833 passes' } }, 'coordinator'))).toBe(
+      'gate before deploy passed: evaluate-model auc = 0.833 passes',
+    );
+    expect(progressLine(event({ type: 'question.asked', payload: { question: 1, kind: 'agent', askedBy: 'mle', taskId: 5, headers: ['Metric'], text: ['Which metric?'] } }))).toBe(
+      'mle asks q1 [Metric]: Which metric?  (team answer 3 q1 <choice>)',
+    );
+    expect(progressLine(event({ type: 'member.status', payload: { member: 'ds', from: 'idle', to: 'working' } }))).toBeNull();
+    expect(progressLine(event({ type: 'task.updated', payload: { taskId: 1, subject: 'x', fields: ['metadata'], metadata: { rows: 5 } } }))).toBeNull();
   });
 });

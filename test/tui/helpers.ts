@@ -1,14 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openBoard, transact, type Board } from '../../src/board/board.js';
 import { coordinator, memberActor, human } from '../../src/board/actor.js';
-import { appendEvent } from '../../src/board/events.js';
-import { addGate, setGateStatus } from '../../src/board/gates.js';
-import { addMember, recordUsage, updateMember, noteLastAction } from '../../src/board/members.js';
-import { askQuestion, type QuestionPayload } from '../../src/board/questions.js';
-import { createRun } from '../../src/board/runs.js';
-import { createTask, updateTask } from '../../src/board/tasks.js';
+import type { Board } from '../../src/board/board.js';
+import { openBoard } from '../../src/board/open.js';
+import type { MemberConfig, QuestionPayload, RunConfig } from '../../src/board/types.js';
 
 export const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 
@@ -21,12 +17,12 @@ export interface TestBoard {
   tick(ms?: number): void;
 }
 
-export function tempBoard(start = T0): { board: Board; file: string; dir: string; tick(ms?: number): void } {
+export async function tempBoard(start = T0): Promise<{ board: Board; file: string; dir: string; tick(ms?: number): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamboard-tui-'));
   const file = path.join(dir, 'board.db');
-  const board = openBoard(file);
+  const board = await openBoard(file);
   let now = start;
-  board.now = () => now;
+  board.setClock(() => now);
   return { board, file, dir, tick: (ms = 1000) => void (now += ms) };
 }
 
@@ -38,6 +34,18 @@ export const MEMBERS = [
   { name: 'mlops', agent: 'mlops-engineer', role: 'mlops-engineer', model: 'sim' },
   { name: 'devops', agent: 'devops-engineer', role: 'devops-engineer', model: 'sim' },
 ];
+
+const CONFIG: RunConfig = {
+  team: 'churn-project',
+  description: 'A seeded board for the terminal board tests',
+  pipeline: PIPELINE,
+  members: MEMBERS.map((m): MemberConfig => ({ ...m, instructions: '', tools: [] })),
+  gates: [{ before: 'deploy', spec: { kind: 'approval' } }],
+  teamFile: '',
+};
+
+/** The process "driving" seeded runs, so they show as running rather than crashed. */
+export const TEST_DRIVER = 'test-driver';
 
 export const METRIC_QUESTION: QuestionPayload = {
   questions: [
@@ -55,64 +63,58 @@ export const METRIC_QUESTION: QuestionPayload = {
 };
 
 /**
- * A run with something in every column: two tasks done, one in progress, one startable, two
+ * A run with something in every column: two tasks done, one in progress, one ready, two
  * blocked (one by a task, one by a gate), four members, usage, a gate, a few events of each kind.
+ * The run is claimed by TEST_DRIVER at the board's clock, so it shows as running until the clock moves on.
  */
-export function seedBoard(start = T0): TestBoard {
-  const t = tempBoard(start);
+export async function seedBoard(start = T0): Promise<TestBoard> {
+  const t = await tempBoard(start);
   const { board } = t;
-  const run = createRun(
-    board,
-    { team: 'churn-project', backend: 'sim', seed: 7, workspace: path.join(t.dir, 'ws'), budgetUsd: 5, config: { pipeline: PIPELINE } },
-    human,
-  );
+  const run = await board.createRun({ team: 'churn-project', backend: 'sim', seed: 7, workspace: path.join(t.dir, 'ws'), budgetUsd: 5, config: CONFIG }, human);
   const runId = run.id;
-  for (const m of MEMBERS) addMember(board, runId, m, coordinator);
+  for (const m of MEMBERS) await board.addMember(runId, m, coordinator);
   const ds = memberActor('ds', 'data-scientist');
   const mle = memberActor('mle', 'ml-engineer');
   t.tick();
-  const generate = createTask(board, runId, { subject: 'Generate the dataset', stage: 'data', role: 'data-scientist', key: 'generate-data' }, coordinator);
-  const profile = createTask(board, runId, { subject: 'Profile the data', stage: 'data', role: 'data-scientist', blockedBy: [generate.id] }, coordinator);
-  const features = createTask(
-    board,
+  const generate = await board.createTask(runId, { subject: 'Generate the dataset', stage: 'data', role: 'data-scientist', key: 'generate-data' }, coordinator);
+  const profile = await board.createTask(runId, { subject: 'Profile the data', stage: 'data', role: 'data-scientist', blockedBy: [generate.id] }, coordinator);
+  const features = await board.createTask(
     runId,
     { subject: 'Build the feature table', stage: 'features', role: 'data-scientist', description: 'Join usage and billing, one row per subscriber.\nWrite features.csv.' },
     coordinator,
   );
-  const docs = createTask(board, runId, { subject: 'Write the data dictionary', stage: null, role: null }, coordinator);
-  const train = createTask(board, runId, { subject: 'Train the churn model', stage: 'training', role: 'ml-engineer', blockedBy: [features.id] }, coordinator);
-  const deploy = createTask(board, runId, { subject: 'Serve the model', stage: 'deploy', role: 'mlops-engineer' }, coordinator);
-  addGate(board, runId, { before: 'deploy', kind: 'approval', spec: {} }, coordinator);
-  setGateStatus(board, runId, 1, 'waiting', 'waiting for a person', coordinator);
+  await board.createTask(runId, { subject: 'Write the data dictionary', stage: null, role: null }, coordinator);
+  await board.createTask(runId, { subject: 'Train the churn model', stage: 'training', role: 'ml-engineer', blockedBy: [features.id] }, coordinator);
+  await board.createTask(runId, { subject: 'Serve the model', stage: 'deploy', role: 'mlops-engineer' }, coordinator);
+  const gate = await board.addGate(runId, { before: 'deploy', spec: { kind: 'approval' } }, coordinator);
+  await board.setGateStatus(runId, gate.id, 'waiting', 'waiting for a person', coordinator);
   t.tick(4000);
-  updateMember(board, runId, 'ds', { status: 'working', currentTask: generate.id }, ds);
-  updateTask(board, runId, generate.id, { status: 'in_progress', activeForm: 'Generating the dataset' }, ds);
-  transact(board, () => appendEvent(board, runId, 'ds', 'tool.called', { member: 'ds', tool: 'Bash', summary: 'python generate.py --rows 5000' }));
-  recordUsage(board, runId, 'ds', { model: 'sim', taskId: generate.id, inputTokens: 1200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.012 });
+  await board.updateMember(runId, 'ds', { status: 'working', currentTask: generate.id }, ds);
+  await board.updateTask(runId, generate.id, { status: 'in_progress', activeForm: 'Generating the dataset' }, ds);
+  await board.appendEvent(runId, 'ds', { type: 'tool.called', payload: { member: 'ds', tool: 'Bash', summary: 'python generate.py --rows 5000', ok: true } });
+  await board.recordUsage(runId, 'ds', { model: 'sim', taskId: generate.id, inputTokens: 1200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.012 });
   t.tick(30_000);
-  updateTask(board, runId, generate.id, { status: 'completed', metadata: { rows: 5000 } }, ds);
-  updateTask(board, runId, profile.id, { status: 'in_progress' }, ds);
-  updateTask(board, runId, profile.id, { status: 'completed', metadata: { metrics: { churn_rate: 0.21 } } }, ds);
+  await board.updateTask(runId, generate.id, { status: 'completed', metadata: { rows: 5000 } }, ds);
+  await board.updateTask(runId, profile.id, { status: 'in_progress' }, ds);
+  await board.updateTask(runId, profile.id, { status: 'completed', metadata: { metrics: { churn_rate: 0.21 } } }, ds);
   t.tick(10_000);
-  updateTask(board, runId, features.id, { status: 'in_progress', activeForm: 'Building the feature table' }, ds);
-  updateMember(board, runId, 'ds', { currentTask: features.id }, ds);
-  noteLastAction(board, runId, 'ds', 'Bash: python features.py');
-  transact(board, () => appendEvent(board, runId, 'ds', 'member.said', { member: 'ds', text: 'Joining billing with usage now.' }));
-  updateMember(board, runId, 'mle', { status: 'idle' }, mle);
-  updateMember(board, runId, 'mlops', { status: 'idle' }, memberActor('mlops', 'mlops-engineer'));
-  updateMember(board, runId, 'devops', { status: 'dead' }, coordinator);
-  recordUsage(board, runId, 'mle', { model: 'sim', taskId: null, inputTokens: 20_000, outputTokens: 4_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.41 });
+  await board.updateTask(runId, features.id, { status: 'in_progress', activeForm: 'Building the feature table' }, ds);
+  await board.updateMember(runId, 'ds', { currentTask: features.id }, ds);
+  await board.noteLastAction(runId, 'ds', 'Bash: python features.py');
+  await board.appendEvent(runId, 'ds', { type: 'member.said', payload: { member: 'ds', text: 'Joining billing with usage now.' } });
+  await board.updateMember(runId, 'mle', { status: 'idle' }, mle);
+  await board.updateMember(runId, 'mlops', { status: 'idle' }, memberActor('mlops', 'mlops-engineer'));
+  await board.updateMember(runId, 'devops', { status: 'dead' }, coordinator);
+  await board.recordUsage(runId, 'mle', { model: 'sim', taskId: null, inputTokens: 20_000, outputTokens: 4_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.41 });
   t.tick(65_000);
-  void docs;
-  void train;
-  void deploy;
+  await board.claimRun(runId, TEST_DRIVER, process.pid, coordinator);
   return { ...t, runId };
 }
 
 /** Put the metric question on the board, asked by mle about the training task. */
-export function askMetric(tb: TestBoard, payload: QuestionPayload = METRIC_QUESTION): number {
-  updateMember(tb.board, tb.runId, 'mle', { status: 'waiting' }, memberActor('mle', 'ml-engineer'));
-  return askQuestion(tb.board, tb.runId, { kind: 'agent', askedBy: 'mle', taskId: 5, payload }, memberActor('mle', 'ml-engineer')).id;
+export async function askMetric(tb: TestBoard, payload: QuestionPayload = METRIC_QUESTION): Promise<number> {
+  await tb.board.updateMember(tb.runId, 'mle', { status: 'waiting' }, memberActor('mle', 'ml-engineer'));
+  return (await tb.board.askQuestion(tb.runId, { kind: 'agent', askedBy: 'mle', taskId: 5, payload }, memberActor('mle', 'ml-engineer'))).id;
 }
 
 /** Strip colours and trailing spaces so frames compare as plain text. */
@@ -124,11 +126,12 @@ export function plain(frame: string | undefined): string {
     .join('\n');
 }
 
-export async function waitFor(check: () => void, timeoutMs = 3000): Promise<void> {
+/** Retry a check (it may read the board) until it passes; the board and the app answer within a few polls. */
+export async function waitFor(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
   const start = Date.now();
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() - start > timeoutMs) throw error;

@@ -1,31 +1,40 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { coordinator } from '../../src/board/actor.js';
-import { answerQuestion, askQuestion, getQuestion, type QuestionPayload } from '../../src/board/questions.js';
-import { listEvents } from '../../src/board/events.js';
+import type { Answers, QuestionItem, QuestionPayload } from '../../src/board/types.js';
 import { askMetric, KEYS, METRIC_QUESTION, seedBoard, waitFor, type TestBoard } from './helpers.js';
 import { mountBoard, type Harness } from './harness.js';
 
 let tb: TestBoard;
 let ui: Harness | undefined;
 
-afterEach(() => {
+afterEach(async () => {
   ui?.unmount();
   ui = undefined;
-  tb?.board.close();
+  await tb?.board.close();
 });
 
 const METRIC = 'Which metric should the model optimise?';
 
-function answered(id: number) {
-  const q = getQuestion(tb.board, tb.runId, id);
+async function answered(id: number) {
+  const q = await tb.board.getQuestion(tb.runId, id);
   return { status: q?.status, answers: q?.answers, answeredBy: q?.answeredBy };
 }
 
+/** Wait until the board app has written the answer (it writes after the key, asynchronously). */
+async function answersOf(id: number): Promise<Answers | null | undefined> {
+  await waitFor(async () => expect((await answered(id)).status).toBe('answered'));
+  return (await answered(id)).answers;
+}
+
+const pick = (question: string, ...picked: string[]) => ({ question, picked, text: null });
+const own = (question: string, text: string) => ({ question, picked: [], text });
+const CHECKS = 'Which checks must pass before deploy?';
+
 const TWO_PARTS: QuestionPayload = {
   questions: [
-    METRIC_QUESTION.questions[0] as QuestionPayload['questions'][number],
+    ...METRIC_QUESTION.questions,
     {
-      question: 'Which checks must pass before deploy?',
+      question: CHECKS,
       header: 'Checks',
       multiSelect: true,
       options: [
@@ -38,10 +47,10 @@ const TWO_PARTS: QuestionPayload = {
 };
 
 describe('question panel', () => {
-  it('takes the keyboard and shows the asker, the header, options with descriptions and Other', () => {
-    tb = seedBoard();
-    askMetric(tb);
-    ui = mountBoard(tb, { columns: 100, rows: 30 });
+  it('takes the keyboard and shows the asker, the header, options with descriptions and Other', async () => {
+    tb = await seedBoard();
+    await askMetric(tb);
+    ui = await mountBoard(tb, { columns: 100, rows: 30 });
     const frame = ui.frame();
     expect(frame).toContain(' ? Question q1 from mle · task #5');
     expect(frame).toContain(`[Metric] ${METRIC}`);
@@ -54,105 +63,104 @@ describe('question panel', () => {
   });
 
   it('answers a single choice with arrows and Enter, as the human through the TUI', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
     await ui.press(KEYS.down, KEYS.enter);
-    expect(answered(id)).toEqual({ status: 'answered', answers: { [METRIC]: 'Recall' }, answeredBy: 'human' });
-    const event = listEvents(tb.board, tb.runId).at(-1);
+    expect(await answersOf(id)).toEqual([pick(METRIC, 'Recall')]);
+    expect((await answered(id)).answeredBy).toBe('human');
+    const event = (await tb.board.listEvents(tb.runId)).at(-1);
     expect(event?.type).toBe('question.answered');
     expect(event?.actor).toBe('human');
     await waitFor(() => expect(ui?.frame()).not.toContain('Question q1'));
     await ui.see(/^\d\d:\d\d human +answered q1: Recall$/m);
+    await ui.see('q1 answered: Recall');
   });
 
   it('answers with a number key, and j/k move the cursor', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
     await ui.press('j', 'j', 'k');
     await ui.see('❯ 2. Recall');
     await ui.press('3');
-    expect(answered(id).answers).toEqual({ [METRIC]: 'Precision' });
+    expect(await answersOf(id)).toEqual([pick(METRIC, 'Precision')]);
   });
 
   it('takes a burst of keys in one read, and a paste into Other as text', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
     await ui.press('jjj');
     await ui.see('❯ 4. Other:');
     await ui.press('F1 at 0.3', KEYS.enter);
-    expect(answered(id).answers).toEqual({ [METRIC]: 'F1 at 0.3' });
+    expect(await answersOf(id)).toEqual([own(METRIC, 'F1 at 0.3')]);
+    await ui.see('q1 answered: your own words: "F1 at 0.3"');
   });
 
   it('takes free text through Other', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
     await ui.press('4');
     await ui.see('❯ 4. Other:');
     await ui.press('Log lossy', KEYS.backspace, ' (calibrated)');
     await ui.see('❯ 4. Other: Log loss (calibrated)');
     await ui.press(KEYS.enter);
-    expect(answered(id).answers).toEqual({ [METRIC]: 'Log loss (calibrated)' });
+    expect(await answersOf(id)).toEqual([own(METRIC, 'Log loss (calibrated)')]);
   });
 
   it('does not accept an empty Other answer', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
     await ui.press(KEYS.up, KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
     await ui.see('type your answer, then press Enter');
-    expect(answered(id).status).toBe('pending');
+    expect((await answered(id)).status).toBe('open');
   });
 
   it('toggles several options of a multiSelect question with Space and confirms with Enter', async () => {
-    tb = seedBoard();
-    const multi: QuestionPayload = { questions: [TWO_PARTS.questions[1] as QuestionPayload['questions'][number]] };
-    const id = askMetric(tb, multi);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const multi: QuestionPayload = { questions: TWO_PARTS.questions.slice(1) };
+    const id = await askMetric(tb, multi);
+    ui = await mountBoard(tb);
     await ui.press(KEYS.space, KEYS.down, KEYS.down, KEYS.space);
     await ui.see('  [x] 1. Smoke test');
     await ui.see('  [ ] 2. Drift baseline');
     await ui.see('❯ [x] 3. Model card');
     await ui.press(KEYS.space, KEYS.space, KEYS.enter);
-    expect(answered(id).answers).toEqual({ 'Which checks must pass before deploy?': ['Smoke test', 'Model card'] });
+    expect(await answersOf(id)).toEqual([pick(CHECKS, 'Smoke test', 'Model card')]);
   });
 
   it('answers the questions of one call in sequence and writes them together', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb, TWO_PARTS);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb, TWO_PARTS);
+    ui = await mountBoard(tb);
     expect(ui.frame()).toContain('part 1 of 2');
     await ui.press('1');
-    expect(answered(id).status).toBe('pending');
     await ui.see('part 2 of 2');
     await ui.see('answered [Metric] AUC');
-    await ui.press('2', '4', 'Latency budget', KEYS.enter);
-    expect(answered(id).answers).toEqual({
-      [METRIC]: 'AUC',
-      'Which checks must pass before deploy?': ['Drift baseline', 'Latency budget'],
-    });
+    expect((await answered(id)).status).toBe('open');
+    await ui.press('2', '4', 'Model card', KEYS.enter);
+    expect(await answersOf(id)).toEqual([pick(METRIC, 'AUC'), pick(CHECKS, 'Drift baseline', 'Model card')]);
   });
 
   it('goes back to the previous part with Esc', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb, TWO_PARTS);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb, TWO_PARTS);
+    ui = await mountBoard(tb);
     await ui.press('1', KEYS.escape);
     await ui.see('part 1 of 2');
     await ui.press('2', KEYS.enter);
-    expect(answered(id).answers).toEqual({ [METRIC]: 'Recall', 'Which checks must pass before deploy?': ['Smoke test'] });
+    expect(await answersOf(id)).toEqual([pick(METRIC, 'Recall'), pick(CHECKS, 'Smoke test')]);
   });
 
   it('uses the same panel for gate decisions', async () => {
-    tb = seedBoard();
-    const q = askQuestion(
-      tb.board,
+    tb = await seedBoard();
+    const q = await tb.board.askQuestion(
       tb.runId,
       {
-        kind: 'gate',
+        kind: 'approval',
         askedBy: 'coordinator',
         gateId: 1,
         payload: {
@@ -171,31 +179,72 @@ describe('question panel', () => {
       },
       coordinator,
     );
-    ui = mountBoard(tb);
-    expect(ui.frame()).toContain(' ? Gate decision q1');
+    ui = await mountBoard(tb);
+    expect(ui.frame()).toContain(' ? Approval q1');
     await ui.press(KEYS.enter);
-    expect(answered(q.id).answers).toEqual({ 'Approve deploying the churn model?': 'Approve' });
+    expect(await answersOf(q.id)).toEqual([pick('Approve deploying the churn model?', 'Approve')]);
   });
 
   it('lets the person leave the panel with Esc and come back with a', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb);
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
     await ui.press(KEYS.escape);
     await ui.see(' ?  Question q1 from mle: Which metric should the model optimise? · press a to answer');
     expect(ui.frame().split('\n').at(-1)).toBe('←→↑↓/Tab select · ⏎ details · p pause · a answer · q detach · Q stop');
     await ui.press('a', '2');
-    expect(answered(id).answers).toEqual({ [METRIC]: 'Recall' });
+    expect(await answersOf(id)).toEqual([pick(METRIC, 'Recall')]);
   });
 
   it('reports a question answered elsewhere in the meantime', async () => {
-    tb = seedBoard();
-    const id = askMetric(tb);
-    ui = mountBoard(tb, { columns: 100, rows: 30 });
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb, { columns: 100, rows: 30 });
     await ui.press(KEYS.down);
-    answerQuestion(tb.board, tb.runId, id, { [METRIC]: 'AUC' }, 'cli', { kind: 'human', via: 'cli' });
+    await tb.board.answerQuestion(tb.runId, id, [pick(METRIC, 'AUC')], 'cli', { kind: 'human', via: 'cli' });
     await ui.press(KEYS.enter);
-    expect(answered(id)).toEqual({ status: 'answered', answers: { [METRIC]: 'AUC' }, answeredBy: 'cli' });
     await waitFor(() => expect(ui?.frame()).toContain('question q1 is already answered (by cli)'));
+    expect(await answered(id)).toEqual({ status: 'answered', answers: [pick(METRIC, 'AUC')], answeredBy: 'cli' });
+  });
+
+  it('takes typed words that name an option as that option', async () => {
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
+    await ui.press('4', 'recall', KEYS.enter);
+    expect(await answersOf(id)).toEqual([pick(METRIC, 'Recall')]);
+  });
+
+  it('refuses own words for a decision that needs an option, on the board, without submitting', async () => {
+    tb = await seedBoard();
+    const q = await tb.board.askQuestion(
+      tb.runId,
+      {
+        kind: 'approval',
+        askedBy: 'coordinator',
+        gateId: 1,
+        payload: { questions: [{ question: 'Approve the deploy?', header: 'Deploy', multiSelect: false, options: [{ label: 'Approve', description: '' }, { label: 'Reject', description: '' }] }] },
+      },
+      coordinator,
+    );
+    ui = await mountBoard(tb);
+    await ui.press('3', 'maybe later', KEYS.enter);
+    await ui.see('"maybe later" is not one of the choices for "Deploy": 1 "Approve", 2 "Reject"');
+    expect((await answered(q.id)).status).toBe('open');
+    await ui.press(KEYS.escape, KEYS.up, KEYS.up, KEYS.enter);
+    expect(await answersOf(q.id)).toEqual([pick('Approve the deploy?', 'Approve')]);
+  });
+
+  it('shows why a question that is not an agent\'s own is asked', async () => {
+    tb = await seedBoard();
+    const item: QuestionItem = { question: 'Run this command?', header: 'Permission', multiSelect: false, options: [{ label: 'Allow once', description: '' }, { label: 'Deny', description: '' }] };
+    await tb.board.askQuestion(
+      tb.runId,
+      { kind: 'permission', askedBy: 'ds', payload: { questions: [item], context: { cause: 'ds wants to reach the network', command: 'curl https://example.com' } } },
+      coordinator,
+    );
+    ui = await mountBoard(tb, { columns: 100, rows: 30 });
+    expect(ui.frame()).toContain(' ? Permission q1 for ds');
+    expect(ui.frame()).toContain('ds wants to reach the network · command: curl https://example.com');
   });
 });

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderBoard } from '../../tui/app.js';
+import { renderBoard } from '../../tui/render-board.js';
 import { HeadlessTerminal } from '../../tui/terminal.js';
-import { getRun } from '../../src/board/runs.js';
 import { seedBoard, waitFor, type TestBoard } from './helpers.js';
 
 let tb: TestBoard;
-afterEach(() => tb?.board.close());
+afterEach(async () => {
+  await tb?.board.close();
+});
 
 const ENTER_ALT = '\u001B[?1049h';
 const LEAVE_ALT = '\u001B[?1049l';
@@ -13,7 +14,7 @@ const SHOW_CURSOR = '\u001B[?25h';
 
 describe('renderBoard', () => {
   it('draws on the alternate screen, detaches on q and gives the terminal back', async () => {
-    tb = seedBoard();
+    tb = await seedBoard();
     const terminal = new HeadlessTerminal(100, 30, true);
     const detached: string[] = [];
     const handle = renderBoard({ board: tb.board, runId: tb.runId, mode: 'owner', stdout: terminal.stdout, stdin: terminal.stdin, altScreen: true, onDetach: () => detached.push('detach') });
@@ -26,11 +27,11 @@ describe('renderBoard', () => {
     expect(terminal.stdin.isRaw).toBe(false);
     const tail = terminal.output.slice(terminal.output.lastIndexOf(LEAVE_ALT));
     expect(tail).toContain(SHOW_CURSOR);
-    expect(getRun(tb.board, tb.runId)?.status).toBe('running');
+    expect((await tb.board.requireRun(tb.runId)).status).toBe('running');
   });
 
   it('calls onStop after a confirmed stop, and nothing on unmount', async () => {
-    tb = seedBoard();
+    tb = await seedBoard();
     const terminal = new HeadlessTerminal(100, 30, true);
     const calls: string[] = [];
     const handle = renderBoard({
@@ -48,7 +49,7 @@ describe('renderBoard', () => {
     terminal.press('y');
     await handle.waitUntilExit();
     expect(calls).toEqual(['stop']);
-    expect(getRun(tb.board, tb.runId)?.status).toBe('stopped');
+    expect((await tb.board.requireRun(tb.runId)).status).toBe('stopped');
     expect(terminal.output).not.toContain(ENTER_ALT);
 
     const again = new HeadlessTerminal(100, 30, true);
