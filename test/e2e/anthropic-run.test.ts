@@ -10,6 +10,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ALIASES } from '../../src/definitions/models.js';
 import { startFakeMessagesApi, type FakeMessagesApi } from '../../src/models/fake-messages-api.js';
 import { ensureBuilt, outputSeen, sleep, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
+import { smallChurnProject } from '../helpers/small-churn.js';
 
 interface MemberStatus {
   name: string;
@@ -37,7 +38,7 @@ let server: ResultPromise | undefined;
 beforeAll(ensureBuilt, 120_000);
 
 beforeEach(() => {
-  cwd = tempDir('teamboard-anthropic-');
+  cwd = smallChurnProject(tempDir('teamboard-anthropic-'));
 });
 
 afterEach(async () => {

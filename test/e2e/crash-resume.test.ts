@@ -8,13 +8,14 @@ import { getRun } from '../../src/board/runs.js';
 import { listTaskRows } from '../../src/board/tasks.js';
 import { mulberry32 } from '../../src/models/rng.js';
 import type { PartialTurn } from '../../src/runtime/member.js';
-import { ensureBuilt, outputSeen, sleep, spawnTeam, team, tempDir } from '../helpers/runtime.js';
+import { ensureBuilt, outputLinesSeen, outputSeen, spawnTeam, team, tempDir } from '../helpers/runtime.js';
+import { smallChurnProject } from '../helpers/small-churn.js';
 
 let cwd: string;
 
 beforeAll(async () => {
   await ensureBuilt();
-  cwd = tempDir('teamboard-crash-');
+  cwd = smallChurnProject(tempDir('teamboard-crash-'));
 }, 120_000);
 
 afterAll(() => {
@@ -43,15 +44,16 @@ function callsInFlight(): string[] {
 describe('crash and resume (built CLI, SIGKILL)', () => {
   it('a run killed -9 at random points and resumed each time completes with every task done exactly once', async () => {
     const random = mulberry32(20260101);
-    const kills: { afterMs: number; inFlight: string[] }[] = [];
+    const kills: { afterLines: number; inFlight: string[] }[] = [];
     const args = ['--headless', '--instant', '--auto-answer'];
     for (let attempt = 0; kills.length < 6 && attempt < 12; attempt++) {
       const child = attempt === 0 ? spawnTeam(cwd, ['start', 'churn-project', ...args]) : spawnTeam(cwd, ['resume', '1', ...args]);
-      // Short enough that a run (about 5-10 s of work here) is killed several times before it can finish.
-      const afterMs = 300 + Math.floor(random() * 900);
+      // A kill point named by progress, not time: after a random number of progress lines (a
+      // whole run prints about 160), so a run is killed several times before it can finish.
+      const afterLines = 3 + Math.floor(random() * 20);
       // The first process is killed only once the run exists, so that there is a run to resume.
       if (attempt === 0) await outputSeen(child, 'run 1 started');
-      const ended = await Promise.race([child.then(() => true), sleep(afterMs).then(() => false)]);
+      const ended = !(await outputLinesSeen(child, afterLines));
       if (ended) {
         const result = await child;
         // Finished (or failed to start) before the kill: it must have completed cleanly.
@@ -60,8 +62,12 @@ describe('crash and resume (built CLI, SIGKILL)', () => {
       }
       child.kill('SIGKILL');
       const result = await child;
-      expect(result.signal).toBe('SIGKILL');
-      kills.push({ afterMs, inFlight: callsInFlight() });
+      if (result.signal !== 'SIGKILL') {
+        // It printed its last lines and exited just before the kill: it must have completed cleanly.
+        expect(result.exitCode, String(result.stderr)).toBe(0);
+        break;
+      }
+      kills.push({ afterLines, inFlight: callsInFlight() });
     }
     expect(kills.length).toBeGreaterThanOrEqual(5);
 

@@ -11,6 +11,7 @@ import type { BoardEvent } from '../../src/board/events.js';
 import { listQuestions } from '../../src/board/questions.js';
 import type { ResponseEntry, TapeEntry } from '../../src/models/tape.js';
 import { ensureBuilt, eventTuple, outputSeen, sleep, spawnTeam, statusJson, team, tempDir } from '../helpers/runtime.js';
+import { smallChurnProject } from '../helpers/small-churn.js';
 
 interface Decision {
   id: string;
@@ -31,7 +32,7 @@ const dirs: string[] = [];
 let recorded: Recorded;
 
 function fresh(prefix: string): string {
-  const dir = tempDir(prefix);
+  const dir = smallChurnProject(tempDir(prefix));
   dirs.push(dir);
   return dir;
 }

@@ -6,13 +6,15 @@ import { listEvents, type BoardEvent } from '../../src/board/events.js';
 import { listQuestions } from '../../src/board/questions.js';
 import { listTaskRows } from '../../src/board/tasks.js';
 import { REPO_ROOT, ensureBuilt, outputSeen, sleep, write, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
+import { smallChurnProject } from '../helpers/small-churn.js';
 
 let cwd: string;
 
 beforeAll(ensureBuilt, 120_000);
 
 beforeEach(() => {
-  cwd = tempDir('teamboard-e2e-');
+  // churn-project on small data: the team, its scripts and its gates as shipped, 1,500 rows.
+  cwd = smallChurnProject(tempDir('teamboard-e2e-'));
 });
 
 afterEach(() => {
@@ -75,18 +77,14 @@ function boardOf(): { events: BoardEvent[]; stageOf: Map<number, string | null>;
 
 describe('team start (built CLI)', () => {
   it('runs churn-project headless, instant and auto-answered to completion, in order, with real artifacts', async () => {
-    const started = Date.now();
     const result = await team(cwd, ['start', 'churn-project', '--headless', '--auto-answer', '--instant']);
-    const elapsed = Date.now() - started;
     expect(result.stderr).toBe(`team: run 1 of churn-project on sim (simulated model, seed 42 (no ANTHROPIC_API_KEY set)); workspace ${workspace()}`);
     expect(result.exitCode).toBe(0);
-    expect(elapsed).toBeLessThan(45_000);
 
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('run 1 started: team churn-project, backend sim (seed 42)');
     expect(lines).toContain('ds claimed #1 Decide what counts as churn');
     expect(lines).toContain('  q1 answered (auto): Cancelled');
-    expect(lines).toContain('gate before deploy passed: evaluate-model auc = 0.833 passes');
     expect(lines).toContain('run 1 completed: 12 tasks completed');
     expect(lines).toContain('Run 1 (churn-project) completed: 12 tasks completed');
     expect(lines).toContain('  tasks      12/12 completed, 5 question(s) asked');
@@ -101,6 +99,10 @@ describe('team start (built CLI)', () => {
     const metrics = readJson('reports/metrics.json');
     expect(metrics.auc).toBeGreaterThanOrEqual(0.75);
     expect(metrics.auc).toBeGreaterThan(metrics.baseline_auc as number);
+    // The gate judged the AUC the evaluation wrote, as the progress line shows it.
+    const gateLine = lines.find((line) => line.startsWith('gate before deploy passed: evaluate-model auc = '));
+    expect(gateLine).toMatch(/^gate before deploy passed: evaluate-model auc = 0\.\d+ passes$/);
+    expect(Number(/auc = ([\d.]+)/.exec(gateLine ?? '')?.[1])).toBeCloseTo(metrics.auc as number, 3);
     expect(readJson('reports/smoke.json').passed).toBe(true);
     expect(readJson('deploy/manifest.json').strategy).toBe('canary-10');
 

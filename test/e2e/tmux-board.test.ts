@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBoard } from '../../src/board/board.js';
 import { getQuestion } from '../../src/board/questions.js';
 import { REPO_ROOT, ensureBuilt } from '../helpers/runtime.js';
-import { hasTmux, startTmux, type Tmux } from '../helpers/tmux.js';
+import { hasTmux, startTmux, warnWithoutTmux, type Tmux } from '../helpers/tmux.js';
 import { askMetric, seedBoard } from '../tui/helpers.js';
 
-if (!hasTmux) console.warn('test/e2e/tmux-board.test.ts: skipped, tmux is not installed (apt-get install tmux)');
+warnWithoutTmux('test/e2e/tmux-board.test.ts');
 
 describe.skipIf(!hasTmux)('team board in tmux', () => {
   let dir = '';

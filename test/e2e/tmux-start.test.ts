@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt, team, tempDir } from '../helpers/runtime.js';
-import { hasTmux, startTmux, type Tmux } from '../helpers/tmux.js';
+import { smallChurnProject } from '../helpers/small-churn.js';
+import { hasTmux, startTmux, warnWithoutTmux, type Tmux } from '../helpers/tmux.js';
 
-if (!hasTmux) console.warn('test/e2e/tmux-start.test.ts: skipped, tmux is not installed (apt-get install tmux)');
+warnWithoutTmux('test/e2e/tmux-start.test.ts');
 
 let term: Tmux | undefined;
 let cwd = '';
@@ -45,7 +46,7 @@ function expectFits(screen: string, columns: number, rows: number): void {
 
 describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
   it('at 120×40: every question answered with keys, the finished board stays until q, then the summary', async () => {
-    cwd = tempDir('teamboard-tmux-start-');
+    cwd = smallChurnProject(tempDir('teamboard-tmux-start-'));
     const t = startTmux({ name: 'start', columns: 120, rows: 40, cwd });
     term = t;
     startRun(t, cwd, '--speed 20');
@@ -125,7 +126,7 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
   }, 180_000);
 
   it('at 80×24: the board fits while running and while a question is shown; Q + y stops the run and restores the terminal', async () => {
-    cwd = tempDir('teamboard-tmux-small-');
+    cwd = smallChurnProject(tempDir('teamboard-tmux-small-'));
     const t = startTmux({ name: 'small', columns: 80, rows: 24, cwd });
     term = t;
     startRun(t, cwd, '--speed 20');

@@ -372,6 +372,21 @@ export function outputSeen(child: ResultPromise, text: string): Promise<void> {
   });
 }
 
+/**
+ * Resolves true once the child has written `count` lines to stdout, or false when it exits
+ * first. A point in a run named by its progress, not by the time it took to get there.
+ */
+export function outputLinesSeen(child: ResultPromise, count: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let lines = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      for (const byte of chunk) if (byte === 0x0a) lines++;
+      if (lines >= count) resolve(true);
+    });
+    void child.then(() => resolve(false));
+  });
+}
+
 export async function statusJson(cwd: string, run = 1): Promise<StatusJson> {
   const result = await team(cwd, ['status', String(run), '--json']);
   if (result.exitCode !== 0) throw new Error(`team status ${run} --json exited ${result.exitCode}: ${result.stderr}`);

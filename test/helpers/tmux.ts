@@ -6,6 +6,20 @@ import { spawnSync } from 'node:child_process';
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
+/** Say loudly, when a test file loads, that its tmux tests will not run and how to get them back. */
+export function warnWithoutTmux(file: string): void {
+  if (hasTmux) return;
+  console.warn(
+    [
+      '',
+      `!!! SKIPPED ${file}: the system package "tmux" is not installed, so these terminal tests do not run.`,
+      '!!! Install it to run them: sudo apt-get install tmux (Debian/Ubuntu), sudo dnf install tmux (Fedora), brew install tmux (macOS).',
+      '!!! CI installs tmux, so CI never skips them.',
+      '',
+    ].join('\n'),
+  );
+}
+
 /** Variables the shell in the pane must not inherit: CI turns the live board off, a key picks Claude. */
 const UNSET = ['CI', 'CONTINUOUS_INTEGRATION', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'TEAM_HOME', 'NO_COLOR'];
 

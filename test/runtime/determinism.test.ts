@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listQuestions } from '../../src/board/questions.js';
 import { T0, eventTuple, prepareIn, runOrdered, tempDir, type TestRun } from '../helpers/runtime.js';
+import { smallChurnProject } from '../helpers/small-churn.js';
 
 const runs: TestRun[] = [];
 
@@ -10,9 +11,9 @@ afterEach(() => {
   for (const run of runs.splice(0)) run.cleanup();
 });
 
-/** An instant, auto-answered run of the demo team in its own project folder. */
+/** An instant, auto-answered run of the demo team (on small data) in its own project folder. */
 async function demoRun(seed: number) {
-  const run = prepareIn(tempDir('teamboard-det-'), 'churn-project', { seed });
+  const run = prepareIn(smallChurnProject(tempDir('teamboard-det-')), 'churn-project', { seed });
   runs.push(run);
   const prepared = run.events().length;
   const outcome = await runOrdered(run, { autoAnswer: true });
