@@ -100,8 +100,7 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
       if (m.state === 'idle' || m.state === 'active') await noteResume(m);
     }
   }
-  const auto: Answerer | undefined = opts.autoAnswer ? (q) => ({ answers: recommendedAnswers(q.payload), by: 'auto' }) : undefined;
-  const answerer: Answerer | undefined = opts.answerer || auto ? (q) => opts.answerer?.(q) ?? auto?.(q) ?? null : undefined;
+  const answerer = answererFor(opts);
   const coordinator = createCoordinator({ board, runId, ...(answerer ? { answerer } : {}) });
 
   const drive = opts.ordered ? driveInOrder : driveConcurrently;
@@ -117,6 +116,17 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
     ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
     ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
   });
+}
+
+/** The tape's recorded answer when it has one, else the recommended options with --auto-answer. */
+function answererFor(opts: ExecuteOptions): Answerer | undefined {
+  const { answerer: tape, autoAnswer } = opts;
+  if (!tape && !autoAnswer) return undefined;
+  return async (question) => {
+    const recorded = tape ? await tape(question) : null;
+    if (recorded) return recorded;
+    return autoAnswer ? { answers: recommendedAnswers(question.payload), by: 'auto' } : null;
+  };
 }
 
 /** A resumed member that had gone idle, or whose turn ended cleanly, is told what happened. */

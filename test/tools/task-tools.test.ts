@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { human } from '../../src/board/actor.js';
-import { claimTask, createTask, getTask, updateTask } from '../../src/board/tasks.js';
+import type { NewTask } from '../../src/board/types.js';
 import { realClock } from '../../src/shared/clock.js';
 import { toolSpec } from '../../src/tools/json-schema.js';
 import { taskCreateTool } from '../../src/tools/task-create.js';
@@ -8,18 +8,21 @@ import { taskGetTool } from '../../src/tools/task-get.js';
 import { taskListTool } from '../../src/tools/task-list.js';
 import { taskUpdateTool } from '../../src/tools/task-update.js';
 import type { Tool, ToolContext } from '../../src/tools/tool.js';
-import { runTool } from '../../src/tools/validate-input.js';
+import { runTool } from '../../src/tools/run-tool.js';
 import { createTestBoard, type TestBoard } from '../helpers/board.js';
 
 let t: TestBoard;
 
-beforeEach(() => {
-  t = createTestBoard({ pipeline: ['data', 'training'] });
+beforeEach(async () => {
+  t = await createTestBoard({ pipeline: ['data', 'training'] });
 });
 
-afterEach(() => {
-  t.cleanup();
+afterEach(async () => {
+  await t.cleanup();
 });
+
+const createTask = (input: NewTask) => t.board.createTask(t.runId, input, human);
+const getTask = (id: number) => t.board.getTask(t.runId, id);
 
 function ctxFor(member: string, extra: Partial<ToolContext> = {}): ToolContext {
   const role = member === 'ds' ? 'data-scientist' : member === 'mle' ? 'ml-engineer' : 'mlops-engineer';
@@ -39,7 +42,7 @@ const CREATE_FIELDS = 'subject (string), description (string), activeForm? (stri
 
 describe('tool schemas', () => {
   it.each([taskCreateTool, taskListTool, taskGetTool, taskUpdateTool])('$name spec', (tool) => {
-    expect(toolSpec(tool as Tool)).toMatchSnapshot();
+    expect(toolSpec(tool)).toMatchSnapshot();
   });
 });
 
@@ -52,7 +55,7 @@ describe('TaskCreate', () => {
     expect(
       await call(taskCreateTool, { subject: 'Train', description: 'Fit it.', activeForm: 'Training', metadata: { seed: 1, gone: null }, stage: 'training', role: 'ml-engineer' }, 'mle'),
     ).toEqual({ isError: false, body: { task: { id: '2', subject: 'Train' } } });
-    expect(getTask(t.board, t.runId, 2)).toMatchObject({
+    expect(await getTask(2)).toMatchObject({
       description: 'Fit it.',
       activeForm: 'Training',
       metadata: { seed: 1 },
@@ -65,12 +68,12 @@ describe('TaskCreate', () => {
   });
 
   it('puts the new task in the stage of the task the member is working on', async () => {
-    createTask(t.board, t.runId, { subject: 'Train', stage: 'training' }, human);
-    const runtime = { currentTask: () => 1, waitForAnswer: () => Promise.reject(new Error('not in this test')) };
+    await createTask({ subject: 'Train', stage: 'training' });
+    const runtime = { currentTask: () => 1 };
     expect((await call(taskCreateTool, { subject: 'Fix a bug', description: '' }, 'mle', { runtime })).body).toEqual({ task: { id: '2', subject: 'Fix a bug' } });
-    expect(getTask(t.board, t.runId, 2)?.stage).toBe('training');
+    expect((await getTask(2))?.stage).toBe('training');
     await call(taskCreateTool, { subject: 'Unstaged', description: '' });
-    expect(getTask(t.board, t.runId, 3)?.stage).toBeNull();
+    expect((await getTask(3))?.stage).toBeNull();
   });
 
   it('refuses wrong types and missing fields with the expected fields listed', async () => {
@@ -101,16 +104,16 @@ describe('TaskCreate', () => {
       isError: true,
       body: { error: 'subject must not be empty; give the task a short imperative title' },
     });
-    expect(getTask(t.board, t.runId, 1)).toBeUndefined();
+    expect(await getTask(1)).toBeUndefined();
   });
 });
 
 describe('TaskList', () => {
   it('returns {tasks: [...]} with string ids, owner only when set, and open blockers', async () => {
-    createTask(t.board, t.runId, { subject: 'Profile', stage: 'data', role: 'data-scientist' }, human);
-    createTask(t.board, t.runId, { subject: 'Train', stage: 'training', blockedBy: [1] }, human);
-    createTask(t.board, t.runId, { subject: 'Notes' }, human);
-    claimTask(t.board, t.runId, 1, t.as('ds'));
+    await createTask({ subject: 'Profile', stage: 'data', role: 'data-scientist' });
+    await createTask({ subject: 'Train', stage: 'training', blockedBy: [1] });
+    await createTask({ subject: 'Notes' });
+    await t.board.updateTask(t.runId, 1, { status: 'in_progress' }, t.as('ds'));
     expect(await call(taskListTool, {})).toEqual({
       isError: false,
       body: {
@@ -133,9 +136,9 @@ describe('TaskList', () => {
 });
 
 describe('TaskGet', () => {
-  beforeEach(() => {
-    createTask(t.board, t.runId, { subject: 'Profile', stage: 'data' }, human);
-    createTask(t.board, t.runId, { subject: 'Train', description: 'Fit a model.', stage: 'training', role: 'ml-engineer', activeForm: 'Training', blockedBy: [1], metadata: { seed: 3 } }, human);
+  beforeEach(async () => {
+    await createTask({ subject: 'Profile', stage: 'data' });
+    await createTask({ subject: 'Train', description: 'Fit a model.', stage: 'training', role: 'ml-engineer', activeForm: 'Training', blockedBy: [1], metadata: { seed: 3 } });
   });
 
   it('returns the task in full, by string or number id', async () => {
@@ -166,6 +169,23 @@ describe('TaskGet', () => {
     });
   });
 
+  it("shows the task's sim script to the simulated model only, under task.sim", async () => {
+    const sim = { steps: [{ bash: 'python train.py' }], retrain_steps: [{ bash: 'python train.py --deeper' }] };
+    await createTask({ subject: 'Scripted', sim });
+    const get = async (backend?: 'sim' | 'anthropic' | 'replay') => {
+      const { body } = await call(taskGetTool, { taskId: '3' }, 'ds', backend ? { backend } : {});
+      return typeof body === 'object' && body !== null && 'task' in body ? body.task : undefined;
+    };
+    expect(await get('sim')).toMatchObject({ id: '3', sim, metadata: {} });
+    for (const backend of ['anthropic', 'replay', undefined] as const) {
+      const task = await get(backend);
+      expect(task).toMatchObject({ id: '3', metadata: {} });
+      expect(task).not.toHaveProperty('sim');
+    }
+    // A task without a script shows none, whatever the backend.
+    expect((await call(taskGetTool, { taskId: '2' }, 'ds', { backend: 'sim' })).body).not.toHaveProperty('task.sim');
+  });
+
   it('returns {task: null} for an unknown id', async () => {
     expect(await call(taskGetTool, { taskId: '99' })).toEqual({ isError: false, body: { task: null } });
   });
@@ -188,9 +208,9 @@ describe('TaskGet', () => {
 });
 
 describe('TaskUpdate', () => {
-  beforeEach(() => {
-    createTask(t.board, t.runId, { subject: 'Profile', stage: 'data' }, human);
-    createTask(t.board, t.runId, { subject: 'Train', stage: 'training', role: 'ml-engineer' }, human);
+  beforeEach(async () => {
+    await createTask({ subject: 'Profile', stage: 'data' });
+    await createTask({ subject: 'Train', stage: 'training', role: 'ml-engineer' });
   });
 
   it('claims a task: {success, taskId, updatedFields, statusChange}', async () => {
@@ -198,7 +218,7 @@ describe('TaskUpdate', () => {
       isError: false,
       body: { success: true, taskId: '1', updatedFields: ['status', 'owner'], statusChange: { from: 'pending', to: 'in_progress' } },
     });
-    expect(getTask(t.board, t.runId, 1)).toMatchObject({ status: 'in_progress', owner: 'ds' });
+    expect(await getTask(1)).toMatchObject({ status: 'in_progress', owner: 'ds' });
   });
 
   it('omits statusChange when the status does not change, and merges metadata (null removes a key)', async () => {
@@ -207,7 +227,7 @@ describe('TaskUpdate', () => {
       isError: false,
       body: { success: true, taskId: '1', updatedFields: ['activeForm', 'metadata'] },
     });
-    expect(getTask(t.board, t.runId, 1)?.metadata).toEqual({ rows: 5000, nulls: 0 });
+    expect((await getTask(1))?.metadata).toEqual({ rows: 5000, nulls: 0 });
     expect(await call(taskUpdateTool, { taskId: '1' })).toEqual({ isError: false, body: { success: true, taskId: '1', updatedFields: [] } });
   });
 
@@ -219,7 +239,7 @@ describe('TaskUpdate', () => {
       updatedFields: ['status', 'metadata'],
       statusChange: { from: 'in_progress', to: 'completed' },
     });
-    createTask(t.board, t.runId, { subject: 'Report' }, human);
+    await createTask({ subject: 'Report' });
     expect((await call(taskUpdateTool, { taskId: '3', addBlockedBy: ['2', 1] })).body).toEqual({ success: true, taskId: '3', updatedFields: ['blockedBy'] });
     expect((await call(taskUpdateTool, { taskId: '3', addBlocks: [] })).body).toEqual({ success: true, taskId: '3', updatedFields: [] });
   });
@@ -234,7 +254,7 @@ describe('TaskUpdate', () => {
         error: 'cannot start task #2: blocked by #1 "Profile" (pending, no owner yet, earlier stage data). Wait for them to be completed, or pick another task',
       },
     });
-    updateTask(t.board, t.runId, 1, { status: 'completed' }, human);
+    await t.board.updateTask(t.runId, 1, { status: 'completed' }, human);
     expect((await call(taskUpdateTool, { taskId: '2', status: 'in_progress' }, 'ds')).body).toEqual({
       success: false,
       taskId: '2',
@@ -288,7 +308,7 @@ describe('TaskUpdate', () => {
   });
 
   it('refuses wrong types before touching the board', async () => {
-    const before = t.events().length;
+    const before = (await t.events()).length;
     expect(await call(taskUpdateTool, {})).toEqual({ isError: true, body: { error: `invalid input for TaskUpdate: taskId: missing (expected string|number). Expected fields: ${UPDATE_FIELDS}` } });
     expect((await call(taskUpdateTool, { taskId: '1', status: 'done' })).body).toEqual({
       error: `invalid input for TaskUpdate: status: invalid option: expected one of "pending"|"in_progress"|"completed"|"deleted". Expected fields: ${UPDATE_FIELDS}`,
@@ -302,7 +322,7 @@ describe('TaskUpdate', () => {
     expect((await call(taskUpdateTool, { taskId: '1', owner: 5, metadata: 'x' })).body).toEqual({
       error: `invalid input for TaskUpdate: owner: expected string, received number; metadata: expected record, received string. Expected fields: ${UPDATE_FIELDS}`,
     });
-    expect(t.events()).toHaveLength(before);
+    expect(await t.events()).toHaveLength(before);
   });
 
   it('deletes a task', async () => {

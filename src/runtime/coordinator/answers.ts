@@ -6,12 +6,17 @@ import type { AnsweredBy, Answers, Question } from '../../board/types.js';
  * Answers a question without a person at the board: --auto-answer (the recommended options), or a
  * replay tape giving back a recorded answer, stamped as whoever gave it then.
  */
-export type Answerer = (question: Question) => { answers: Answers; by: AnsweredBy } | null;
+export type Answerer = (question: Question) => AnswerGiven | null | Promise<AnswerGiven | null>;
+
+export interface AnswerGiven {
+  answers: Answers;
+  by: AnsweredBy;
+}
 
 /** Answer an open question from the answerer, if it has an answer for it. */
 export async function autoAnswer(board: Board, runId: number, question: Question, answerer: Answerer): Promise<void> {
   if (question.status !== 'open') return;
-  const given = answerer(question);
+  const given = await answerer(question);
   if (!given) return;
   const answers = inPartOrder(question, given.answers);
   if (!answers) return;
