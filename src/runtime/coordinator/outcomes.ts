@@ -1,5 +1,4 @@
 import { coordinator as coordinatorActor } from '../../board/actor.js';
-import { describeAnswers } from '../../board/answers.js';
 import type { Board } from '../../board/board.js';
 import type { Gate, Question } from '../../board/types.js';
 
@@ -20,7 +19,8 @@ export async function stopAtGate(board: Board, runId: number, gate: Gate, reason
 export async function askAgain(board: Board, runId: number, question: Question): Promise<void> {
   const [first] = question.payload.questions;
   if (!first) return;
-  const given = describeAnswers(question.answers ?? []);
+  const part = question.answers?.[0];
+  const given = part ? (part.picked.length > 0 ? part.picked.join(', ') : (part.text ?? '')) : '';
   await board.askQuestion(
     runId,
     {
