@@ -73,6 +73,25 @@ describe('team agents', () => {
     for (const line of lines.slice(0, lines.indexOf('--- prompt ---'))) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it('show fits a file in a deep folder within 80 columns, naming it from ~ when it lies under home', async () => {
+    // However deep the checkout: the path breaks after a "/" instead of running past the width.
+    const deep = path.join(tempDir('teamboard-deep-'), 'a-very-long-directory-name-for-testing-paths', 'x'.repeat(40), 'teamboard');
+    fs.mkdirSync(deep, { recursive: true });
+    const file = path.join(deep, 'unknown-tools.md');
+    fs.copyFileSync(path.join(AGENT_FIXTURES, 'unknown-tools.md'), file);
+    const { stdout } = await run('agents', 'show', file);
+    const head = stdout.split('\n--- prompt ---\n')[0] ?? '';
+    for (const line of head.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    const fileRow = head.slice(head.indexOf('  file '), head.indexOf('\n  model '));
+    const joined = fileRow.replace(/\/\n +/g, '/').replace(/\n +/g, ' ').replace(/^ {2}file +/, '');
+    expect(joined).toBe(`${file} (path)`);
+
+    const underHome = path.join(home, 'agents', 'unknown-tools.md');
+    fs.mkdirSync(path.dirname(underHome), { recursive: true });
+    fs.copyFileSync(file, underHome);
+    expect((await run('agents', 'show', underHome)).stdout).toContain('\n  file     ~/agents/unknown-tools.md (path)\n');
+  });
+
   it('show --json and an unknown name', async () => {
     const shown = await run('agents', 'show', 'ml-engineer', '--json');
     expect(JSON.parse(shown.stdout)).toMatchObject({ name: 'ml-engineer', source: 'builtin', resolvedModel: 'claude-sonnet-5-5' });

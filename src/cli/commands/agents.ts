@@ -16,23 +16,51 @@ import { didYouMean } from '../../definitions/suggest.js';
 import { KNOWN_TOOLS } from '../../definitions/tool-names.js';
 import { columns, fail, printJson, processIO, type CommandIO } from '../io.js';
 
-
-/** Wrap text to `width` columns with an indent. */
+/**
+ * Wrap text to `width` columns with an indent. A word longer than a whole line (a path in a deep
+ * folder) is broken after a `/`, or at the width when it has none, so no line is ever wider.
+ */
 export function wrap(text: string, width: number, indent = ''): string[] {
+  const room = Math.max(1, width - indent.length);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-        lines.push(indent + line);
-        line = word;
-      } else {
-        line = line === '' ? word : `${line} ${word}`;
+      if (line !== '' && line.length + 1 + word.length <= room) {
+        line = `${line} ${word}`;
+        continue;
       }
+      if (line !== '') lines.push(indent + line);
+      const pieces = breakWord(word, room);
+      line = pieces.pop() ?? '';
+      lines.push(...pieces.map((piece) => indent + piece));
     }
     lines.push(indent + line);
   }
   return lines;
+}
+
+/** A word cut into pieces of at most `room` characters, after a `/` where there is one. */
+function breakWord(word: string, room: number): string[] {
+  const pieces: string[] = [];
+  let rest = word;
+  while (rest.length > room) {
+    const slash = rest.lastIndexOf('/', room - 1);
+    const cut = slash > 0 ? slash + 1 : room;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
+}
+
+/** A file as short as it can be named: relative to the working folder, else `~/...`, else absolute. */
+function shortPath(file: string, cwd: string, home: string): string {
+  const shown = displayPath(file, cwd);
+  if (shown !== file) return shown;
+  const fromHome = path.relative(home, file);
+  if (fromHome === '' || fromHome.startsWith('..') || path.isAbsolute(fromHome)) return file;
+  return `~/${fromHome.split(path.sep).join('/')}`;
 }
 
 function safeConfig(io: CommandIO): TeamConfig {
@@ -132,14 +160,14 @@ export function registerAgentsCommand(program: Command, io: CommandIO = processI
       if (opts.json) return printJson(io, agentJson(def, io, config));
       const shadowed = def.source === 'path' ? [] : (listAgents({ cwd, home: io.home() }).agents.find((entry) => entry.name === def.name)?.shadowed ?? []);
       const rows = [
-        ['file', `${displayPath(def.path, cwd)} (${def.source})`],
+        ['file', `${shortPath(def.path, cwd, io.home())} (${def.source})`],
         ['model', modelText(def, config, io.env)],
         ['tools', toolsText(def)],
         ['gets', allowedTools(def, KNOWN_TOOLS).join(', ')],
       ];
       if (def.disallowedTools.length > 0) rows.push(['disallowed', def.disallowedTools.join(', ')]);
       if (def.unknownTools.length > 0) rows.push(['ignored', `${def.unknownTools.join(', ')} (not provided by teamboard)`]);
-      for (const other of shadowed) rows.push(['shadows', `${displayPath(other.path, cwd)} (${other.source})`]);
+      for (const other of shadowed) rows.push(['shadows', `${shortPath(other.path, cwd, io.home())} (${other.source})`]);
       if (Object.keys(def.extra).length > 0) rows.push(['other fields', Object.keys(def.extra).join(', ')]);
       const keyWidth = Math.max(...rows.map(([key = '']) => key.length)) + 4;
       const lines = [def.name];
