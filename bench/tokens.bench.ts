@@ -49,7 +49,9 @@ export async function tokensBench(opts: { seed?: number; team?: string; failRate
   try {
     const env = { ...process.env, TEAM_HOME: dir };
     const loaded = loadTeam(team, { cwd: dir, home: os.homedir(), env });
-    const run = await prepareRun({ board, loaded, backend: 'anthropic', seed, workspace: path.join(dir, 'workspace'), env, cwd: dir });
+    // The model behind the fake API is the simulator, which needs each task's script: the run is
+    // recorded as simulated, since TaskGet shows scripts to the sim backend only (never to Claude).
+    const run = await prepareRun({ board, loaded, backend: 'sim', seed, workspace: path.join(dir, 'workspace'), env, cwd: dir });
     let retries = 0;
     const anthropic = createAnthropicModel({ apiKey: 'bench', baseURL: server.url, retryBaseMs: 10, onRetry: () => void retries++ });
     const usage = zeroUsage();
@@ -105,6 +107,7 @@ export async function run(): Promise<BenchSection> {
   const body = [
     `churn-project (seed ${report.seed}) on the anthropic backend: the real SDK against the fake Messages API, which answers`,
     'from the simulated model and emulates the prompt cache (prefixes up to each cache breakpoint; 1,024-token minimum).',
+    'The run is recorded as simulated so that TaskGet shows the simulator its task scripts (a real model never sees them).',
     `The run ${report.status} with ${report.tasksCompleted} tasks in ${report.calls} model calls.`,
     '',
     markdownTable(
