@@ -34,8 +34,8 @@ export const HIDDEN_HOME_PATHS: readonly string[] = [
   '.sqlite_history',
 ];
 
-/** Host folders replaced by empty ones: other users' and the desktop's sockets, temporary files. */
-const PRIVATE_SYSTEM_DIRS: readonly string[] = ['/run', '/var/tmp'];
+/** Host folders replaced by empty, read-only ones: other users' and the desktop's sockets (/run/user/<uid>, docker.sock, ...). */
+const HIDDEN_SYSTEM_DIRS: readonly string[] = ['/run'];
 
 /** The device nodes a command may use; no /dev/pts, so no terminal can be opened. */
 const DEVICES: readonly string[] = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
@@ -106,6 +106,8 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     '--symlink',
     '/proc/self/fd/2',
     '/dev/stderr',
+    '--size',
+    String(plan.tmpSizeMb * 1024 * 1024),
     '--tmpfs',
     '/dev/shm',
     '--proc',
@@ -119,11 +121,18 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     '--dir',
     SANDBOX_HOME,
   ];
+  // Covered places are empty tmpfs mounts, made read-only once everything is bound into them.
+  const readOnly: string[] = [];
   const hidden: string[] = [SANDBOX_TMP];
-  for (const dir of PRIVATE_SYSTEM_DIRS) {
+  if (isDirectory('/var/tmp')) {
+    args.push('--size', String(plan.tmpSizeMb * 1024 * 1024), '--tmpfs', '/var/tmp');
+    hidden.push('/var/tmp');
+  }
+  for (const dir of HIDDEN_SYSTEM_DIRS) {
     if (!isDirectory(dir)) continue;
     args.push('--tmpfs', dir);
     hidden.push(dir);
+    readOnly.push(dir);
   }
   if (plan.network) {
     // /etc/resolv.conf often points into /run (systemd-resolved): keep the name server reachable.
@@ -141,6 +150,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     const real = realOrNull(target);
     if (real === null || real === '/' || hidden.some((dir) => isUnder(dir, real))) continue;
     hidden.push(real);
+    if (isDirectory(real)) readOnly.push(real);
     if (isUnder(plan.workspace, real)) inWorkspace.push(...hideArgs(real));
     else args.push(...hideArgs(real));
   }
@@ -152,7 +162,9 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     const real = realOrNull(p);
     if (real !== null) args.push('--bind', real, real);
   }
-  args.push('--bind', plan.workspace, plan.workspace, ...inWorkspace, '--chdir', plan.workspace);
+  args.push('--bind', plan.workspace, plan.workspace, ...inWorkspace);
+  for (const dir of readOnly) args.push('--remount-ro', dir);
+  args.push('--chdir', plan.workspace);
   return args;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,12 +27,16 @@ export interface CommandRequest {
 export interface CommandOutcome extends SpawnOutcome {
   /** Why the run's sandbox ended while the command ran (a limit was passed), when it did. */
   sandboxEnded?: string;
+  /** Why the run's previous sandbox ended, when this command is the first in a new one. */
+  sandboxRestarted?: string;
 }
 
 /** Marks the environment of this process's unsandboxed commands (see killOrphans). */
 const PROCESS_MARK = randomUUID();
 
 const sessions = new Map<string, Promise<SandboxSession>>();
+/** Why a run's sandbox ended, until the next command (in a new sandbox) has reported it. */
+const endings = new Map<string, string>();
 /** Process groups of unsandboxed commands that are running or left background processes, with their state folder. */
 const groups = new Map<number, string | undefined>();
 let ranUnsandboxed = false;
@@ -45,11 +49,12 @@ export async function runCommand(request: CommandRequest): Promise<CommandOutcom
 
 async function runSandboxed(request: CommandRequest): Promise<CommandOutcome> {
   let session: SandboxSession;
+  const key = sessionKey(request.workspace, request.settings);
   try {
-    session = await sessionFor(request.workspace, request.settings);
+    session = await sessionFor(key, request.workspace, request.settings);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return notStarted(`the sandbox could not start: ${message}`);
+    return notStarted(`the sandbox could not start: ${message}; install bubblewrap (apt-get install bubblewrap), or run the team with --no-sandbox`);
   }
   const limits = limitsOf(request.settings);
   const env = commandEnv(request.parentEnv, { extraNames: request.settings.env ?? [], home: SANDBOX_HOME, tmpDir: SANDBOX_TMP });
@@ -61,14 +66,21 @@ async function runSandboxed(request: CommandRequest): Promise<CommandOutcome> {
     outputLimitBytes: limits.outputMb * 1024 * 1024,
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  return session.ended !== null && !outcome.stopped ? { ...outcome, sandboxEnded: session.ended } : outcome;
+  const restarted = endings.get(key);
+  endings.delete(key);
+  const result: CommandOutcome = restarted !== undefined ? { ...outcome, sandboxRestarted: restarted } : outcome;
+  if (session.ended !== null && !outcome.stopped) {
+    endings.delete(key);
+    return { ...result, sandboxEnded: session.ended };
+  }
+  return result;
 }
 
 async function runUnsandboxed(request: CommandRequest): Promise<CommandOutcome> {
   const { settings } = request;
   const limits = limitsOf(settings);
   const stateDir = settings.stateDir;
-  const home = unsandboxedHome(request.workspace, stateDir);
+  const home = unsandboxedHome(stateDir);
   const env = { ...commandEnv(request.parentEnv, { extraNames: settings.env ?? [], home, tmpDir: os.tmpdir() }), [MARK_VARIABLE]: PROCESS_MARK };
   ranUnsandboxed = true;
   const outcome = await spawnCaptured([...limitArgs(limits, false), 'bash', '-c', request.command], {
@@ -98,6 +110,7 @@ async function runUnsandboxed(request: CommandRequest): Promise<CommandOutcome> 
  */
 export function killAll(): number {
   let killed = 0;
+  endings.clear();
   for (const [key, pending] of sessions) {
     sessions.delete(key);
     killed++;
@@ -113,14 +126,16 @@ export function killAll(): number {
 }
 
 /** The run's sandbox, started on its first command and again after it ended (a limit was passed). */
-function sessionFor(workspace: string, settings: SandboxSettings): Promise<SandboxSession> {
-  const key = `${workspace}\0${JSON.stringify(settings)}`;
+function sessionFor(key: string, workspace: string, settings: SandboxSettings): Promise<SandboxSession> {
   const existing = sessions.get(key);
   if (existing) {
     return existing.then((session) => {
       if (session.alive) return session;
-      if (sessions.get(key) === existing) sessions.delete(key);
-      return sessionFor(workspace, settings);
+      if (sessions.get(key) === existing) {
+        sessions.delete(key);
+        if (session.ended !== null) endings.set(key, session.ended);
+      }
+      return sessionFor(key, workspace, settings);
     });
   }
   const started = SandboxSession.start(planFor(workspace, settings), limitsOf(settings), settings.stateDir);
@@ -129,6 +144,10 @@ function sessionFor(workspace: string, settings: SandboxSettings): Promise<Sandb
     if (sessions.get(key) === started) sessions.delete(key);
   });
   return started;
+}
+
+function sessionKey(workspace: string, settings: SandboxSettings): string {
+  return `${workspace}\0${JSON.stringify(settings)}`;
 }
 
 export function planFor(workspace: string, settings: SandboxSettings): SandboxPlan {
@@ -146,9 +165,9 @@ export function planFor(workspace: string, settings: SandboxSettings): SandboxPl
   };
 }
 
-function unsandboxedHome(workspace: string, stateDir: string | undefined): string {
-  const id = createHash('sha256').update(workspace).digest('hex').slice(0, 12);
-  const home = stateDir !== undefined ? path.join(stateDir, 'home') : path.join(os.tmpdir(), `teamboard-home-${id}`);
+/** The home of unsandboxed commands: in the run's state folder, else one per user in the temporary folder. */
+function unsandboxedHome(stateDir: string | undefined): string {
+  const home = stateDir !== undefined ? path.join(stateDir, 'home') : path.join(os.tmpdir(), `teamboard-home-${process.getuid?.() ?? 'user'}`);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   return home;
 }

@@ -5,11 +5,14 @@ import type { Readable } from 'node:stream';
 import { bwrapArgs, type SandboxPlan } from './bwrap-args.js';
 import type { SandboxLimits } from './config.js';
 import { forgetProcess, recordProcess } from './orphans.js';
-import { signalProcess, startTimeOf } from './process-tree.js';
+import { childrenOf, signalProcess, startTimeOf } from './process-tree.js';
 
 /** How often the process count and memory of a sandbox are checked. */
 export const WATCHDOG_INTERVAL_MS = 100;
 const START_TIMEOUT_MS = 10_000;
+const NPROC_HEADROOM = 8;
+const MEMORY_EVERY = 5;
+export const COMMAND_NICENESS = 10;
 
 export class SandboxStartError extends Error {
   override name = 'SandboxStartError';
@@ -26,11 +29,18 @@ export class SandboxSession {
   ended: string | null = null;
   private watchdog: NodeJS.Timeout | undefined;
   private checking = false;
+  private ticks = 0;
 
   private constructor(
     private readonly monitor: ChildProcess,
-    /** The sandbox's PID 1, as the host sees it. */
+    /** The sandbox's PID 1 (bubblewrap's reaper), as the host sees it. */
     readonly initPid: number,
+    /**
+     * The holder (`sleep infinity`, PID 2), as the host sees it: commands enter its namespaces and the
+     * watchdog reads the sandbox's /proc through it. It was started inside the sandbox, so its owner
+     * may always inspect it; bubblewrap's own processes may turn undumpable, and then only root may.
+     */
+    readonly holderPid: number,
     readonly limits: SandboxLimits,
     private readonly stateDir: string | undefined,
   ) {
@@ -55,6 +65,11 @@ export class SandboxSession {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
     const initPid = await readInitPid(monitor);
+    const holderPid = childrenOf(initPid)[0];
+    if (holderPid === undefined) {
+      if (monitor.pid !== undefined) signalProcess(monitor.pid, 'SIGKILL');
+      throw new SandboxStartError('the sandbox started without its holder process');
+    }
     if (stateDir !== undefined && monitor.pid !== undefined) {
       recordProcess(stateDir, { kind: 'sandbox', id: monitor.pid, start: startTimeOf(monitor.pid) ?? '', mark: randomUUID() });
     }
@@ -65,7 +80,7 @@ export class SandboxSession {
       stderr.resume();
       if ('unref' in stderr && typeof stderr.unref === 'function') stderr.unref();
     }
-    return new SandboxSession(monitor, initPid, limits, stateDir);
+    return new SandboxSession(monitor, initPid, holderPid, limits, stateDir);
   }
 
   get alive(): boolean {
@@ -75,8 +90,12 @@ export class SandboxSession {
   /** The command line that runs `command` inside the sandbox, in `cwd`, with the per-command limits. */
   enterArgs(command: string, cwd: string): string[] {
     return [
+      // Below the team process's priority: a busy or runaway command cannot starve the board or the watchdog.
+      'nice',
+      '-n',
+      String(COMMAND_NICENESS),
       'nsenter',
-      `--target=${this.initPid}`,
+      `--target=${this.holderPid}`,
       '--user',
       '--mount',
       '--pid',
@@ -116,12 +135,16 @@ export class SandboxSession {
     if (this.checking || !this.alive) return;
     this.checking = true;
     try {
-      const pids = await sandboxPids(this.initPid);
-      if (pids.length > this.limits.processes) {
-        this.kill(`the sandbox was stopped: its commands ran more than ${this.limits.processes} processes at once (limit processes)`);
+      const pids = await sandboxPids(this.holderPid);
+      // RLIMIT_NPROC keeps a non-root sandbox at the limit (forks fail there); root is exempt from it.
+      // Either way, reaching the limit ends the sandbox rather than leave a fork bomb spinning.
+      if (pids.length >= this.limits.processes) {
+        this.kill(`the sandbox was stopped: its commands reached ${this.limits.processes} processes at once (limit processes)`);
         return;
       }
-      const rssKb = await residentKb(this.initPid, pids);
+      // Memory costs a read per process: every MEMORY_EVERY-th check, and never while the count races up.
+      if (++this.ticks % MEMORY_EVERY !== 0 || pids.length > this.limits.processes / 2) return;
+      const rssKb = await residentKb(this.holderPid, pids);
       if (rssKb > this.limits.memoryMb * 1024) {
         this.kill(`the sandbox was stopped: its processes used more than ${this.limits.memoryMb} MiB of memory together (limit memoryMb)`);
       }
@@ -139,32 +162,33 @@ export function limitArgs(limits: SandboxLimits, sandboxed: boolean): string[] {
     '--core=0',
     // Inside the sandbox's user namespace RLIMIT_NPROC counts only the sandbox's processes; outside it
     // would count every process of the user, so unsandboxed commands do not get it.
-    ...(sandboxed ? [`--nproc=${limits.processes}`] : []),
+    // A little above the watchdog's threshold, so the watchdog sees the limit reached and ends the sandbox.
+    ...(sandboxed ? [`--nproc=${limits.processes + NPROC_HEADROOM}`] : []),
     '--',
   ];
 }
 
 /** PIDs in the sandbox's PID namespace, read from its own /proc. */
-async function sandboxPids(initPid: number): Promise<string[]> {
+async function sandboxPids(holderPid: number): Promise<string[]> {
   try {
-    return (await fs.readdir(`/proc/${initPid}/root/proc`)).filter((name) => /^\d+$/.test(name));
+    return (await fs.readdir(`/proc/${holderPid}/root/proc`)).filter((name) => /^\d+$/.test(name));
   } catch {
     return [];
   }
 }
 
-async function residentKb(initPid: number, pids: string[]): Promise<number> {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const status = await fs.readFile(`/proc/${initPid}/root/proc/${pid}/status`, 'utf8');
-      const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
-      if (match) total += Number(match[1]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return total;
+async function residentKb(holderPid: number, pids: string[]): Promise<number> {
+  const sizes = await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const status = await fs.readFile(`/proc/${holderPid}/root/proc/${pid}/status`, 'utf8');
+        return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      } catch {
+        return 0; // The process ended while we looked.
+      }
+    }),
+  );
+  return sizes.reduce((sum, kb) => sum + kb, 0);
 }
 
 function readInitPid(monitor: ChildProcess): Promise<number> {

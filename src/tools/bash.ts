@@ -1,23 +1,23 @@
-import { commandAllowed } from './command-patterns.js';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { execa } from 'execa';
 import { z } from 'zod';
-import { defineTool, fail, ok, type ToolResult } from './tool.js';
+import { commandAllowed } from '../sandbox/command-check.js';
+import type { SandboxSettings } from '../sandbox/config.js';
+import { outputTexts } from '../sandbox/output-capture.js';
+import { type CommandOutcome, killAll, runCommand } from '../sandbox/runner.js';
+import { defineTool, fail, ok, type ToolContext, type ToolResult } from './tool.js';
 
 export const BASH_DEFAULT_TIMEOUT_MS = 120_000;
 export const BASH_MAX_TIMEOUT_MS = 600_000;
 export const BASH_MAX_OUTPUT_CHARS = 30_000;
-/** After SIGTERM, how long the process group gets before SIGKILL. */
-export const BASH_KILL_GRACE_MS = 2_000;
+
+/** Without settings from the runtime, commands run in the sandbox with its defaults. */
+const DEFAULT_SANDBOX: SandboxSettings = { mode: 'bwrap' };
 
 const SECRET_NAME = /API_KEY|TOKEN|SECRET|PASSWORD|ANTHROPIC/i;
 
-/** Process groups of Bash commands that are running or left background processes behind. */
-const processGroups = new Set<number>();
-
-/** The environment without variables whose names suggest credentials. */
+/**
+ * The environment without variables whose names suggest credentials. Commands get an allow-listed
+ * environment anyway (src/sandbox/env.ts); this stays for callers that build `ToolContext.env`.
+ */
 export function stripSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
   const clean: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
@@ -27,17 +27,11 @@ export function stripSecrets(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /**
- * Kills (SIGKILL) every process group started by Bash that may still be alive: running
- * commands and background processes (servers) that commands left behind. For the runtime to
- * call when a run ends. Returns how many groups were signalled.
+ * Ends every process Bash started in this process: each run's sandbox with everything in it, and
+ * what unsandboxed commands left running. For the runtime to call when a run ends.
  */
 export function killBashProcessGroups(): number {
-  let killed = 0;
-  for (const pgid of processGroups) {
-    if (signalGroup(pgid, 'SIGKILL')) killed++;
-    processGroups.delete(pgid);
-  }
-  return killed;
+  return killAll();
 }
 
 const inputSchema = z.object({
@@ -59,101 +53,74 @@ export const bashTool = defineTool({
     'A non-zero exit code is a normal result, not a tool error: read stderr and act on it. ' +
     `The timeout is in milliseconds (default ${BASH_DEFAULT_TIMEOUT_MS}, max ${BASH_MAX_TIMEOUT_MS}); on timeout the command and every process it started are killed and the result has timedOut: true. ` +
     `stdout and stderr together are cut to about ${BASH_MAX_OUTPUT_CHARS} characters, keeping the start and the end. ` +
-    'stdin is empty and the environment holds no API keys or tokens. To leave a server running, start it in the background with its output redirected, e.g. `python serve.py > serve.log 2>&1 &`.',
+    'Commands run in a sandbox: only the workspace and /tmp are writable, there is no network unless the team allows it, and the environment holds no keys or tokens. ' +
+    'stdin is empty. To leave a server running, start it in the background with its output redirected, e.g. `python serve.py > serve.log 2>&1 &`; later commands reach it on 127.0.0.1.',
   inputSchema,
   async execute(input, ctx) {
     if (ctx.signal?.aborted) return interruptedResult();
-    if (ctx.bashPatterns && !commandAllowed(input.command, ctx.bashPatterns)) {
-      return fail(`this agent may only run commands matching ${ctx.bashPatterns.map((p) => `Bash(${p})`).join(', ')}; "${input.command}" is not one of them`);
+    if (ctx.bashPatterns) {
+      const refused = await permissionRefusal(input.command, ctx.bashPatterns, ctx);
+      if (refused) return refused;
     }
     const timeoutMs = input.timeout ?? BASH_DEFAULT_TIMEOUT_MS;
-    const outputDir = await fs.mkdtemp(path.join(os.tmpdir(), 'teamboard-bash-'));
-    try {
-      return await run(input.command, timeoutMs, outputDir, ctx.workspace, ctx.env ?? stripSecrets(process.env), ctx.signal);
-    } finally {
-      await fs.rm(outputDir, { recursive: true, force: true });
-    }
+    const outcome = await runCommand({
+      command: input.command,
+      workspace: ctx.workspace,
+      parentEnv: ctx.env ?? process.env,
+      settings: ctx.sandbox ?? DEFAULT_SANDBOX,
+      timeoutMs,
+      keepBytes: BASH_MAX_OUTPUT_CHARS,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    return resultOf(outcome, timeoutMs);
   },
 });
 
-async function run(
-  command: string,
-  timeoutMs: number,
-  outputDir: string,
-  cwd: string,
-  env: Record<string, string>,
-  signal: AbortSignal | undefined,
-): Promise<ToolResult> {
-  // Output goes to files, not pipes: a background process that inherits them cannot keep
-  // the call waiting for end-of-stream, nor die of SIGPIPE once the call has returned.
-  const outPath = path.join(outputDir, 'stdout');
-  const errPath = path.join(outputDir, 'stderr');
-  const outFile = await fs.open(outPath, 'w');
-  const errFile = await fs.open(errPath, 'w');
-  let subprocess;
-  try {
-    subprocess = execa('bash', ['-c', command], {
-      cwd,
-      env,
-      extendEnv: false,
-      stdin: 'ignore',
-      // execa hands an open descriptor straight to spawn; its types only spell out 3 to 9.
-      stdout: outFile.fd as 3,
-      stderr: errFile.fd as 3,
-      detached: true,
-      reject: false,
-    });
-  } finally {
-    await outFile.close();
-    await errFile.close();
+/**
+ * Null when every command of the line matches the agent's patterns, or the person allowed it when
+ * asked (through the runtime's `requestPermission`); otherwise the refusal as the tool result.
+ */
+async function permissionRefusal(line: string, patterns: readonly string[], ctx: ToolContext): Promise<ToolResult | null> {
+  const verdict = commandAllowed(line, patterns, { workspace: ctx.workspace });
+  if (verdict.allowed) return null;
+  const allowedList = patterns.map((p) => `Bash(${p})`).join(', ');
+  const body = { command: verdict.command, reason: verdict.reason, suggestedPattern: verdict.suggestedPattern };
+  if (ctx.requestPermission) {
+    const decision = await ctx.requestPermission({ tool: 'Bash', commandLine: line, ...body });
+    if (decision.allowed) return null;
+    const why = decision.reason ? `: ${decision.reason}` : '';
+    return refusal(`permission denied${decision.by ? ` by ${decision.by}` : ''} for "${verdict.command}"${why}`, body);
   }
+  return refusal(`command refused: ${verdict.reason}; this agent may only run commands matching ${allowedList}`, body);
+}
 
-  const pgid = subprocess.pid;
-  if (pgid !== undefined) processGroups.add(pgid);
-  let stopped: 'timeout' | 'abort' | null = null;
-  let forceKill: NodeJS.Timeout | undefined;
-  const stop = (why: 'timeout' | 'abort'): void => {
-    if (stopped !== null || pgid === undefined) return;
-    stopped = why;
-    signalGroup(pgid, 'SIGTERM');
-    forceKill = setTimeout(() => signalGroup(pgid, 'SIGKILL'), BASH_KILL_GRACE_MS);
-  };
-  const timer = setTimeout(() => stop('timeout'), timeoutMs);
-  const onAbort = (): void => stop('abort');
-  signal?.addEventListener('abort', onAbort, { once: true });
+function refusal(error: string, details: Record<string, unknown>): ToolResult {
+  return { content: JSON.stringify({ error, ...details }), isError: true };
+}
 
-  const result = await subprocess;
-  clearTimeout(timer);
-  signal?.removeEventListener('abort', onAbort);
-  if (pgid !== undefined) {
-    if (stopped !== null) {
-      clearTimeout(forceKill);
-      signalGroup(pgid, 'SIGKILL');
-      processGroups.delete(pgid);
-    } else if (!signalGroup(pgid, 0)) {
-      processGroups.delete(pgid);
-    }
-  }
-
-  if (pgid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined && stopped === null)) {
-    return fail(`could not run the command: ${result.shortMessage}`);
-  }
-
-  const output = await readOutputs(outPath, errPath);
-  const body: Record<string, unknown> = {
-    exitCode: result.exitCode ?? null,
-    stdout: output.stdout,
-    stderr: output.stderr,
-  };
-  if (result.signal !== undefined && stopped === null) body.signal = result.signal;
+function resultOf(outcome: CommandOutcome, timeoutMs: number): ToolResult {
+  if (outcome.startError !== undefined) return fail(`could not run the command: ${outcome.startError}`);
+  const output = outputTexts(outcome.stdout, outcome.stderr, BASH_MAX_OUTPUT_CHARS);
+  const body: Record<string, unknown> = { exitCode: outcome.exitCode, stdout: output.stdout, stderr: output.stderr };
+  if (outcome.signal !== null && outcome.stopped === null) body.signal = outcome.signal;
   if (output.truncated) body.truncated = true;
-  if (stopped === 'timeout') {
+  if (outcome.stopped === 'timeout') {
     body.timedOut = true;
     body.error = `command timed out after ${timeoutMs} ms and was killed with every process it started; raise timeout (max ${BASH_MAX_TIMEOUT_MS}) or run long jobs in the background with output redirected to a file`;
     return { content: JSON.stringify(body), isError: true };
   }
-  if (stopped === 'abort') {
-    return { content: JSON.stringify({ ...body, ...interruptedBody() }), isError: true };
+  if (outcome.stopped === 'abort') return { content: JSON.stringify({ ...body, ...interruptedBody() }), isError: true };
+  if (outcome.stopped === 'output') {
+    body.truncated = true;
+    body.error = 'command printed more output than allowed and was killed; redirect its output to a file (cmd > out.log 2>&1) and use Read or Grep on it';
+    return { content: JSON.stringify(body), isError: true };
+  }
+  if (outcome.sandboxRestarted !== undefined) {
+    body.note = `${outcome.sandboxRestarted} after an earlier command; background processes of earlier commands are gone and this command ran in a fresh sandbox`;
+  }
+  if (outcome.sandboxEnded !== undefined) {
+    body.error = `${outcome.sandboxEnded}; every process of the run's commands was killed, background servers included, and the next command starts a fresh sandbox`;
+    return { content: JSON.stringify(body), isError: true };
   }
   return ok(body);
 }
@@ -164,46 +131,4 @@ function interruptedBody(): Record<string, unknown> {
 
 function interruptedResult(): ToolResult {
   return { content: JSON.stringify({ exitCode: null, stdout: '', stderr: '', ...interruptedBody() }), isError: true };
-}
-
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readOutputs(outPath: string, errPath: string): Promise<{ stdout: string; stderr: string; truncated: boolean }> {
-  const outSize = (await fs.stat(outPath)).size;
-  const errSize = (await fs.stat(errPath)).size;
-  const cap = BASH_MAX_OUTPUT_CHARS;
-  if (outSize + errSize <= cap) {
-    return { stdout: await fs.readFile(outPath, 'utf8'), stderr: await fs.readFile(errPath, 'utf8'), truncated: false };
-  }
-  const errShare = Math.min(errSize, Math.max(Math.floor(cap / 3), cap - outSize));
-  return {
-    stdout: await readHeadAndTail(outPath, outSize, cap - errShare),
-    stderr: await readHeadAndTail(errPath, errSize, errShare),
-    truncated: true,
-  };
-}
-
-async function readHeadAndTail(file: string, size: number, share: number): Promise<string> {
-  if (size <= share) return fs.readFile(file, 'utf8');
-  const headBytes = Math.floor(share / 2);
-  const tailBytes = share - headBytes;
-  const handle = await fs.open(file, 'r');
-  try {
-    const head = Buffer.alloc(headBytes);
-    const tail = Buffer.alloc(tailBytes);
-    await handle.read(head, 0, headBytes, 0);
-    await handle.read(tail, 0, tailBytes, size - tailBytes);
-    const omitted = size - headBytes - tailBytes;
-    return `${head.toString('utf8')}\n[... ${omitted} bytes omitted; redirect the output to a file and use Read or Grep to see all of it ...]\n${tail.toString('utf8')}`;
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,9 +1,11 @@
-import fs from 'node:fs/promises';
 import { z } from 'zod';
+import { ConfinedError, readFileBeneath, writeFileBeneath } from '../sandbox/confined-fs.js';
 import { looksBinary } from './file-walk.js';
 import { defineTool, fail, ok } from './tool.js';
-import { resolveWorkspacePath } from './workspace-path.js';
+import { confinedFailureMessage, resolveWorkspacePath } from './workspace-path.js';
 import { writeErrorReason } from './write.js';
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 const inputSchema = z.object({
   file_path: z.string().describe('File to edit, relative to the workspace (or absolute inside it).'),
@@ -23,15 +25,23 @@ export const editTool = defineTool({
   async execute(input, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, input.file_path);
     if (!target.ok) return fail(target.error);
-    const { abs, rel } = target;
+    const { rel } = target;
 
     if (input.old_string === '') return fail('old_string is empty; give the exact text to replace (to create a file, use Write)');
     if (input.old_string === input.new_string) return fail('old_string and new_string are identical; nothing would change');
 
-    const stat = await fs.stat(abs).catch(() => null);
-    if (!stat) return fail(`file "${rel}" does not exist; use Write to create it, or Glob to find the right path`);
-    if (!stat.isFile()) return fail(`"${rel}" is not a regular file`);
-    const buffer = await fs.readFile(abs);
+    let buffer: Buffer;
+    try {
+      buffer = await readFileBeneath(target.rootReal, target.parts, MAX_FILE_BYTES);
+    } catch (error) {
+      if (error instanceof ConfinedError && error.failure === 'missing') {
+        return fail(`file "${rel}" does not exist; use Write to create it, or Glob to find the right path`);
+      }
+      if (error instanceof ConfinedError && error.failure === 'directory') return fail(`"${rel}" is not a regular file`);
+      const message = confinedFailureMessage(error, rel);
+      if (message === null) throw error;
+      return fail(message);
+    }
     if (looksBinary(buffer)) return fail(`file "${rel}" looks binary (it contains NUL bytes); Edit only changes text files`);
 
     const text = buffer.toString('utf8');
@@ -51,9 +61,9 @@ export const editTool = defineTool({
       return fail(`old_string occurs ${count} times in "${rel}"; include more surrounding lines to make it unique, or set replace_all to true to replace all ${count}`);
     }
     try {
-      await fs.writeFile(abs, parts.join(newString), 'utf8');
+      await writeFileBeneath(target.rootReal, target.parts, parts.join(newString));
     } catch (error) {
-      return fail(`could not write "${rel}": ${writeErrorReason(error)}`);
+      return fail(confinedFailureMessage(error, rel) ?? `could not write "${rel}": ${writeErrorReason(error)}`);
     }
     return ok({ ok: true, path: rel, replacements: count });
   },

@@ -50,14 +50,15 @@ export const globTool = defineTool({
 
     const named = `${input.path ?? ''}/${pattern}`;
     const walk = await walkFiles(start.abs, {
-      workspaceReal: await fs.realpath(ctx.workspace),
+      workspaceReal: start.rootReal,
+      startReal: path.join(start.rootReal, ...start.parts),
       skipDirs: new Set(SKIPPED_DIRS.filter((dir) => !named.includes(dir))),
       maxFiles: GLOB_MAX_SCANNED,
       signal: ctx.signal,
     });
 
     const matches = walk.files
-      .map((abs) => path.relative(base.abs, abs).split(path.sep).join('/'))
+      .map(({ abs }) => path.relative(base.abs, abs).split(path.sep).join('/'))
       .filter((rel) => regex.test(rel));
     const withTimes = await withMtimes(matches.map((rel) => ({ rel, abs: path.join(base.abs, rel) })));
     withTimes.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { looksBinary, SKIPPED_DIRS, walkFiles } from './file-walk.js';
+import { ConfinedError, readFileBeneath } from '../sandbox/confined-fs.js';
+import { RegexTimeoutError, RegexWorker } from '../sandbox/regex-worker.js';
+import { looksBinary, SKIPPED_DIRS, type WalkedFile, walkFiles } from './file-walk.js';
 import { compileGlob, GlobPatternError } from './glob-match.js';
 import { defineTool, fail, ok, type ToolResult } from './tool.js';
 import { resolveWorkspacePath } from './workspace-path.js';
@@ -11,6 +13,8 @@ export const GREP_MAX_OUTPUT_CHARS = 30_000;
 export const GREP_MAX_LINE_CHARS = 500;
 export const GREP_MAX_SCANNED = 50_000;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Time the pattern may take on one file: 2 s, plus 1 s per MB. */
+export const GREP_TIME_LIMIT_BASE_MS = 2_000;
 
 const inputSchema = z.object({
   pattern: z.string().min(1).describe('JavaScript regular expression to search for, e.g. "TODO|FIXME" or "def \\w+".'),
@@ -59,14 +63,17 @@ export const grepTool = defineTool({
     if (!stat) return fail(`path "${target.rel}" does not exist; use Glob to find the right path`);
     if (!stat.isDirectory() && !stat.isFile()) return fail(`"${target.rel}" is not a regular file or directory`);
 
-    let candidates: string[];
+    const rootReal = target.rootReal;
+    const targetReal = path.join(rootReal, ...target.parts);
+    let candidates: WalkedFile[];
     let complete = true;
     let baseDir: string;
     if (stat.isDirectory()) {
       baseDir = target.abs;
       const named = `${input.path ?? ''}/${input.glob ?? ''}`;
       const walk = await walkFiles(target.abs, {
-        workspaceReal: await fs.realpath(ctx.workspace),
+        workspaceReal: rootReal,
+        startReal: targetReal,
         skipDirs: new Set(SKIPPED_DIRS.filter((dir) => !named.includes(dir))),
         maxFiles: GREP_MAX_SCANNED,
         signal: ctx.signal,
@@ -75,16 +82,27 @@ export const grepTool = defineTool({
       complete = walk.complete;
     } else {
       baseDir = path.dirname(target.abs);
-      candidates = [target.abs];
+      candidates = [{ abs: target.abs, real: targetReal }];
     }
     const targetDirRel = stat.isDirectory() ? target.rel : path.posix.dirname(target.rel);
     const files = candidates
-      .map((abs) => ({ abs, rel: path.relative(baseDir, abs).split(path.sep).join('/') }))
+      .map((f) => ({ ...f, rel: path.relative(baseDir, f.abs).split(path.sep).join('/') }))
       .filter((f) => fileFilter === null || fileFilter(f.rel))
-      .map((f) => ({ abs: f.abs, display: targetDirRel === '.' ? f.rel : `${targetDirRel}/${f.rel}` }));
+      .map((f) => ({ parts: path.relative(rootReal, f.real).split(path.sep), display: targetDirRel === '.' ? f.rel : `${targetDirRel}/${f.rel}` }));
 
-    const found = await searchFiles(files, regex, input, ctx.signal);
+    let found: Found;
+    try {
+      found = await searchFiles(rootReal, files, regex, input, ctx.signal);
+    } catch (error) {
+      if (!(error instanceof SearchTimeout)) throw error;
+      return fail(
+        `the pattern took more than ${error.limitMs} ms on "${error.file}" and the search was stopped; it probably backtracks catastrophically (nested quantifiers like (a+)+ or (a|a)*): simplify it, or narrow path or glob`,
+      );
+    }
     const notes = complete ? [] : [`stopped after scanning ${GREP_MAX_SCANNED} files; narrow path or glob`];
+    if (found.skippedLinks.length > 0) {
+      notes.push(`skipped ${found.skippedLinks.length} file(s) with more than one hard link (${found.skippedLinks.slice(0, 3).join(', ')}); read them with Bash`);
+    }
     return format(found, input, notes);
   },
 });
@@ -95,10 +113,25 @@ interface Found {
   counts: { path: string; count: number }[];
   total: number;
   truncated: boolean;
+  skippedLinks: string[];
 }
 
+class SearchTimeout extends Error {
+  constructor(
+    readonly file: string,
+    readonly limitMs: number,
+  ) {
+    super(`timed out on ${file}`);
+  }
+}
+
+/**
+ * Reads each file through the confined layer and matches it in a worker thread with a time limit,
+ * so neither a link swapped in nor a catastrophic pattern can reach outside or freeze the process.
+ */
 async function searchFiles(
-  files: { abs: string; display: string }[],
+  rootReal: string,
+  files: { parts: string[]; display: string }[],
   regex: RegExp,
   input: Input,
   signal: AbortSignal | undefined,
@@ -106,44 +139,52 @@ async function searchFiles(
   const mode = input.output_mode ?? 'files_with_matches';
   const limit = input.head_limit ?? GREP_DEFAULT_LIMIT;
   const withNumbers = input['-n'] ?? true;
-  const found: Found = { lines: [], files: [], counts: [], total: 0, truncated: false };
+  const found: Found = { lines: [], files: [], counts: [], total: 0, truncated: false, skippedLinks: [] };
+  if (files.length === 0) return found;
   let chars = 0;
-
-  for (const file of files) {
-    if (signal?.aborted) break;
-    const text = await readText(file.abs);
-    if (text === null) continue;
-    const fileLines = text.split(/\r?\n/);
-    if (fileLines.length > 1 && fileLines[fileLines.length - 1] === '') fileLines.pop();
-    let count = 0;
-    for (let i = 0; i < fileLines.length; i++) {
-      const line = fileLines[i] as string;
-      if (!regex.test(line)) continue;
-      count++;
-      if (mode !== 'content') continue;
-      const shown = `${file.display}:${withNumbers ? `${i + 1}:` : ''}${cut(line)}`;
-      if (found.lines.length >= limit || chars + shown.length > GREP_MAX_OUTPUT_CHARS) {
-        found.truncated = true;
-        return found;
+  const worker = new RegexWorker(regex.source, regex.flags);
+  try {
+    for (const file of files) {
+      if (signal?.aborted) break;
+      const text = await readText(rootReal, file, found);
+      if (text === null) continue;
+      const keep = mode === 'content' ? limit - found.lines.length + 1 : 0;
+      const limitMs = GREP_TIME_LIMIT_BASE_MS + Math.ceil(text.length / 1_000_000) * 1_000;
+      let matches;
+      try {
+        matches = await worker.match(text, keep, limitMs, signal);
+      } catch (error) {
+        if (error instanceof RegexTimeoutError && !signal?.aborted) throw new SearchTimeout(file.display, limitMs);
+        if (error instanceof RegexTimeoutError) break;
+        throw error;
       }
-      found.lines.push(shown);
-      chars += shown.length + 1;
-    }
-    if (count === 0) continue;
-    found.total += count;
-    if (mode === 'files_with_matches') {
-      if (found.files.length >= limit) {
-        found.truncated = true;
-        return found;
+      if (matches.count === 0) continue;
+      for (const [n, line] of matches.lines) {
+        const shown = `${file.display}:${withNumbers ? `${n}:` : ''}${cut(line)}`;
+        if (found.lines.length >= limit || chars + shown.length > GREP_MAX_OUTPUT_CHARS) {
+          found.truncated = true;
+          return found;
+        }
+        found.lines.push(shown);
+        chars += shown.length + 1;
       }
-      found.files.push(file.display);
+      found.total += matches.count;
+      if (mode === 'files_with_matches') {
+        if (found.files.length >= limit) {
+          found.truncated = true;
+          return found;
+        }
+        found.files.push(file.display);
+      }
+      if (mode === 'count') {
+        if (found.counts.length >= limit) found.truncated = true;
+        else found.counts.push({ path: file.display, count: matches.count });
+      }
     }
-    if (mode === 'count') {
-      if (found.counts.length >= limit) found.truncated = true;
-      else found.counts.push({ path: file.display, count });
-    }
+    return found;
+  } finally {
+    worker.close();
   }
-  return found;
 }
 
 function format(found: Found, input: Input, notes: string[]): ToolResult {
@@ -158,13 +199,12 @@ function format(found: Found, input: Input, notes: string[]): ToolResult {
   return ok([...found.lines, ...tail, ...notes].join('\n'));
 }
 
-async function readText(abs: string): Promise<string | null> {
+async function readText(rootReal: string, file: { parts: string[]; display: string }, found: Found): Promise<string | null> {
   try {
-    const stat = await fs.stat(abs);
-    if (stat.size > MAX_FILE_BYTES) return null;
-    const buffer = await fs.readFile(abs);
+    const buffer = await readFileBeneath(rootReal, file.parts, MAX_FILE_BYTES);
     return looksBinary(buffer) ? null : buffer.toString('utf8');
-  } catch {
+  } catch (error) {
+    if (error instanceof ConfinedError && error.failure === 'hard-links') found.skippedLinks.push(file.display);
     return null;
   }
 }

@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import { z } from 'zod';
+import { ConfinedError, readFileBeneath } from '../sandbox/confined-fs.js';
 import { looksBinary } from './file-walk.js';
 import { defineTool, fail, ok } from './tool.js';
-import { resolveWorkspacePath } from './workspace-path.js';
+import { confinedFailureMessage, resolveWorkspacePath } from './workspace-path.js';
 
 export const READ_DEFAULT_LIMIT = 2000;
 export const READ_MAX_LINE_CHARS = 2000;
@@ -27,17 +27,19 @@ export const readTool = defineTool({
   async execute(input, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, input.file_path);
     if (!target.ok) return fail(target.error);
-    const { abs, rel } = target;
+    const { rel } = target;
 
-    const stat = await fs.stat(abs).catch(() => null);
-    if (!stat) return fail(`file "${rel}" does not exist; use Glob to find the right path`);
-    if (stat.isDirectory()) return fail(`"${rel}" is a directory, not a file; use Glob with path "${rel}" to list its files`);
-    if (!stat.isFile()) return fail(`"${rel}" is not a regular file`);
-    if (stat.size > MAX_FILE_BYTES) {
-      return fail(`file "${rel}" is ${stat.size} bytes, more than Read handles (${MAX_FILE_BYTES}); use Grep or Bash (head, sed -n) to look at parts of it`);
+    let buffer: Buffer;
+    try {
+      buffer = await readFileBeneath(target.rootReal, target.parts, MAX_FILE_BYTES);
+    } catch (error) {
+      if (error instanceof ConfinedError && error.failure === 'too-large') {
+        return fail(`file "${rel}" is ${error.message}, more than Read handles (${MAX_FILE_BYTES}); use Grep or Bash (head, sed -n) to look at parts of it`);
+      }
+      const message = confinedFailureMessage(error, rel);
+      if (message === null) throw error;
+      return fail(message);
     }
-
-    const buffer = await fs.readFile(abs);
     if (looksBinary(buffer)) return fail(`file "${rel}" looks binary (it contains NUL bytes); Read only shows text files`);
     if (buffer.length === 0) return ok(`(file "${rel}" is empty)`);
 

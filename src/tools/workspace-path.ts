@@ -1,8 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfinedError } from '../sandbox/confined-fs.js';
 
-/** A path argument resolved inside the workspace, or the reason it was refused. */
-export type WorkspacePath = { ok: true; abs: string; rel: string } | { ok: false; error: string };
+/**
+ * A path argument resolved inside the workspace, or the reason it was refused. `parts` are the
+ * components of its real location below the workspace's real path (`rootReal`), for opening it
+ * without following links (src/sandbox/confined-fs.ts).
+ */
+export type WorkspacePath =
+  | { ok: true; abs: string; rel: string; rootReal: string; parts: string[] }
+  | { ok: false; error: string };
 
 const MAX_LINK_HOPS = 40;
 
@@ -37,7 +44,8 @@ export function resolveWorkspacePath(workspace: string, input: string): Workspac
   if (!isInside(rootReal, real)) return refuse(` (it leads through a symlink to ${real})`);
 
   const base = isInside(root, abs) ? root : rootReal;
-  return { ok: true, abs, rel: toPosix(path.relative(base, abs)) || '.' };
+  const parts = path.relative(rootReal, real).split(path.sep).filter((part) => part !== '');
+  return { ok: true, abs, rel: toPosix(path.relative(base, abs)) || '.', rootReal, parts };
 }
 
 export function isInside(dir: string, candidate: string): boolean {
@@ -94,5 +102,31 @@ function lexists(p: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The tool error for a refusal of the confined file layer, in the words the file tools use; null
+ * when `error` is something else (to be rethrown).
+ */
+export function confinedFailureMessage(error: unknown, rel: string): string | null {
+  if (!(error instanceof ConfinedError)) return null;
+  switch (error.failure) {
+    case 'missing':
+      return `file "${rel}" does not exist; use Glob to find the right path`;
+    case 'directory':
+      return `"${rel}" is a directory, not a file; use Glob with path "${rel}" to list its files`;
+    case 'not-directory':
+      return `could not write "${rel}": a parent of this path is a file, not a directory`;
+    case 'changed':
+      return `path "${rel}" changed while it was being opened: ${error.message}; use a path inside the workspace`;
+    case 'special':
+      return `"${rel}" is not a regular file (${error.message}); the file tools only read and write regular files`;
+    case 'hard-links':
+      return `${error.message}. Refused: a hard link can point at a file outside the workspace`;
+    case 'outside':
+      return `path "${rel}" is outside the workspace; use a path inside it`;
+    case 'too-large':
+      return `file "${rel}" is too large (${error.message})`;
   }
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
+import { ConfinedError, writeFileBeneath } from '../sandbox/confined-fs.js';
 import { defineTool, fail, ok } from './tool.js';
-import { resolveWorkspacePath } from './workspace-path.js';
+import { confinedFailureMessage, resolveWorkspacePath } from './workspace-path.js';
 
 const inputSchema = z.object({
   file_path: z.string().describe('File to write, relative to the workspace (or absolute inside it).'),
@@ -19,22 +18,19 @@ export const writeTool = defineTool({
   async execute(input, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, input.file_path);
     if (!target.ok) return fail(target.error);
-    const { abs, rel } = target;
-
-    const stat = await fs.stat(abs).catch(() => null);
-    if (stat?.isDirectory()) return fail(`"${rel}" is a directory; give a file path`);
+    const { rel } = target;
     try {
-      await fs.mkdir(path.dirname(abs), { recursive: true });
-      await fs.writeFile(abs, input.content, 'utf8');
+      await writeFileBeneath(target.rootReal, target.parts, input.content);
     } catch (error) {
-      return fail(`could not write "${rel}": ${writeErrorReason(error)}`);
+      if (error instanceof ConfinedError && error.failure === 'directory') return fail(`"${rel}" is a directory; give a file path`);
+      return fail(confinedFailureMessage(error, rel) ?? `could not write "${rel}": ${writeErrorReason(error)}`);
     }
     return ok({ ok: true, path: rel, bytes: Buffer.byteLength(input.content, 'utf8') });
   },
 });
 
 export function writeErrorReason(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent of this path is a file, not a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return error instanceof Error ? error.message : String(error);

@@ -169,7 +169,7 @@ describe('Bash(...) patterns on the parsed command line', () => {
       reason: 'it writes to /etc/cron.d/job, outside the workspace',
     });
     expect(refusal("bash -c 'echo x >> ../../elsewhere'", ['*'], '/work/ws').reason).toBe('it writes to /elsewhere, outside the workspace');
-    expect(commandAllowed('echo x > out.txt 2>/dev/null; cat < /etc/hosts', ['echo:*', 'cat:*'], '/work/ws')).toEqual({ allowed: true });
+    expect(commandAllowed('echo x > out.txt 2>/dev/null; cat < /etc/hosts', ['echo:*', 'cat:*'], { workspace: '/work/ws' })).toEqual({ allowed: true });
   });
 
   it('suggests a pattern for the refused command', () => {
