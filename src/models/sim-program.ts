@@ -32,12 +32,19 @@ export function newProgram(steps: SimStepData[], workMs = 0): ProgramState {
   return { steps, index: 0, pendingMetrics: null, vars: {}, metrics: {}, failures: 0, lastError: null, interrupted: false, saying: [], workMs };
 }
 
-export function substitute<T>(value: T, vars: Record<string, string>): T {
-  if (typeof value === 'string') return value.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => vars[key] ?? `{{${key}}}`) as T;
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)])) as T;
-  }
+/** `{{key}}` in the strings of a step replaced by the answers given so far (unknown keys stay as they are). */
+export function substituteText(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => vars[key] ?? `{{${key}}}`);
+}
+
+export function substitute(step: SimStepData, vars: Record<string, string>): SimStepData {
+  return Object.fromEntries(Object.entries(step).map(([k, v]) => [k, substituteValue(v, vars)]));
+}
+
+function substituteValue(value: unknown, vars: Record<string, string>): unknown {
+  if (typeof value === 'string') return substituteText(value, vars);
+  if (Array.isArray(value)) return value.map((v) => substituteValue(v, vars));
+  if (isObject(value)) return substitute(value, vars);
   return value;
 }
 
@@ -49,7 +56,7 @@ export function nextCall(state: ProgramState, taskId: string): PlannedCall | nul
     const step = state.steps[state.index];
     if (!step) break;
     if (typeof step.say === 'string') {
-      state.saying.push(substitute(step.say, state.vars));
+      state.saying.push(substituteText(step.say, state.vars));
       state.index++;
       continue;
     }

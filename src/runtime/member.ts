@@ -242,7 +242,7 @@ export async function act(member: MemberRuntime, response: ModelResponse, signal
       await tx.noteLastAction(runId, name, text.slice(0, 160));
     });
   }
-  const assistant = { role: 'assistant' as const, content: response.content };
+  const assistant: PartialTurn['assistant'] = { role: 'assistant', content: response.content };
   if (toolUses(assistant).length === 0) {
     member.messages.push(assistant);
     member.turnsSinceIdle = 0;

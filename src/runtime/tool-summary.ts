@@ -1,6 +1,6 @@
 /** A few words saying what a tool call does, for the activity feed. */
 export function summarizeCall(tool: string, input: unknown): string {
-  const i = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const i = isRecord(input) ? input : {};
   const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
   switch (tool) {
     case 'Bash':
@@ -25,7 +25,7 @@ export function summarizeCall(tool: string, input: unknown): string {
       return clip(str(i.subject));
     case 'AskUserQuestion': {
       const qs = Array.isArray(i.questions) ? i.questions : [];
-      return clip(qs.map((q) => str((q as Record<string, unknown>).header)).join(', '));
+      return clip(qs.map((q) => str(isRecord(q) ? q.header : undefined)).join(', '));
     }
     case 'SendMessage':
       return clip(`to ${str(i.to)}: ${str(i.summary ?? i.message)}`);
@@ -37,4 +37,8 @@ export function summarizeCall(tool: string, input: unknown): string {
 function clip(text: string, width = 100): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

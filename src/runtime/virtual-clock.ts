@@ -21,5 +21,5 @@ export function createVirtualClock(start = Date.now()): VirtualClock {
 }
 
 export function isVirtual(clock: Clock): clock is VirtualClock {
-  return (clock as Partial<VirtualClock>).virtual === true;
+  return 'virtual' in clock && clock.virtual === true && 'advanceTo' in clock;
 }
