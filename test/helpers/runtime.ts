@@ -5,18 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { openBoard, type Board } from '../../src/board/board.js';
-import { listEvents, type BoardEvent } from '../../src/board/events.js';
+import type { Board } from '../../src/board/board.js';
+import { isEvent, type BoardEvent, type EventOf, type EventType } from '../../src/board/events.js';
+import { openBoard } from '../../src/board/open.js';
+import type { MemberConfig, Run } from '../../src/board/types.js';
 import { loadTeam, type LoadedTeam } from '../../src/definitions/team-loader.js';
 import type { AssistantBlock, Message, Model, ModelRequest, ModelResponse, ToolResultBlock, ToolUseBlock, UserBlock } from '../../src/models/model.js';
 import { createSimModel, type SimOptions } from '../../src/models/sim.js';
 import type { Answerer } from '../../src/runtime/coordinator.js';
 import { createMember, type MemberEnv, type MemberRuntime } from '../../src/runtime/member.js';
 import { prepareRun } from '../../src/runtime/prepare.js';
-import { asTeamConfig, type MemberConfig } from '../../src/runtime/run-config.js';
 import { executeRun, type Outcome } from '../../src/runtime/run.js';
 import { createVirtualClock } from '../../src/runtime/virtual-clock.js';
-import type { Run } from '../../src/board/runs.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { tempDir } from './board.js';
 import { REPO_ROOT } from './workers.js';
@@ -70,10 +70,10 @@ export interface TestRun {
   runId: number;
   workspace: string;
   loaded: LoadedTeam;
-  events(): BoardEvent[];
+  events(): Promise<BoardEvent[]>;
   /** Close the board and open the same file again (what a restarted process sees). */
-  reopen(): Board;
-  cleanup(): void;
+  reopen(): Promise<Board>;
+  cleanup(): Promise<void>;
 }
 
 export interface TestRunOptions {
@@ -84,18 +84,18 @@ export interface TestRunOptions {
 }
 
 /** Write the project, load its team and prepare a run on a real board file in the project. */
-export function prepareTestRun(files: ProjectFiles, opts: TestRunOptions = {}): TestRun {
+export function prepareTestRun(files: ProjectFiles, opts: TestRunOptions = {}): Promise<TestRun> {
   const dir = writeProject(files, opts.dir);
   return prepareIn(dir, files.name ?? 'test-team', opts);
 }
 
 /** Prepare a run of a team by name (e.g. the built-in churn-project) in a project folder. */
-export function prepareIn(dir: string, teamName: string, opts: TestRunOptions = {}): TestRun {
+export async function prepareIn(dir: string, teamName: string, opts: TestRunOptions = {}): Promise<TestRun> {
   const env = { ...process.env, TEAM_HOME: undefined };
   const loaded = loadTeam(teamName, { cwd: dir, home: dir, env });
   const boardFile = path.join(dir, '.team', 'board.db');
-  let board = openBoard(boardFile);
-  const run = prepareRun({
+  let board = await openBoard(boardFile);
+  const run = await prepareRun({
     board,
     loaded,
     backend: 'sim',
@@ -114,14 +114,14 @@ export function prepareIn(dir: string, teamName: string, opts: TestRunOptions = 
     runId: run.id,
     workspace: fs.realpathSync(run.workspace),
     loaded,
-    events: () => listEvents(board, run.id),
-    reopen() {
-      board.close();
-      board = openBoard(boardFile);
+    events: () => board.listEvents(run.id),
+    async reopen() {
+      await board.close();
+      board = await openBoard(boardFile);
       return board;
     },
-    cleanup() {
-      board.close();
+    async cleanup() {
+      await board.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -172,7 +172,8 @@ export function memberEnv(t: TestRun, model: Model, overrides: Partial<MemberEnv
     model,
     clock: createVirtualClock(T0),
     workspace: t.workspace,
-    config: asTeamConfig(t.run.config),
+    config: t.run.config,
+    backend: t.run.backend,
     maxTurns: 200,
     compactAfter: 80,
     maxTokens: 1024,
@@ -181,12 +182,12 @@ export function memberEnv(t: TestRun, model: Model, overrides: Partial<MemberEnv
 }
 
 export function memberConfig(t: TestRun, name: string): MemberConfig {
-  const cfg = asTeamConfig(t.run.config).members.find((m) => m.name === name);
+  const cfg = t.run.config.members.find((m) => m.name === name);
   if (!cfg) throw new Error(`run ${t.runId} has no member ${name}`);
   return cfg;
 }
 
-export function startMember(t: TestRun, name: string, model: Model, overrides: Partial<MemberEnv> = {}): MemberRuntime {
+export function startMember(t: TestRun, name: string, model: Model, overrides: Partial<MemberEnv> = {}): Promise<MemberRuntime> {
   return createMember(memberEnv(t, model, overrides), memberConfig(t, name));
 }
 
@@ -317,13 +318,16 @@ export async function playSim(
 
 /** What identifies an event independently of ports, pids, paths and times. */
 export function eventTuple(event: BoardEvent): (string | number | null)[] {
-  const p = event.payload as Record<string, unknown>;
-  const pick = (key: string) => (p[key] === undefined ? null : (p[key] as string | number | null));
+  const payload: Record<string, unknown> = event.payload;
+  const pick = (key: string) => {
+    const value = payload[key];
+    return typeof value === 'string' || typeof value === 'number' ? value : null;
+  };
   return [event.type, event.actor, pick('taskId'), pick('member'), pick('tool'), pick('question')];
 }
 
-export function ofType(events: BoardEvent[], type: string): BoardEvent[] {
-  return events.filter((e) => e.type === type);
+export function ofType<K extends EventType>(events: BoardEvent[], type: K): EventOf<K>[] {
+  return events.filter((e): e is EventOf<K> => isEvent(e, type));
 }
 
 /* ------------------------------------------------------------------ the built CLI */
