@@ -24,7 +24,7 @@ async function probe(): Promise<SandboxCheck> {
   if (process.platform !== 'linux') {
     return { ok: false, reason: `the sandbox needs Linux (bubblewrap); this is ${process.platform}`, fix: 'run with --no-sandbox' };
   }
-  for (const tool of ['bwrap', 'nsenter', 'setpriv', 'prlimit']) {
+  for (const tool of ['bwrap', 'nsenter', 'prlimit', 'nice']) {
     if (onPath(tool)) continue;
     if (tool === 'bwrap') return { ok: false, reason: 'bubblewrap (bwrap) is not installed', fix: INSTALL_FIX };
     return { ok: false, reason: `${tool} (util-linux) is not installed`, fix: 'apt-get install util-linux' };

@@ -106,9 +106,7 @@ export class SandboxSession {
       // --wdns changes directory inside the sandbox's mount namespace; --wd would keep a handle on
       // the host's directory tree, from which `cd ..` leads out.
       `--wdns=${cwd}`,
-      '--',
-      'setpriv',
-      '--no-new-privs',
+      // No setuid or file capabilities inside: bubblewrap mounts everything nosuid.
       '--',
       ...limitArgs(this.limits, true),
       'bash',

@@ -13,7 +13,7 @@ export const GREP_MAX_OUTPUT_CHARS = 30_000;
 export const GREP_MAX_LINE_CHARS = 500;
 export const GREP_MAX_SCANNED = 50_000;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Time the pattern may take on one file: 2 s, plus 1 s per MB. */
+/** Time the pattern may take on one file: 2 s, plus 1 s per full MB. */
 export const GREP_TIME_LIMIT_BASE_MS = 2_000;
 
 const inputSchema = z.object({
@@ -149,7 +149,7 @@ async function searchFiles(
       const text = await readText(rootReal, file, found);
       if (text === null) continue;
       const keep = mode === 'content' ? limit - found.lines.length + 1 : 0;
-      const limitMs = GREP_TIME_LIMIT_BASE_MS + Math.ceil(text.length / 1_000_000) * 1_000;
+      const limitMs = GREP_TIME_LIMIT_BASE_MS + Math.floor(text.length / 1_000_000) * 1_000;
       let matches;
       try {
         matches = await worker.match(text, keep, limitMs, signal);
