@@ -42,6 +42,7 @@ export class SandboxSession {
      */
     readonly holderPid: number,
     readonly limits: SandboxLimits,
+    private readonly sharesNetwork: boolean,
     private readonly stateDir: string | undefined,
   ) {
     monitor.on('error', () => {
@@ -80,7 +81,7 @@ export class SandboxSession {
       stderr.resume();
       if ('unref' in stderr && typeof stderr.unref === 'function') stderr.unref();
     }
-    return new SandboxSession(monitor, initPid, holderPid, limits, stateDir);
+    return new SandboxSession(monitor, initPid, holderPid, limits, plan.network, stateDir);
   }
 
   get alive(): boolean {
@@ -99,7 +100,8 @@ export class SandboxSession {
       '--user',
       '--mount',
       '--pid',
-      '--net',
+      // A shared network is the host's own namespace: there is nothing to enter (and a non-root user may not).
+      ...(this.sharesNetwork ? [] : ['--net']),
       '--ipc',
       '--uts',
       '--preserve-credentials',
