@@ -1,0 +1,86 @@
+/**
+ * One way to measure time in a report. The run's duration, a task's, a wait's: each is `to - from`
+ * less the time the run was off (paused, stopped before a resume, or dead before a resume), by
+ * `workMs`. Nothing else in the report subtracts timestamps.
+ */
+import type { BoardEvent } from '../board/events.js';
+import type { Interval, OffTime } from './model.js';
+
+/** The time from `from` to `to`, less every off interval overlapping it. */
+export function workMs(from: number, to: number, off: readonly Interval[]): number {
+  if (to <= from) return 0;
+  let ms = to - from;
+  // Off intervals never overlap each other (offTimes makes them in order), so each is subtracted once.
+  for (const o of off) ms -= Math.max(0, Math.min(to, o.to) - Math.max(from, o.from));
+  return Math.max(0, ms);
+}
+
+/** Run-level events: they describe the run's state, not work done in it. */
+const RUN_EVENTS = new Set(['run.running', 'run.paused', 'run.completed', 'run.failed', 'run.stopped', 'run.resumed', 'run.crashed']);
+
+/**
+ * When nobody worked, from the run's events: a pause until the run runs again; a stop or failure
+ * that was later resumed; and a crash, from the last thing that happened until a process took the
+ * run over (`run.crashed`) or resumed it. `end` closes an interval still open.
+ */
+export function offTimes(events: readonly BoardEvent[], end: number): OffTime[] {
+  const off: OffTime[] = [];
+  let open: { from: number; kind: OffTime['kind']; reason: string | null } | null = null;
+  let lastActivity: number | null = null;
+  let lastOffEnd = -Infinity;
+  const close = (to: number) => {
+    if (open && to > open.from) off.push({ from: open.from, to, kind: open.kind, reason: open.reason, ms: to - open.from });
+    if (open) lastOffEnd = Math.max(lastOffEnd, to);
+    open = null;
+  };
+  for (const e of events) {
+    if (e.type === 'run.paused') {
+      open ??= { from: e.ts, kind: 'paused', reason: e.payload.reason };
+    } else if (e.type === 'run.stopped' || e.type === 'run.failed') {
+      open ??= { from: e.ts, kind: 'stopped', reason: e.payload.reason };
+    } else if (e.type === 'run.running') {
+      close(e.ts);
+    } else if ((e.type === 'run.crashed' || e.type === 'run.resumed') && open === null && lastActivity !== null) {
+      const from = Math.max(lastActivity, lastOffEnd);
+      if (e.ts > from) {
+        off.push({ from, to: e.ts, kind: 'crashed', reason: 'the process running the team stopped; `team resume` went on', ms: e.ts - from });
+        lastOffEnd = e.ts;
+      }
+    }
+    if (!RUN_EVENTS.has(e.type) || e.type === 'run.running') lastActivity = e.ts;
+  }
+  close(end);
+  return off;
+}
+
+/** Merge intervals that overlap or touch, in time order. */
+export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
+  const sorted = [...intervals].filter((i) => i.to > i.from).sort((a, b) => a.from - b.from);
+  const merged: Interval[] = [];
+  for (const i of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && i.from <= last.to) last.to = Math.max(last.to, i.to);
+    else merged.push({ from: i.from, to: i.to });
+  }
+  return merged;
+}
+
+/** A duration as people read it: `45s`, `1m13s`, `2h05m`; `<1s` for a moment. */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  if (ms < 1000) return '<1s';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** A moment as an offset from a start, `m:ss` (`h:mm:ss` past an hour): where it sits on the timeline. */
+export function formatOffset(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
