@@ -2,19 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { human } from '../../src/board/actor.js';
-import { getMember } from '../../src/board/members.js';
-import { answerQuestion, listQuestions } from '../../src/board/questions.js';
-import { getRun } from '../../src/board/runs.js';
-import { createTask, getTask } from '../../src/board/tasks.js';
-import { loadTranscript, saveTranscript } from '../../src/board/transcripts.js';
-import type { Message } from '../../src/models/model.js';
+import type { Answers, NewTask } from '../../src/board/types.js';
+import type { Model } from '../../src/models/model.js';
 import { wakeIdle } from '../../src/runtime/driver.js';
 import { act, canThink, deliverAnswer, runPendingCalls, think, type MemberRuntime, type PartialTurn } from '../../src/runtime/member.js';
 import { KICKOFF } from '../../src/runtime/prompt.js';
+import { persist, readTranscript } from '../../src/runtime/transcript.js';
 import {
   agentFile,
   ofType,
   prepareTestRun,
+  reply,
   resultsOf,
   runOrdered,
   scriptedModel,
@@ -61,55 +59,72 @@ const ALL_TOOLS = 'TaskList, TaskGet, TaskUpdate, TaskCreate, AskUserQuestion, S
 
 let t: TestRun;
 
-function setup(): TestRun {
-  t = prepareTestRun({ team: TEAM, agents: AGENTS });
+async function setup(): Promise<TestRun> {
+  t = await prepareTestRun({ team: TEAM, agents: AGENTS });
   return t;
 }
 
-afterEach(() => {
-  t?.cleanup();
+afterEach(async () => {
+  await t?.cleanup();
 });
+
+const LABEL = 'Which label should we use?';
+
+/** The board's answer to the label question: the option picked. */
+function picked(label: string): Answers {
+  return [{ question: LABEL, picked: [label], text: null }];
+}
+
+async function answer(id: number, label: string): Promise<void> {
+  await t.board.answerQuestion(t.runId, id, picked(label), 'cli', human);
+}
+
+const openQuestions = () => t.board.listQuestions(t.runId, 'open');
+const memberStatus = async (name: string) => (await t.board.getMember(t.runId, name))?.status;
+const getTask = (id: number) => t.board.getTask(t.runId, id);
+const createTask = (input: NewTask) => t.board.createTask(t.runId, input, human);
 
 async function step(member: MemberRuntime): Promise<void> {
   await act(member, await think(member));
 }
 
-function stored(member = 'ds') {
-  const transcript = loadTranscript(t.board, t.runId, member);
+/** The member's conversation as the board holds it, read back as a resume would. */
+async function stored(member = 'ds') {
+  const transcript = await t.board.loadTranscript(t.runId, member);
   if (!transcript) throw new Error(`no transcript for ${member}`);
-  return { messages: transcript.messages as Message[], inFlight: transcript.inFlight as PartialTurn[] };
+  const { messages, partial } = readTranscript(transcript, member, t.runId);
+  return { messages, inFlight: partial };
 }
 
 describe('agent loop: transcripts', () => {
   it('persists the conversation after every step, including a turn in flight', async () => {
-    setup();
+    await setup();
     const model = scriptedModel((_req, n) => {
       if (n === 0) return [text('Looking at the board.'), toolUse('a1', 'TaskList')];
       if (n === 1) return [toolUse('b1', 'Write', { file_path: 'notes.txt', content: 'hello' }), toolUse('b2', 'Bash', { command: 'sleep 0.4; cat notes.txt' })];
       return [text('All done here.')];
     });
-    const ds = startMember(t, 'ds', model);
-    expect(stored()).toEqual({ messages: [{ role: 'user', content: KICKOFF }], inFlight: [] });
+    const ds = await startMember(t, 'ds', model);
+    expect(await stored()).toEqual({ messages: [{ role: 'user', content: KICKOFF }], inFlight: null });
 
     await step(ds);
-    const first = stored();
-    expect(first.inFlight).toEqual([]);
+    const first = await stored();
+    expect(first.inFlight).toBeNull();
     expect(first.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(resultsOf(first.messages[2])[0]).toMatchObject({ tool_use_id: 'a1' });
     expect(JSON.parse(resultsOf(first.messages[2])[0]?.content ?? '')).toMatchObject({ tasks: [{ id: '1', subject: 'Prepare the data' }] });
 
     // While the Bash call runs, the stored turn shows the Write result and the Bash call as started.
-    const during = new Promise<ReturnType<typeof stored>>((resolve) => setTimeout(() => resolve(stored()), 200));
+    const during = new Promise<Awaited<ReturnType<typeof stored>>>((resolve) => setTimeout(() => resolve(stored()), 200));
     await step(ds);
     const mid = await during;
     expect(mid.messages).toHaveLength(3);
-    expect(mid.inFlight).toHaveLength(1);
-    expect(mid.inFlight[0]?.started).toEqual(['b1', 'b2']);
-    expect(Object.keys(mid.inFlight[0]?.results ?? {})).toEqual(['b1']);
-    expect(mid.inFlight[0]?.results.b1?.isError).toBe(false);
+    expect(mid.inFlight?.started).toEqual(['b1', 'b2']);
+    expect(Object.keys(mid.inFlight?.results ?? {})).toEqual(['b1']);
+    expect(mid.inFlight?.results.b1?.isError).toBe(false);
 
-    const second = stored();
-    expect(second.inFlight).toEqual([]);
+    const second = await stored();
+    expect(second.inFlight).toBeNull();
     expect(second.messages).toHaveLength(5);
     expect(resultsOf(second.messages[4]).map((r) => [r.tool_use_id, r.is_error ?? false])).toEqual([
       ['b1', false],
@@ -118,10 +133,10 @@ describe('agent loop: transcripts', () => {
     expect(JSON.parse(resultsOf(second.messages[4])[1]?.content ?? '')).toMatchObject({ exitCode: 0, stdout: 'hello' });
 
     await step(ds);
-    expect(stored().messages.at(-1)).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'All done here.' }] });
+    expect((await stored()).messages.at(-1)).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'All done here.' }] });
     expect(ds.state).toBe('idle');
-    expect(getMember(t.board, t.runId, 'ds')?.status).toBe('idle');
-    expect(ofType(t.events(), 'tool.called').map((e) => [e.payload.tool, e.payload.summary, e.payload.ok])).toEqual([
+    expect(await memberStatus('ds')).toBe('idle');
+    expect(ofType(await t.events(), 'tool.called').map((e) => [e.payload.tool, e.payload.summary, e.payload.ok])).toEqual([
       ['TaskList', '', true],
       ['Write', 'notes.txt', true],
       ['Bash', 'sleep 0.4; cat notes.txt', true],
@@ -129,7 +144,7 @@ describe('agent loop: transcripts', () => {
   });
 
   it('reports a call that was running at a crash as interrupted and never runs it again; unstarted calls do run', async () => {
-    setup();
+    await setup();
     const crashed: PartialTurn = {
       assistant: {
         role: 'assistant',
@@ -143,14 +158,14 @@ describe('agent loop: transcripts', () => {
       started: ['w1'],
       question: null,
     };
-    saveTranscript(t.board, t.runId, 'ds', { messages: [{ role: 'user', content: KICKOFF }], inFlight: [crashed] });
-    t.reopen();
+    await t.board.saveTranscript(t.runId, 'ds', 0, [{ role: 'user', content: KICKOFF }], crashed);
+    await t.reopen();
 
     const model = scriptedModel(() => [text('Checking what happened.')]);
-    const ds = startMember(t, 'ds', model);
+    const ds = await startMember(t, 'ds', model);
     expect(ds.state).toBe('active');
     // The repair is stored at once, so a second crash does not lose it.
-    expect(stored().inFlight[0]?.results.w1).toEqual({
+    expect((await stored()).inFlight?.results.w1).toEqual({
       content: JSON.stringify({
         error:
           'interrupted: this tool call was running when the run stopped (crash, kill or stop), so it may or may not have taken effect. Check its effects (files, task status) before doing it again.',
@@ -161,7 +176,7 @@ describe('agent loop: transcripts', () => {
     await runPendingCalls(ds);
     expect(fs.existsSync(path.join(t.workspace, 'first.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(t.workspace, 'second.txt'), 'utf8')).toBe('two');
-    expect(ofType(t.events(), 'tool.called').map((e) => e.payload.summary)).toEqual(['second.txt']);
+    expect(ofType(await t.events(), 'tool.called').map((e) => e.payload.summary)).toEqual(['second.txt']);
 
     await step(ds);
     const seen = model.requests[0]?.messages ?? [];
@@ -172,42 +187,40 @@ describe('agent loop: transcripts', () => {
   });
 
   it('a crash while the simulated model ran a Bash step: resume tells it, and it runs the step again to finish the task', async () => {
-    setup();
-    const answered = (q: { id: number }) => ({ answers: { 'Which label should we use?': q.id === 1 ? 'Inactive' : 'Cancelled' }, by: 'auto' as const });
+    await setup();
     // Drive ds by hand until its next call is the Bash step, then "crash" with that call marked started.
     const { createSimModel } = await import('../../src/models/sim.js');
     const { createVirtualClock } = await import('../../src/runtime/virtual-clock.js');
     const sim = createSimModel({ seed: 1, clock: createVirtualClock(0), instant: true });
-    const ds = startMember(t, 'ds', sim);
+    const ds = await startMember(t, 'ds', sim);
     for (let i = 0; i < 10; i++) {
       const response = await think(ds);
       const bash = response.content.find((b) => b.type === 'tool_use' && b.name === 'Bash');
       if (bash && bash.type === 'tool_use') {
         ds.partial = { assistant: { role: 'assistant', content: response.content }, results: {}, started: [bash.id], question: null };
-        const { persist } = await import('../../src/runtime/member.js');
-        persist(ds);
+        await persist(ds);
         break;
       }
       await act(ds, response);
-      const pending = listQuestions(t.board, t.runId, 'pending')[0];
-      if (pending) {
-        answerQuestion(t.board, t.runId, pending.id, answered(pending).answers, 'cli', human);
-        expect(deliverAnswer(ds, pending.id)).toBe(true);
+      const open = (await openQuestions())[0];
+      if (open) {
+        await answer(open.id, open.id === 1 ? 'Inactive' : 'Cancelled');
+        expect(await deliverAnswer(ds, open.id)).toBe(true);
       }
     }
-    expect(getTask(t.board, t.runId, 1)).toMatchObject({ status: 'in_progress', owner: 'ds' });
+    expect(await getTask(1)).toMatchObject({ status: 'in_progress', owner: 'ds' });
     expect(fs.existsSync(path.join(t.workspace, 'data.txt'))).toBe(false);
-    t.reopen();
+    await t.reopen();
 
     const outcome = await runOrdered(t, { resumed: true, autoAnswer: true });
     expect(outcome.status).toBe('completed');
     expect(fs.readFileSync(path.join(t.workspace, 'data.txt'), 'utf8')).toBe('label=inactive\n');
-    const transcript = JSON.stringify(loadTranscript(t.board, t.runId, 'ds'));
+    const transcript = JSON.stringify(await t.board.loadTranscript(t.runId, 'ds'));
     expect(transcript).toContain('interrupted: this tool call was running when the run stopped');
-    expect(ofType(t.events(), 'member.said').map((e) => e.payload.text)).toContain(
+    expect(ofType(await t.events(), 'member.said').map((e) => e.payload.text)).toContain(
       'That step was interrupted before it finished; running it again (the scripts are safe to re-run). Running `echo "label=inactive" > data.txt`.',
     );
-    expect(ofType(t.events(), 'task.completed').map((e) => e.payload.taskId)).toEqual([1]);
+    expect(ofType(await t.events(), 'task.completed').map((e) => e.payload.taskId)).toEqual([1]);
   });
 });
 
@@ -227,23 +240,23 @@ describe('agent loop: questions', () => {
   };
 
   it('a pending AskUserQuestion survives a restart: still pending, the member waits, the answer is delivered', async () => {
-    setup();
+    await setup();
     const model = scriptedModel((_req, n) => (n === 0 ? [text('Asking.'), toolUse('ask1', 'AskUserQuestion', ASK)] : [text('Thanks.')]));
-    const ds = startMember(t, 'ds', model);
+    const ds = await startMember(t, 'ds', model);
     await step(ds);
     expect(ds.state).toBe('waiting');
     expect(canThink(ds)).toBe(false);
-    expect(listQuestions(t.board, t.runId, 'pending').map((q) => [q.id, q.askedBy, q.kind, q.toolUseId])).toEqual([[1, 'ds', 'agent', 'ask1']]);
+    expect((await openQuestions()).map((q) => [q.id, q.askedBy, q.kind, q.toolUseId])).toEqual([[1, 'ds', 'agent', 'ask1']]);
 
-    t.reopen();
-    const again = startMember(t, 'ds', model);
+    await t.reopen();
+    const again = await startMember(t, 'ds', model);
     expect(again.state).toBe('waiting');
     expect(again.partial?.question).toEqual({ useId: 'ask1', questionId: 1 });
     expect(canThink(again)).toBe(false);
-    expect(listQuestions(t.board, t.runId, 'pending')).toHaveLength(1);
+    expect(await openQuestions()).toHaveLength(1);
 
-    answerQuestion(t.board, t.runId, 1, { 'Which label should we use?': 'Inactive' }, 'cli', human);
-    expect(deliverAnswer(again, 1)).toBe(true);
+    await answer(1, 'Inactive');
+    expect(await deliverAnswer(again, 1)).toBe(true);
     expect(again.state).toBe('active');
     expect(resultsOf(again.messages.at(-1))).toEqual([
       { type: 'tool_result', tool_use_id: 'ask1', content: JSON.stringify({ answers: { 'Which label should we use?': 'Inactive' } }) },
@@ -253,28 +266,28 @@ describe('agent loop: questions', () => {
   });
 
   it('a question answered while the process was down is delivered on restart', async () => {
-    setup();
+    await setup();
     const model = scriptedModel((_req, n) => (n === 0 ? [toolUse('ask1', 'AskUserQuestion', ASK)] : [text('Thanks.')]));
-    await step(startMember(t, 'ds', model));
-    t.reopen();
-    answerQuestion(t.board, t.runId, 1, { 'Which label should we use?': 'Cancelled' }, 'cli', human);
-    const ds = startMember(t, 'ds', model);
+    await step(await startMember(t, 'ds', model));
+    await t.reopen();
+    await answer(1, 'Cancelled');
+    const ds = await startMember(t, 'ds', model);
     expect(ds.state).toBe('active');
     await runPendingCalls(ds);
     expect(resultsOf(ds.messages.at(-1))[0]?.content).toBe(JSON.stringify({ answers: { 'Which label should we use?': 'Cancelled' } }));
   });
 
   it('a whole run stopped while a question is pending resumes, takes the answer given meanwhile and finishes', async () => {
-    setup();
+    await setup();
     const abort = new AbortController();
     const stopped = runOrdered(t, { signal: abort.signal });
-    const asker = await waitFor('the question', () => listQuestions(t.board, t.runId, 'pending')[0]?.askedBy);
+    const asker = await waitFor('the question', async () => (await openQuestions())[0]?.askedBy);
     abort.abort();
     expect(await stopped).toEqual({ status: 'stopped', reason: 'stopped from the terminal' });
-    expect(getMember(t.board, t.runId, asker)?.status).toBe('waiting');
+    expect(await memberStatus(asker)).toBe('waiting');
 
-    t.reopen();
-    answerQuestion(t.board, t.runId, 1, { 'Which label should we use?': 'Inactive' }, 'cli', human);
+    await t.reopen();
+    await answer(1, 'Inactive');
     expect(await runOrdered(t, { resumed: true, autoAnswer: true })).toEqual({ status: 'completed', reason: '1 tasks completed' });
     expect(fs.readFileSync(path.join(t.workspace, 'data.txt'), 'utf8')).toBe('label=inactive\n');
   });
@@ -282,22 +295,22 @@ describe('agent loop: questions', () => {
 
 describe('agent loop: tools', () => {
   it('an unknown tool gives an error result naming the tools the member has', async () => {
-    setup();
+    await setup();
     const model = scriptedModel((_req, n) => (n === 0 ? [toolUse('x1', 'Frobnicate', { hard: true })] : [text('ok')]));
-    const ds = startMember(t, 'ds', model);
+    const ds = await startMember(t, 'ds', model);
     await step(ds);
     expect(resultsOf(ds.messages.at(-1))).toEqual([
       { type: 'tool_result', tool_use_id: 'x1', is_error: true, content: JSON.stringify({ error: `unknown tool "Frobnicate"; you can use: ${ALL_TOOLS}` }) },
     ]);
-    expect(ofType(t.events(), 'tool.called').map((e) => e.payload)).toEqual([
+    expect(ofType(await t.events(), 'tool.called').map((e) => e.payload)).toEqual([
       { member: 'ds', tool: 'Frobnicate', summary: '', ok: false, error: `unknown tool "Frobnicate"; you can use: ${ALL_TOOLS}` },
     ]);
   });
 
   it('a member only gets the tools its definition allows', async () => {
-    setup();
+    await setup();
     const model = scriptedModel((_req, n) => (n === 0 ? [toolUse('s1', 'Bash', { command: 'echo hacked > hacked.txt' })] : [text('ok')]));
-    const member = startMember(t, 'shell-less', model);
+    const member = await startMember(t, 'shell-less', model);
     const names = 'TaskList, TaskGet, TaskUpdate, TaskCreate, AskUserQuestion, SendMessage, Read, Write, Edit, Glob, Grep';
     expect(member.specs.map((s) => s.name).join(', ')).toBe(names);
     await step(member);
@@ -306,62 +319,60 @@ describe('agent loop: tools', () => {
       { type: 'tool_result', tool_use_id: 's1', is_error: true, content: JSON.stringify({ error: `unknown tool "Bash"; you can use: ${names}` }) },
     ]);
     expect(fs.existsSync(path.join(t.workspace, 'hacked.txt'))).toBe(false);
-    expect(startMember(t, 'ds', model).specs.map((s) => s.name).join(', ')).toBe(ALL_TOOLS);
+    expect((await startMember(t, 'ds', model)).specs.map((s) => s.name).join(', ')).toBe(ALL_TOOLS);
   });
 });
 
 describe('agent loop: waking idle members', () => {
   async function idle(name: string): Promise<MemberRuntime> {
-    const member = startMember(t, name, scriptedModel(() => [text('Nothing for me.')]));
+    const member = await startMember(t, name, scriptedModel(() => [text('Nothing for me.')]));
     await step(member);
     expect(member.state).toBe('idle');
     return member;
   }
 
   it('wakes only members a change concerns, one per claimable task, never twice for the same task', async () => {
-    setup();
+    await setup();
     // Task #1 (prepare, data-scientist) is open from the start: complete it so the board is quiet.
-    const { claimTask, updateTask } = await import('../../src/board/tasks.js');
-    updateTask(t.board, t.runId, 1, { status: 'completed' }, human);
+    await t.board.updateTask(t.runId, 1, { status: 'completed' }, human);
     const members = [await idle('ds'), await idle('mle'), await idle('ds2')];
     const [ds, mle, ds2] = members as [MemberRuntime, MemberRuntime, MemberRuntime];
     const lastNote = (m: MemberRuntime) => textsOf(m.messages.at(-1))[0];
 
-    wakeIdle(t.board, t.runId, members);
+    await wakeIdle(t.board, t.runId, members);
     expect(members.map((m) => m.state)).toEqual(['idle', 'idle', 'idle']);
 
     // A task behind a closed gate concerns nobody yet.
-    createTask(t.board, t.runId, { subject: 'Ship', stage: 'deploy' }, human);
-    wakeIdle(t.board, t.runId, members);
+    await createTask({ subject: 'Ship', stage: 'deploy' });
+    await wakeIdle(t.board, t.runId, members);
     expect(members.map((m) => m.state)).toEqual(['idle', 'idle', 'idle']);
 
-    const train = createTask(t.board, t.runId, { subject: 'Train', stage: 'training', role: 'ml-engineer' }, human);
-    wakeIdle(t.board, t.runId, members);
+    const train = await createTask({ subject: 'Train', stage: 'training', role: 'ml-engineer' });
+    await wakeIdle(t.board, t.runId, members);
     expect(members.map((m) => m.state)).toEqual(['idle', 'active', 'idle']);
     expect(lastNote(mle)).toBe(`The board changed: task #${train.id} "Train" is ready and you may take it.`);
 
     // mle looks and goes idle again without claiming: it is not woken again for the same task.
     await step(mle);
     expect(mle.state).toBe('idle');
-    wakeIdle(t.board, t.runId, members);
+    await wakeIdle(t.board, t.runId, members);
     expect(mle.state).toBe('idle');
 
     // Nor does a task blocked by an open one.
-    createTask(t.board, t.runId, { subject: 'Tune', stage: 'training', role: 'ml-engineer', blockedBy: [train.id] }, human);
-    wakeIdle(t.board, t.runId, members);
+    await createTask({ subject: 'Tune', stage: 'training', role: 'ml-engineer', blockedBy: [train.id] });
+    await wakeIdle(t.board, t.runId, members);
     expect(members.map((m) => m.state)).toEqual(['idle', 'idle', 'idle']);
 
     // One claimable data-scientist task wakes one data scientist, not both.
-    const report = createTask(t.board, t.runId, { subject: 'Report', stage: 'data', role: 'data-scientist' }, human);
-    wakeIdle(t.board, t.runId, members);
+    const report = await createTask({ subject: 'Report', stage: 'data', role: 'data-scientist' });
+    await wakeIdle(t.board, t.runId, members);
     expect(members.map((m) => m.state)).toEqual(['active', 'idle', 'idle']);
     expect(lastNote(ds)).toBe(`The board changed: task #${report.id} "Report" is ready and you may take it.`);
-    claimTask(t.board, t.runId, report.id, { kind: 'member', name: 'ds', role: 'data-scientist' });
+    await t.board.updateTask(t.runId, report.id, { status: 'in_progress' }, { kind: 'member', name: 'ds', role: 'data-scientist' });
 
     // A message wakes its recipient.
-    const { sendMessage } = await import('../../src/board/messages.js');
-    sendMessage(t.board, t.runId, { from: 'mle', to: 'ds2', body: 'Can you check the data?' }, human);
-    wakeIdle(t.board, t.runId, members);
+    await t.board.sendMessage(t.runId, { from: 'mle', to: 'ds2', body: 'Can you check the data?' }, human);
+    await wakeIdle(t.board, t.runId, members);
     expect(ds2.state).toBe('active');
     expect(lastNote(ds2)).toBe('You have new messages from your team.');
     expect(mle.state).toBe('idle');
@@ -370,7 +381,7 @@ describe('agent loop: waking idle members', () => {
 
 describe('agent loop: max turns', () => {
   it('stops a member that loops without pausing and puts its task back with a note', async () => {
-    setup();
+    await setup();
     const model = scriptedModel((req, n) => {
       if (req.member !== 'ds') return [text('Nothing for me.')];
       return n === 0 ? [toolUse(`c${n}`, 'TaskUpdate', { taskId: '1', status: 'in_progress' })] : [toolUse(`c${n}`, 'TaskList')];
@@ -378,11 +389,76 @@ describe('agent loop: max turns', () => {
     const outcome = await runOrdered(t, { model, maxTurns: 3 });
     expect(model.requests.filter((r) => r.member === 'ds')).toHaveLength(4);
     const reason = 'stopped after 3 turns without pausing; check its transcript';
-    expect(ofType(t.events(), 'member.removed').map((e) => e.payload)).toEqual([{ member: 'ds', state: 'stopped', reason }]);
-    expect(getTask(t.board, t.runId, 1)).toMatchObject({ status: 'pending', owner: null, attempt: 2, metadata: expect.objectContaining({ notes: [`ds was stopped: ${reason}`] }) });
-    expect(getMember(t.board, t.runId, 'ds')?.status).toBe('stopped');
+    expect(ofType(await t.events(), 'member.removed').map((e) => e.payload)).toEqual([{ member: 'ds', state: 'stopped', reason }]);
+    expect(await getTask(1)).toMatchObject({ status: 'pending', owner: null, attempt: 2, metadata: expect.objectContaining({ notes: [`ds was stopped: ${reason}`] }) });
+    expect(await memberStatus('ds')).toBe('stopped');
     // ds2 is woken for the released task, but (scripted) declines it.
     expect(outcome.status).toBe('failed');
-    expect(getRun(t.board, t.runId)?.statusReason).toBe('stuck: no member can make progress. #1 "Prepare the data" is pending but no member took it');
+    expect((await t.board.getRun(t.runId))?.statusReason).toBe('stuck: no member can make progress. #1 "Prepare the data" is pending but no member took it');
+  });
+});
+
+describe('agent loop: what the board shows', () => {
+  it('shows the step a member is in (thinking, then the command) and clears it after', async () => {
+    await setup();
+    const steps: (string | null | undefined)[] = [];
+    const model = scriptedModel(async (_req, n) => {
+      steps.push((await t.board.getMember(t.runId, 'ds'))?.step);
+      return n === 0 ? [toolUse('b1', 'Bash', { command: 'sleep 0.3; echo ok' })] : [text('Done.')];
+    });
+    const ds = await startMember(t, 'ds', model);
+    const during = new Promise<string | null | undefined>((resolve) => setTimeout(() => void t.board.getMember(t.runId, 'ds').then((m) => resolve(m?.step)), 150));
+    await step(ds);
+    expect(await during).toBe('Bash sleep 0.3; echo ok');
+    expect(await t.board.getMember(t.runId, 'ds')).toMatchObject({ step: null, stepAt: null });
+    await step(ds);
+    expect(steps).toEqual(['thinking', 'thinking']);
+    expect((await t.board.getMember(t.runId, 'ds'))?.step).toBeNull();
+  });
+
+  it("puts the model's retries on the board as model.retrying events", async () => {
+    await setup();
+    const model: Model = {
+      backend: 'anthropic',
+      async send(_request, onEvent) {
+        onEvent?.({ type: 'retrying', status: 529, attempt: 1, of: 5, waitMs: 1000, reason: '529 overloaded_error' });
+        onEvent?.({ type: 'retrying', status: null, attempt: 2, of: 5, waitMs: 2000, reason: 'stream dropped' });
+        return reply([text('ok')]);
+      },
+    };
+    await step(await startMember(t, 'ds', model));
+    expect(ofType(await t.events(), 'model.retrying').map((e) => [e.actor, e.payload])).toEqual([
+      ['ds', { member: 'ds', status: 529, attempt: 1, of: 5, waitMs: 1000, reason: '529 overloaded_error' }],
+      ['ds', { member: 'ds', status: null, attempt: 2, of: 5, waitMs: 2000, reason: 'stream dropped' }],
+    ]);
+  });
+
+  it('saves only what is new: the stored messages are kept, the rest appended', async () => {
+    await setup();
+    const saves: [number, number][] = [];
+    const board = { ...t.board };
+    board.saveTranscript = (runId, member, keep, append, inFlight) => {
+      saves.push([keep, append.length]);
+      return t.board.saveTranscript(runId, member, keep, append, inFlight);
+    };
+    board.transaction = (fn) =>
+      t.board.transaction((tx) =>
+        fn({
+          ...tx,
+          saveTranscript: (runId, member, keep, append, inFlight) => {
+            saves.push([keep, append.length]);
+            return tx.saveTranscript(runId, member, keep, append, inFlight);
+          },
+        }),
+      );
+    const model = scriptedModel((_req, n) => (n === 0 ? [toolUse('a1', 'TaskList')] : [text('Done.')]));
+    const ds = await startMember(t, 'ds', model, { board });
+    expect(saves).toEqual([[0, 1]]);
+    await step(ds);
+    // The call marked started (nothing new), its result (nothing new), the finished turn (two messages after the first).
+    expect(saves).toEqual([[0, 1], [1, 0], [1, 0], [1, 2]]);
+    await step(ds);
+    expect(saves.at(-1)).toEqual([3, 1]);
+    expect((await stored()).messages).toHaveLength(4);
   });
 });
