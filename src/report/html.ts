@@ -43,7 +43,7 @@ export function reportHtml(report: Report): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${raw(CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${`Run ${r.id} · ${r.team} · ${OUTCOME_TEXT[report.headline.outcome]}`}</title>
 <style>${raw(REPORT_CSS)}</style>
