@@ -94,7 +94,7 @@ export async function resume(io: CommandIO, runText: string, flags: RunFlags, bo
     const run = await board.requireRun(parseRunId(runText));
     if (run.status === 'completed') throw new BoardError('state', `run ${run.id} already completed; see \`team export ${run.id}\``);
     // Only one process drives a run: one whose driver still beats is not taken over from here.
-    const state = runState(run, board.now());
+    const state = runState(run, Date.now());
     if (state === 'running' || state === 'paused') {
       const where = run.pid !== null ? `process ${run.pid}` : (run.driver ?? 'another process');
       const how = state === 'paused' ? `press p on its board (\`team board ${run.id}\`) to go on` : `stop it first with \`team stop ${run.id}\` or attach with \`team board ${run.id}\``;

@@ -9,7 +9,7 @@ import { askMetric, seedBoard, type TestBoard } from './helpers.js';
 
 let tb: TestBoard;
 afterEach(async () => {
-  await tb?.board.close();
+  await tb?.close();
 });
 
 async function runBoard(args: string[], env: NodeJS.ProcessEnv = { TEAM_HOME: tb.dir }, cwd = tb.dir): Promise<{ out: string; error: unknown; code: number }> {

@@ -10,7 +10,7 @@ let ui: Harness | undefined;
 afterEach(async () => {
   ui?.unmount();
   ui = undefined;
-  await tb?.board.close();
+  await tb?.close();
 });
 
 function expectFits(frame: string, columns: number, rows: number): void {

@@ -8,7 +8,7 @@ let ui: Harness | undefined;
 afterEach(async () => {
   ui?.unmount();
   ui = undefined;
-  await tb?.board.close();
+  await tb?.close();
 });
 
 /** The run as the board has it now. */
@@ -55,7 +55,10 @@ describe('task cursor and detail view', () => {
     await ui.press('l', 'l', 'l', 'l', KEYS.down, KEYS.enter);
     await ui.see(' Task #1 Generate the dataset');
     expect(ui.frame()).toContain('  rows: 5000');
-    await ui.press(KEYS.escape, 'k', KEYS.enter);
+    // A lone Esc followed at once by a letter reads as Alt+letter: wait for the board first.
+    await ui.press(KEYS.escape);
+    await ui.see(/^Ready \(1\)/m);
+    await ui.press('k', KEYS.enter);
     await ui.see(' Task #2 Profile the data');
     expect(ui.frame()).toContain('  metrics.churn_rate: 0.21');
     expect(ui.frame()).toContain('waits on #1');
@@ -81,7 +84,7 @@ describe('task cursor and detail view', () => {
 describe('run controls', () => {
   it('says how to go on with a crashed run, and offers no pause or stop', async () => {
     tb = await seedBoard();
-    tb.tick(60_000);
+    await tb.crash();
     ui = await mountBoard(tb);
     expect(ui.frame()).toContain('● crashed');
     expect(ui.frame()).toContain('the process driving it stopped; go on with `team resume 1`');
@@ -143,7 +146,7 @@ describe('run controls', () => {
     await ui.press(KEYS.ctrlC);
     expect(ui.exits).toEqual(['detach']);
     expect((await run(second)).status).toBe('running');
-    await second.board.close();
+    await second.close();
   });
 
   it('offers no pause or stop on a finished run', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { coordinator, memberActor, human } from '../../src/board/actor.js';
 import type { Board } from '../../src/board/board.js';
+import { HEARTBEAT_MS } from '../../src/board/liveness.js';
 import { openBoard } from '../../src/board/open.js';
 import type { MemberConfig, QuestionPayload, RunConfig } from '../../src/board/types.js';
 
@@ -15,6 +16,10 @@ export interface TestBoard {
   runId: number;
   /** Move the board's clock forward. */
   tick(ms?: number): void;
+  /** The test driver lets go of the run without ending it, as a crashed process would: the run shows as crashed. */
+  crash(): Promise<void>;
+  /** Stop driving and close the board. */
+  close(): Promise<void>;
 }
 
 export async function tempBoard(start = T0): Promise<{ board: Board; file: string; dir: string; tick(ms?: number): void }> {
@@ -44,7 +49,7 @@ const CONFIG: RunConfig = {
   teamFile: '',
 };
 
-/** The process "driving" seeded runs, so they show as running rather than crashed. */
+/** The process "driving" seeded runs (its heartbeat keeps beating), so they show as running rather than crashed. */
 export const TEST_DRIVER = 'test-driver';
 
 export const METRIC_QUESTION: QuestionPayload = {
@@ -65,7 +70,7 @@ export const METRIC_QUESTION: QuestionPayload = {
 /**
  * A run with something in every column: two tasks done, one in progress, one ready, two
  * blocked (one by a task, one by a gate), four members, usage, a gate, a few events of each kind.
- * The run is claimed by TEST_DRIVER at the board's clock, so it shows as running until the clock moves on.
+ * The run is driven by TEST_DRIVER, which beats (wall-clock, as real drivers do) until `crash()` or `close()`.
  */
 export async function seedBoard(start = T0): Promise<TestBoard> {
   const t = await tempBoard(start);
@@ -108,7 +113,20 @@ export async function seedBoard(start = T0): Promise<TestBoard> {
   await board.recordUsage(runId, 'mle', { model: 'sim', taskId: null, inputTokens: 20_000, outputTokens: 4_000, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.41 });
   t.tick(65_000);
   await board.claimRun(runId, TEST_DRIVER, process.pid, coordinator);
-  return { ...t, runId };
+  const beat = setInterval(() => void board.beatRun(runId, TEST_DRIVER).catch(() => undefined), HEARTBEAT_MS);
+  beat.unref();
+  return {
+    ...t,
+    runId,
+    async crash() {
+      clearInterval(beat);
+      await board.releaseRun(runId, TEST_DRIVER);
+    },
+    async close() {
+      clearInterval(beat);
+      await board.close();
+    },
+  };
 }
 
 /** Put the metric question on the board, asked by mle about the training task. */

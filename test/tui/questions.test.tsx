@@ -10,7 +10,7 @@ let ui: Harness | undefined;
 afterEach(async () => {
   ui?.unmount();
   ui = undefined;
-  await tb?.board.close();
+  await tb?.close();
 });
 
 const METRIC = 'Which metric should the model optimise?';
@@ -231,7 +231,9 @@ describe('question panel', () => {
     await ui.press('3', 'maybe later', KEYS.enter);
     await ui.see('"maybe later" is not one of the choices for "Deploy": 1 "Approve", 2 "Reject"');
     expect((await answered(q.id)).status).toBe('open');
-    await ui.press(KEYS.escape, KEYS.up, KEYS.up, KEYS.enter);
+    await ui.press(KEYS.escape);
+    await ui.see(/❯ 3\. Other:$/m);
+    await ui.press(KEYS.up, KEYS.up, KEYS.enter);
     expect(await answersOf(q.id)).toEqual([pick('Approve the deploy?', 'Approve')]);
   });
 

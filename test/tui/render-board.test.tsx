@@ -5,7 +5,7 @@ import { seedBoard, waitFor, type TestBoard } from './helpers.js';
 
 let tb: TestBoard;
 afterEach(async () => {
-  await tb?.board.close();
+  await tb?.close();
 });
 
 const ENTER_ALT = '\u001B[?1049h';

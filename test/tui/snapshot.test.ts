@@ -6,7 +6,7 @@ import { askMetric, seedBoard, T0, type TestBoard } from './helpers.js';
 /** What the terminal board reads: the snapshot, the version it polls, a task's history. */
 let tb: TestBoard;
 afterEach(async () => {
-  await tb?.board.close();
+  await tb?.close();
 });
 
 describe('readSnapshot', () => {
@@ -43,7 +43,7 @@ describe('readSnapshot', () => {
 
   it('shows a run whose driver stopped beating as crashed', async () => {
     tb = await seedBoard();
-    tb.tick(60_000);
+    await tb.crash();
     const s = await tb.board.readSnapshot(tb.runId);
     expect([s.run.status, s.run.state]).toEqual(['running', 'crashed']);
   });

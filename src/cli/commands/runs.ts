@@ -39,7 +39,8 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
-        const now = board.now();
+        // Heartbeats are wall-clock time, whatever clock a run's events use.
+        const now = Date.now();
         const runs = await Promise.all((await board.listRuns()).map((run) => runRow(board, run, now)));
         if (opts.json) {
           return printJson(
@@ -79,7 +80,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
     .action(async (runText: string | undefined, opts: { json?: boolean }) => {
       await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
         const run = await resolveRun(board, io, runText);
-        const now = board.now();
+        const now = Date.now();
         const state = runState(run, now);
         const [members, tasks, gates, open, totals] = await Promise.all([
           board.listMembers(run.id),

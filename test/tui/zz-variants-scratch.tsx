@@ -1,0 +1,216 @@
+/**
+ * What a frame of the terminal board costs, drawn three ways from the same snapshot (500 tasks,
+ * 20 members, 200 events), for docs/decisions/0010-terminal-board-lines.md. Not a test; run by hand:
+ *
+ *   NODE_ENV=production npx tsx test/tui/measure-frame.tsx
+ *
+ * - lines only: the pure functions that lay the frame out (frameLines), no React or Ink;
+ * - lines, one Text a row (what the board does): the rows as SGR strings in one Ink Text each;
+ * - Ink components: the same content as nested Text per styled segment, the four task columns
+ *   laid out by Ink's flexbox (Box per column) instead of padded by the line functions.
+ */
+import { Box, renderToString, Text } from 'ink';
+import type { BoardEvent } from '/work/main/src/board/events.js';
+import type { BoardSnapshot, SnapshotMember, TaskColumns } from '/work/main/src/board/snapshot.js';
+import type { TaskSummary } from '/work/main/src/board/types.js';
+import { feedLines } from '/work/main/tui/activity-feed.js';
+import { toAnsi } from '/work/main/tui/ansi.js';
+import { frameLines, type FrameState } from '/work/main/tui/board-frame.js';
+import { footerLine } from '/work/main/tui/footer.js';
+import { headerLines } from '/work/main/tui/header.js';
+import { allocateRows, cellsPerRow, frameHeight, layoutMode, splitBody, type Size } from '/work/main/tui/layout.js';
+import type { Line } from '/work/main/tui/lines.js';
+import { membersLines } from '/work/main/tui/members-panel.js';
+import { BoardView } from '/work/main/tui/BoardView.js';
+import { COLUMN_ORDER, columnLines, gridRowNeeds } from '/work/main/tui/task-columns.js';
+
+const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+const PIPELINE = ['data', 'features', 'training'];
+
+function bigSnapshot(): BoardSnapshot {
+  const members: SnapshotMember[] = Array.from({ length: 20 }, (_, i) => ({
+    name: `member-${String(i + 1).padStart(2, '0')}`,
+    agent: 'ml-engineer',
+    role: 'ml-engineer',
+    model: 'sim',
+    status: 'working',
+    currentTask: 151 + i,
+    currentTaskSubject: `Task number ${151 + i} with a subject long enough to be cut`,
+    lastAction: `Bash: python step.py --task ${151 + i}`,
+    step: null,
+    stepAt: null,
+    turns: 12,
+    tokens: 24_000,
+    costUsd: 0.1,
+    waitingOn: null,
+    external: false,
+  }));
+  const task = (id: number, status: TaskSummary['status'], blockedBy: number[] = []): TaskSummary => ({
+    id,
+    subject: `Task number ${id} with a subject long enough to be cut`,
+    status,
+    owner: status === 'pending' ? null : `member-${String((id % 20) + 1).padStart(2, '0')}`,
+    role: null,
+    stage: PIPELINE[id <= 200 ? 0 : id <= 350 ? 1 : 2] ?? null,
+    activeForm: status === 'in_progress' ? `Working on ${id}` : null,
+    attempt: 1,
+    blockedBy,
+    stageWaits: blockedBy.length,
+  });
+  const tasks: TaskColumns = { ready: [], blocked: [], in_progress: [], done: [] };
+  for (let id = 1; id <= 500; id++) {
+    if (id <= 150) tasks.done.unshift(task(id, 'completed'));
+    else if (id <= 170) tasks.in_progress.push(task(id, 'in_progress'));
+    else if (id <= 200) tasks.ready.push(task(id, 'pending'));
+    else tasks.blocked.push(task(id, 'pending', [id - 1, 170, 169, 168]));
+  }
+  const events: BoardEvent[] = Array.from({ length: 200 }, (_, i) => ({
+    runId: 1,
+    seq: i + 1,
+    ts: T0 + i * 1000,
+    actor: `member-${String((i % 20) + 1).padStart(2, '0')}`,
+    type: 'tool.called',
+    payload: { member: `member-${String((i % 20) + 1).padStart(2, '0')}`, tool: 'Bash', summary: `python step.py --task ${i}`, ok: true },
+  }));
+  return {
+    run: {
+      id: 1,
+      team: 'bench',
+      status: 'running',
+      state: 'running',
+      statusReason: null,
+      backend: 'sim',
+      seed: 1,
+      workspace: '/tmp/bench',
+      budgetUsd: 50,
+      budgetTokens: null,
+      pipeline: PIPELINE,
+      startedAt: T0,
+      endedAt: null,
+      elapsedMs: 200_000,
+      unsandboxed: false,
+    },
+    members,
+    tasks,
+    taskCount: 500,
+    doneCount: 150,
+    stages: [],
+    simulatedCount: 0,
+    gates: [],
+    questions: [],
+    events,
+    lastSeq: 200,
+    totals: { inputTokens: 400_000, outputTokens: 80_000, cacheReadTokens: 0, cacheWriteTokens: 0, tokens: 480_000, costUsd: 2, calls: 200 },
+  };
+}
+
+function state(snapshot: BoardSnapshot, size: Size): FrameState {
+  return { snapshot, size, now: T0 + 200_000, mode: 'attach', focus: 'board', selectedId: null, detail: null, detailScroll: 0, question: null, draft: null, confirmStop: false, notice: null, error: null };
+}
+
+/** A line as nested Ink Texts, one per styled segment. */
+function Segments({ line }: { line: Line }) {
+  return (
+    <Text wrap="truncate-end">
+      {line.length === 0
+        ? ' '
+        : line.map((s, i) => (
+            <Text key={i} bold={s.bold ?? false} dimColor={s.dim ?? false} italic={s.italic ?? false} inverse={s.inverse ?? false} {...(s.color ? { color: s.color } : {})}>
+              {s.text}
+            </Text>
+          ))}
+    </Text>
+  );
+}
+
+/** The same board drawn with Ink components: flexbox boxes for the columns, Text per segment. */
+function ComponentBoard({ snapshot, size }: { snapshot: BoardSnapshot; size: Size }) {
+  const width = size.columns;
+  const layout = layoutMode(width);
+  const height = frameHeight(size);
+  const header = headerLines(snapshot, T0 + 200_000, layout, 2);
+  const rest = height - header.length - 1;
+  const split = splitBody(rest, snapshot.members.length, layout);
+  const rowHeights = allocateRows(split.tasks, gridRowNeeds(snapshot.tasks, layout));
+  const perRow = cellsPerRow(layout);
+  const cellWidth = Math.floor((width - (perRow - 1)) / perRow);
+  const rows: (typeof COLUMN_ORDER)[] = [];
+  for (let i = 0; i < COLUMN_ORDER.length; i += perRow) rows.push(COLUMN_ORDER.slice(i, i + perRow));
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {header.map((line, i) => (
+        <Segments key={`h${i}`} line={line} />
+      ))}
+      {rows.map((keys, r) => (
+        <Box key={`r${r}`} flexDirection="row" columnGap={1} height={rowHeights[r] ?? 0}>
+          {keys.map((key) => (
+            <Box key={key} flexDirection="column" width={cellWidth} overflow="hidden">
+              {columnLines(key, snapshot.tasks[key], snapshot.run.pipeline, cellWidth, rowHeights[r] ?? 0, null).map((line, i) => (
+                <Segments key={i} line={line} />
+              ))}
+            </Box>
+          ))}
+        </Box>
+      ))}
+      <Box flexDirection="column" height={split.members}>
+        {membersLines(snapshot.members, width, split.members, layout).map((line, i) => (
+          <Segments key={i} line={line} />
+        ))}
+      </Box>
+      <Box flexDirection="column" height={split.feed}>
+        {feedLines(snapshot.events, snapshot.run.startedAt, width, split.feed).map((line, i) => (
+          <Segments key={i} line={line} />
+        ))}
+      </Box>
+      <Segments line={footerLine({ focus: 'board', mode: 'attach', runId: 1, runState: 'running', hasQuestion: false, confirmStop: false, notice: null, error: null }, width)} />
+    </Box>
+  );
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function timeMs(fn: () => void, repeats = 60): number {
+  for (let i = 0; i < 5; i++) fn();
+  // CPU time of this process rather than wall time: other processes on the machine do not count.
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    samples.push((used.user + used.system) / 1000);
+  }
+  return median(samples);
+}
+
+
+function NoClip(props: FrameState & { color: boolean }) {
+  const width = props.size.columns;
+  const rows = frameLines(props).map((line) => toAnsi(line, width, props.color));
+  return (
+    <Box flexDirection="column" width={width} height={rows.length}>
+      {rows.map((row, i) => (
+        <Text key={i}>{row === '' ? ' ' : row}</Text>
+      ))}
+    </Box>
+  );
+}
+function OneText(props: FrameState & { color: boolean }) {
+  const width = props.size.columns;
+  const rows = frameLines(props).map((line) => toAnsi(line, width, props.color));
+  return <Text>{rows.join('\n')}</Text>;
+}
+const snapshot = bigSnapshot();
+for (const size of [{ columns: 80, rows: 24 }, { columns: 120, rows: 40 }, { columns: 240, rows: 80 }]) {
+  const r: string[] = [];
+  for (const color of [true, false]) {
+    r.push(`lines ${timeMs(() => frameLines(state(snapshot, size)).map((line) => toAnsi(line, size.columns, color))).toFixed(2)}`);
+    r.push(`board ${timeMs(() => renderToString(<BoardView color={color} {...state(snapshot, size)} />, { columns: size.columns })).toFixed(2)}`);
+    r.push(`noclip ${timeMs(() => renderToString(<NoClip color={color} {...state(snapshot, size)} />, { columns: size.columns })).toFixed(2)}`);
+    r.push(`onetext ${timeMs(() => renderToString(<OneText color={color} {...state(snapshot, size)} />, { columns: size.columns })).toFixed(2)}`);
+  }
+  r.push(`components ${timeMs(() => renderToString(<ComponentBoard snapshot={snapshot} size={size} />, { columns: size.columns })).toFixed(2)}`);
+  console.log(size.columns, r.join('  '));
+}
