@@ -48,10 +48,15 @@ export class SandboxSession {
     monitor.on('error', () => {
       this.ended ??= 'the sandbox ended unexpectedly';
     });
+    const initStart = startTimeOf(initPid);
     monitor.once('exit', () => {
       this.ended ??= 'the sandbox ended unexpectedly';
       this.stopWatchdog();
-      if (this.stateDir !== undefined && monitor.pid !== undefined) forgetProcess(this.stateDir, monitor.pid);
+      // Without its monitor the sandbox must not live on, whatever happened to bubblewrap.
+      if (startTimeOf(initPid) === initStart) signalProcess(initPid, 'SIGKILL');
+      if (this.stateDir === undefined) return;
+      if (monitor.pid !== undefined) forgetProcess(this.stateDir, monitor.pid);
+      forgetProcess(this.stateDir, initPid);
     });
     this.watchdog = setInterval(() => void this.check(), WATCHDOG_INTERVAL_MS);
     this.watchdog.unref();
@@ -71,8 +76,11 @@ export class SandboxSession {
       if (monitor.pid !== undefined) signalProcess(monitor.pid, 'SIGKILL');
       throw new SandboxStartError('the sandbox started without its holder process');
     }
-    if (stateDir !== undefined && monitor.pid !== undefined) {
-      recordProcess(stateDir, { kind: 'sandbox', id: monitor.pid, start: startTimeOf(monitor.pid) ?? '', mark: randomUUID() });
+    if (stateDir !== undefined) {
+      // Both bubblewrap's monitor and the sandbox's PID 1: killing either ends the sandbox.
+      for (const pid of [monitor.pid, initPid]) {
+        if (pid !== undefined) recordProcess(stateDir, { kind: 'sandbox', id: pid, start: startTimeOf(pid) ?? '', mark: randomUUID() });
+      }
     }
     // The sandbox does not keep the process alive; --die-with-parent ends it when the process ends.
     monitor.unref();
@@ -122,6 +130,7 @@ export class SandboxSession {
     this.ended ??= reason;
     this.stopWatchdog();
     signalProcess(this.initPid, 'SIGKILL');
+    signalProcess(this.holderPid, 'SIGKILL');
     if (this.monitor.pid !== undefined) signalProcess(this.monitor.pid, 'SIGKILL');
   }
 
