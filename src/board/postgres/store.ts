@@ -1,9 +1,111 @@
-import { BoardError } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
 import type { BoardClock } from '../clock.js';
+import { BoardError } from '../errors.js';
 import type { OpenOptions } from '../open.js';
-import type { Store } from '../store.js';
+import type { Store, Tx } from '../store.js';
+import { listenForChanges, type Changes } from './changes.js';
+import { clientConfig, createPool, prepareDatabase } from './connection.js';
+import { connectionProblem, describeUrl, isConnectionError, isRetryable, isUniqueRace, type Where } from './errors.js';
+import { connectionOf } from './statements.js';
+import { commitTx, createTx, newTxState, type StoreContext } from './tx.js';
 
-/** Placeholder until the PostgreSQL backend lands: a clear error instead of a missing module. */
-export async function openPostgresStore(location: string, _options: OpenOptions, _clock: BoardClock): Promise<Store> {
-  throw new BoardError('invalid', `PostgreSQL boards (${location.replace(/\/\/[^@/]*@/, '//')}) are not supported by this build yet; use a board file`);
+/** Serialization failures and deadlocks: the transaction did nothing, so it runs again. */
+const CONFLICT_RETRIES = 8;
+/** A unique key taken by a concurrent commit: a second run lets the rules see it and refuse properly. */
+const UNIQUE_RETRIES = 2;
+
+/**
+ * A board on PostgreSQL. Each transaction runs on one pooled connection: writes in READ COMMITTED
+ * with the rules' advisory run locks and row locks, reads in one REPEATABLE READ snapshot. See
+ * docs/decisions/0011-postgres-board.md for the locking and event numbering.
+ */
+export async function openPostgresStore(url: string, options: OpenOptions, clock: BoardClock): Promise<Store> {
+  const where = describeUrl(url);
+  const pool = createPool(url);
+  const storeId = randomBytes(6).toString('hex');
+  let changes: Changes;
+  try {
+    await prepareDatabase(pool, url, where, options.mustExist === true);
+    changes = await listenForChanges(clientConfig(url), storeId).catch((error: unknown) => {
+      throw connectionProblem(error, where) ?? error;
+    });
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const ctx: StoreContext = { clock, storeId, pipelines: new Map() };
+  let closed = false;
+
+  async function connect(): Promise<pg.PoolClient> {
+    if (closed) throw new Error(`the board ${where.label} is closed`);
+    const client = await pool.connect();
+    const conn = connectionOf(client);
+    return conn.client;
+  }
+
+  async function transaction<T>(write: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let conflicts = 0;
+    let races = 0;
+    let dropped = 0;
+    for (;;) {
+      let client: pg.PoolClient;
+      try {
+        client = await connect();
+      } catch (error) {
+        // The pool opens a new connection: one more try if the server went away a moment.
+        if (isConnectionError(error) && dropped++ === 0) continue;
+        throw connectionProblem(error, where) ?? error;
+      }
+      const conn = connectionOf(client);
+      const state = newTxState(write);
+      let committing = false;
+      try {
+        const result = await fn(createTx(conn, state, ctx));
+        committing = true;
+        await commitTx(conn, state, ctx);
+        client.release();
+        if (state.touched.size > 0) changes.committed(state.touched);
+        return result;
+      } catch (error) {
+        const broken = isConnectionError(error);
+        if (!broken && state.begun) await client.query('ROLLBACK').catch(() => undefined);
+        client.release(broken ? true : undefined);
+        if (broken && committing) {
+          throw new BoardError('storage', `lost the connection to the PostgreSQL board at ${where.host}:${where.port} while committing; the change may or may not be saved: check the board before trying again`);
+        }
+        if (isRetryable(error) && conflicts++ < CONFLICT_RETRIES) {
+          await pause(conflicts);
+          continue;
+        }
+        if (write && isUniqueRace(error) && races++ < UNIQUE_RETRIES) continue;
+        // Nothing was committed: a dropped connection gets one more try on a fresh one.
+        if (broken && dropped++ === 0) continue;
+        throw connectionProblem(error, where) ?? error;
+      }
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    location: url,
+    read: (fn) => transaction(false, fn),
+    write: (fn) => transaction(true, fn),
+    version: async (runId) => changes.version(runId),
+    waitForChange: (runId, timeoutMs, signal) => changes.wait(runId, timeoutMs, signal),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await changes.close();
+      await pool.end().catch(() => undefined);
+    },
+  };
 }
+
+/** A short random wait before running a conflicting transaction again, longer each time. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.min(50, 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export type { Where };

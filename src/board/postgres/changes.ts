@@ -1,0 +1,120 @@
+import pg from 'pg';
+import { CHANGES_CHANNEL } from './tx.js';
+
+/**
+ * Who changed which run: every write transaction notifies the runs it wrote (with its COMMIT), and
+ * one dedicated connection per store listens. Versions are counters kept here, bumped by our own
+ * commits at once and by other processes' notifications as they arrive, so `version()` costs no
+ * query. While the listener is down nothing can be trusted: every version is new (readers re-read)
+ * and waiters fall back to their timeouts; after a reconnect every waiter is woken once.
+ */
+export interface Changes {
+  /** Our own transaction committed writes to these runs. */
+  committed(runIds: Iterable<number>): void;
+  version(runId: number): string;
+  wait(runId: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RECONNECT_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+
+export async function listenForChanges(config: pg.ClientConfig, storeId: string): Promise<Changes> {
+  const versions = new Map<number, number>();
+  const waiters = new Map<number, Set<() => void>>();
+  let generation = 0;
+  let unsure = 0;
+  let listening = false;
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const wake = (runId: number): void => {
+    versions.set(runId, (versions.get(runId) ?? 0) + 1);
+    for (const done of [...(waiters.get(runId) ?? [])]) done();
+  };
+  const wakeAll = (): void => {
+    for (const set of [...waiters.values()]) for (const done of [...set]) done();
+  };
+
+  const onNotification = (message: pg.Notification): void => {
+    if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
+    const [run, from] = message.payload.split(':');
+    // Our own commits were counted when they happened.
+    if (from === storeId) return;
+    const runId = Number(run);
+    if (Number.isInteger(runId)) wake(runId);
+  };
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client(config);
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    next.on('notification', onNotification);
+    await next.connect();
+    await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    client = next;
+    listening = true;
+  }
+
+  function lost(which: pg.Client): void {
+    if (which !== client || closed) return;
+    listening = false;
+    client = undefined;
+    which.end().catch(() => undefined);
+    reconnect(0);
+  }
+
+  function reconnect(attempt: number): void {
+    if (closed) return;
+    retry = setTimeout(() => {
+      connect().then(
+        () => {
+          // Notifications sent while we were away are lost: everything may have changed.
+          generation++;
+          wakeAll();
+        },
+        () => reconnect(Math.min(attempt + 1, RECONNECT_MS.length - 1)),
+      );
+    }, RECONNECT_MS[attempt]);
+    retry.unref();
+  }
+
+  await connect();
+
+  return {
+    committed(runIds) {
+      for (const runId of runIds) wake(runId);
+    },
+    version(runId) {
+      if (!listening) return `unsure.${++unsure}`;
+      return `${generation}.${versions.get(runId) ?? 0}`;
+    },
+    wait(runId, timeoutMs, signal) {
+      return new Promise((resolve) => {
+        if (closed || signal?.aborted) return resolve();
+        const set = waiters.get(runId) ?? new Set();
+        waiters.set(runId, set);
+        const done = (): void => {
+          clearTimeout(timer);
+          set.delete(done);
+          if (set.size === 0 && waiters.get(runId) === set) waiters.delete(runId);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        set.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listening = false;
+      if (retry) clearTimeout(retry);
+      wakeAll();
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => undefined);
+    },
+  };
+}
