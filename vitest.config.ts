@@ -1,15 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+const BOARD_TESTS = ['test/board/**/*.test.ts'];
+/** Tests of the PostgreSQL store itself (connections, notifications): not part of the shared suite. */
+const POSTGRES_ONLY = ['test/board/postgres-*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'tui/**/*.test.tsx'],
     exclude: ['node_modules', 'dist', '.team'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ once; for the board-postgres project, also starts a throwaway PostgreSQL cluster.
     globalSetup: ['test/global-setup.ts'],
     // The terminal board is tested as a person sees it: Ink draws nothing live when it thinks it
     // runs under CI, so tests (and the CLIs they start in tmux) run with CI switched off.
     env: { CI: 'false' },
+    // The board's conformance suite (test/board) runs once per backend, with the same files.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'tui/**/*.test.tsx'],
+          exclude: BOARD_TESTS,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'board-sqlite', include: BOARD_TESTS, exclude: POSTGRES_ONLY, env: { TEAM_TEST_BOARD: 'sqlite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'board-postgres', include: BOARD_TESTS, env: { TEAM_TEST_BOARD: 'postgres' }, setupFiles: ['test/helpers/postgres-suite.ts'] },
+      },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import type { Board } from '../../src/board/board.js';
 import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { RunConfig } from '../../src/board/types.js';
+import { BOARD_BACKEND_ENV, createTestDatabase, dropTestDatabase, POSTGRES_URL_ENV } from './postgres.js';
 
 export interface TestMember {
   name: string;
@@ -29,14 +30,14 @@ export interface TestBoardOptions {
   team?: string;
   /** Folder to create the board in (kept on cleanup); default: a fresh temp folder (removed on cleanup). */
   dir?: string;
-  /** Open this board instead of a file in `dir` (a PostgreSQL URL for the conformance suite). */
+  /** Open this board instead of the test backend's own (a file in `dir`, or a fresh PostgreSQL database). */
   location?: string;
 }
 
 /** A real board in a temp folder with one run and its members. */
 export interface TestBoard {
   dir: string;
-  /** The board's file (or URL). */
+  /** The board's file, or its postgres:// URL: what `openBoard` (and a child process) opens. */
   file: string;
   board: Board;
   runId: number;
@@ -57,10 +58,40 @@ export function testConfig(team: string, pipeline: string[]): RunConfig {
   return { team, description: '', pipeline, members: [], gates: [], teamFile: '' };
 }
 
+/** The backend test/board runs on: the vitest project sets TEAM_TEST_BOARD (sqlite when unset). */
+export function testBackend(): 'sqlite' | 'postgres' {
+  return process.env[BOARD_BACKEND_ENV] === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** PostgreSQL databases made for test boards, by the folder they stand for (a second board in the same folder shares it). */
+const databases = new Map<string, string>();
+
+/**
+ * Where a test board lives: a file in its folder, or (on the PostgreSQL backend) a fresh database
+ * from the migrated template; `drop` is set when this board made the database.
+ */
+async function testLocation(dir: string, location: string | undefined): Promise<{ location: string; drop?: () => Promise<void> }> {
+  if (location !== undefined) return { location };
+  if (testBackend() === 'sqlite') return { location: path.join(dir, 'board.db') };
+  const known = databases.get(dir);
+  if (known) return { location: known };
+  const server = process.env[POSTGRES_URL_ENV];
+  if (!server) throw new Error(`${BOARD_BACKEND_ENV}=postgres needs ${POSTGRES_URL_ENV} (set by test/global-setup.ts when PostgreSQL is installed)`);
+  const url = await createTestDatabase(server);
+  databases.set(dir, url);
+  return {
+    location: url,
+    drop: async () => {
+      databases.delete(dir);
+      await dropTestDatabase(server, url);
+    },
+  };
+}
+
 export async function createTestBoard(options: TestBoardOptions = {}): Promise<TestBoard> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? tempDir('teamboard-board-');
-  const file = options.location ?? path.join(dir, 'board.db');
+  const { location: file, drop } = await testLocation(dir, options.location);
   const board = await openBoard(file);
   const members = options.members ?? DEFAULT_MEMBERS;
   const team = options.team ?? 'test-team';
@@ -80,6 +111,7 @@ export async function createTestBoard(options: TestBoardOptions = {}): Promise<T
     events: () => board.listEvents(run.id),
     async cleanup() {
       await board.close();
+      await drop?.();
       if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };

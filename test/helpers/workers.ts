@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -8,6 +9,8 @@ export type { WorkerReport };
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKER = path.join(REPO_ROOT, 'test', 'helpers', 'claim-worker.ts');
+/** A worker that takes tasks with claimNext, as a member's loop does. */
+export const CLAIM_NEXT_WORKER = path.join(REPO_ROOT, 'test', 'helpers', 'claim-next-worker.ts');
 
 export interface WorkerOutcome {
   name: string;
@@ -20,12 +23,13 @@ export interface WorkerOutcome {
  * Run claim workers (test/helpers/claim-worker.ts) as separate node processes on one board file.
  * Each opens the board and reports ready; they are released together so their claims race.
  */
-export async function runClaimWorkers(file: string, runId: number, names: string[]): Promise<WorkerOutcome[]> {
-  const goFile = `${file}.go`;
+export async function runClaimWorkers(file: string, runId: number, names: string[], worker = WORKER): Promise<WorkerOutcome[]> {
+  // Beside a board file; in the temp folder for a PostgreSQL board.
+  const goFile = /^postgres(ql)?:\/\//i.test(file) ? path.join(os.tmpdir(), `teamboard-go-${process.pid}-${Date.now()}`) : `${file}.go`;
   fs.rmSync(goFile, { force: true });
   const children = names.map((name) => ({
     name,
-    child: execa(process.execPath, ['--import', 'tsx', WORKER, file, String(runId), name, goFile], { cwd: REPO_ROOT, reject: false, timeout: 120_000 }),
+    child: execa(process.execPath, ['--import', 'tsx', worker, file, String(runId), name, goFile], { cwd: REPO_ROOT, reject: false, timeout: 120_000 }),
   }));
   const ready = () => names.every((name) => fs.existsSync(`${goFile}.${name}.ready`));
   let exited = false;
