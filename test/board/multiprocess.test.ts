@@ -55,4 +55,4 @@ it(`${WORKERS.length} processes racing for ${TASKS} tasks claim each exactly onc
   } finally {
     await board.close();
   }
-}, 30_000);
+}, 120_000);
