@@ -49,7 +49,8 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
     cwd = smallChurnProject(tempDir('teamboard-tmux-start-'));
     const t = startTmux({ name: 'start', columns: 120, rows: 40, cwd });
     term = t;
-    startRun(t, cwd, '--speed 20');
+    // Every step waits for a question or the finished board, so the pace only sets how long it takes.
+    startRun(t, cwd, '--speed 100');
 
     const first = await t.see(' ? Question q1 from ds · task #1', 30_000);
     const header = linesOf(first)[0];
