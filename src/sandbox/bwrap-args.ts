@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -140,7 +141,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     if (resolver !== null && isUnder('/run', resolver)) args.push('--ro-bind', resolver, resolver);
   }
   const hides = [
-    ...HIDDEN_HOME_PATHS.map((rel) => path.join(plan.home, rel)),
+    ...homesOf(plan.home).flatMap((home) => HIDDEN_HOME_PATHS.map((rel) => path.join(home, rel))),
     ...(plan.teamHome !== undefined ? [plan.teamHome] : []),
     ...plan.hide,
   ];
@@ -177,6 +178,17 @@ export function sandboxIds(): { uid: number; gid: number } {
   const uid = process.getuid?.() ?? 1000;
   const gid = process.getgid?.() ?? 1000;
   return { uid: uid === 0 ? 1000 : uid, gid: gid === 0 ? 1000 : gid };
+}
+
+/** The given home and, when $HOME was pointed elsewhere, the user's home from the password database. */
+function homesOf(home: string): string[] {
+  let own: string | null = null;
+  try {
+    own = os.userInfo().homedir;
+  } catch {
+    // No password entry for this uid (some containers).
+  }
+  return own !== null && own !== home ? [home, own] : [home];
 }
 
 export function isUnder(dir: string, candidate: string): boolean {
