@@ -43,7 +43,7 @@ function fakeBoard(steps: unknown[], answers: Record<string, ToolAnswer | ToolAn
         if (input.status === 'completed') task.status = 'completed';
         return { success: true, taskId: '1', updatedFields: Object.keys(input).filter((k) => k !== 'taskId') };
       case 'TaskGet':
-        return { task: { ...task, description: 'Do it.', owner: task.owner ?? '', blocks: [], blockedBy: [], metadata: { sim: { steps } } } };
+        return { task: { ...task, description: 'Do it.', owner: task.owner ?? '', blocks: [], blockedBy: [], sim: { steps } } };
       case 'Bash':
         return { exitCode: 0, stdout: 'ok\n', stderr: '' };
       case 'Read':
@@ -209,6 +209,16 @@ describe('simulated model: carrying out a task', () => {
     expect(texts[8]).toBe('Recording auc=0.810, rows=100, passed=1.');
     expect(texts[11]).toBe('Finished #1 "Do the thing"; marking it completed.');
     expect(saidOf(last)).toBe('Every task is done.');
+  });
+
+  it('plays only the script TaskGet gives it as task.sim, never one left in the metadata', async () => {
+    const board = fakeBoard([]);
+    const { calls } = await playSim((call) => {
+      if (call.name !== 'TaskGet') return board(call);
+      return { task: { id: '1', subject: 'Do the thing', description: 'Do it.', status: 'in_progress', owner: 'ds', blocks: [], blockedBy: [], metadata: { sim: { steps: [{ bash: 'echo leaked' }] } } } };
+    });
+    expect(calls.map((c) => c.name)).toEqual(['TaskList', 'TaskUpdate', 'TaskGet', 'TaskUpdate', 'TaskList']);
+    expect(calls[3]?.input).toEqual({ taskId: '1', status: 'completed', metadata: { completed_steps: 0 } });
   });
 
   it('substitutes a free-text ("Other") answer as typed, and several labels as their values', async () => {
