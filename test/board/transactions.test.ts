@@ -91,7 +91,10 @@ describe('transactions', () => {
     await t.board.updateTask(t.runId, 1, { status: 'in_progress' }, t.as('ds'));
     await t.board.appendEvent(t.runId, coordinator, { type: 'member.said', payload: { member: 'ds', text: 'later' } });
     const events = await t.events();
-    expect(events.slice(-2).map((e) => e.ts)).toEqual([last, last]);
+    expect(events.slice(-2).map((e) => [e.type, e.ts])).toEqual([
+      ['task.claimed', last],
+      ['member.said', last],
+    ]);
   });
 
   it('numbers events of concurrent writes without gaps, one claim per task', async () => {

@@ -25,13 +25,27 @@ export function describeUrl(url: string): Where {
   return { host, port, database, user, label: `${host}:${port}/${database}` };
 }
 
-export function codeOf(error: unknown): string {
+/** The error and what caused it: drizzle wraps the driver's error ("Failed query: ...") with it as the cause. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [error];
+  for (let e: unknown = error; e instanceof Error && e.cause !== undefined && chain.length < 5; e = e.cause) chain.push(e.cause);
+  return chain;
+}
+
+function ownCode(error: unknown): string {
   if (typeof error !== 'object' || error === null || !('code' in error)) return '';
   return typeof error.code === 'string' ? error.code : '';
 }
 
+/** The SQLSTATE or system error code of the error or of what caused it. */
+export function codeOf(error: unknown): string {
+  return causes(error).map(ownCode).find((code) => code !== '') ?? '';
+}
+
+/** The driver's own message (not drizzle's wrapper with the whole query). */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const root = causes(error).at(-1);
+  return root instanceof Error ? root.message : String(root);
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -41,7 +55,7 @@ export function isConnectionError(error: unknown): boolean {
   const code = codeOf(error);
   if (NETWORK_CODES.has(code)) return true;
   // A unix socket that is not there (the server is not running on this machine).
-  if (code === 'ENOENT' && typeof error === 'object' && error !== null && 'syscall' in error && error.syscall === 'connect') return true;
+  if (code === 'ENOENT' && causes(error).some((e) => typeof e === 'object' && e !== null && 'syscall' in e && e.syscall === 'connect')) return true;
   // Class 08: connection exception; 57P01-57P03: the server is shutting down or starting up.
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error|timeout expired/i.test(messageOf(error));

@@ -293,7 +293,12 @@ SELECT $1::int, $2::text, $3::int + (m.n - 1)::int, m.message FROM json_array_el
 
 /** Write what the transaction appended, notify the runs it changed, and commit. */
 export async function commitTx(conn: Connection, state: TxState, ctx: StoreContext): Promise<void> {
-  if (!state.begun) return;
+  if (!state.begun) {
+    // Nothing read or written yet; events alone still need their transaction.
+    if (state.pending.size === 0) return;
+    await conn.client.query('BEGIN');
+    state.begun = true;
+  }
   for (const [runId, list] of state.pending) {
     if (list.length > 0) await flushEvents(conn.client, runId, list);
   }
