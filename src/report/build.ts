@@ -3,9 +3,9 @@ import type { Board } from '../board/board.js';
 import type { BoardEvent } from '../board/events.js';
 import { describeAnswers } from '../board/answers.js';
 import { describeGate } from '../board/gates.js';
-import { isTerminal, runState } from '../board/liveness.js';
+import { runState } from '../board/liveness.js';
 import type { Gate, Question, Run, Task, UsageRow } from '../board/types.js';
-import { mergeIntervals, offTimes, workMs } from './duration.js';
+import { runDuration, workMs } from './duration.js';
 import { gateChanges } from './gate-events.js';
 import { headline } from './headline.js';
 import { metricLabel, metricRows, metricsOf } from './metrics.js';
@@ -15,13 +15,11 @@ import type {
   DecisionPart,
   GateCheck,
   GateReport,
-  Interval,
   MemberReport,
   MetricTable,
   PersonWait,
   Report,
   ReportRun,
-  RunDuration,
   TaskReport,
 } from './model.js';
 import { cleanLine, cleanText } from './safe-text.js';
@@ -161,43 +159,6 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     cost: costNote(run, usage),
     timeline,
   };
-}
-
-/**
- * The run's one duration: from the start of work (the first claim, else the run's start) to its end
- * (the run's end, else its last event), less the time it was off; and the waits on a person in it.
- */
-function runDuration(run: Run, events: readonly BoardEvent[], questions: readonly Question[]): RunDuration {
-  const firstClaim = events.find((e) => e.type === 'task.claimed');
-  const lastEvent = events[events.length - 1];
-  const from = firstClaim?.ts ?? run.startedAt;
-  const to = Math.max(from, isTerminal(run.status) && run.endedAt !== null ? run.endedAt : (lastEvent?.ts ?? run.startedAt));
-  const off = offTimes(events, to);
-  const measure = (a: number, b: number) => workMs(a, b, off);
-  const cancelledAt = new Map<number, number>();
-  for (const e of events) if (e.type === 'question.cancelled') cancelledAt.set(e.payload.question, e.ts);
-  const waits = questions.map(
-    (q): PersonWait => {
-      const end = q.answeredAt ?? cancelledAt.get(q.id) ?? to;
-      return { question: q.id, kind: q.kind, askedBy: q.askedBy, from: q.createdAt, to: end, ms: measure(q.createdAt, end) };
-    },
-  );
-  const within = mergeIntervals(waits.map((w): Interval => ({ from: Math.max(w.from, from), to: Math.min(w.to, to) })));
-  return {
-    from,
-    to,
-    ms: measure(from, to),
-    wallMs: to - from,
-    off,
-    offMs: off.reduce((sum, o) => sum + workOverlap(o, from, to), 0),
-    waitingMs: within.reduce((sum, i) => sum + measure(i.from, i.to), 0),
-    waits,
-  };
-}
-
-/** How much of an off interval falls inside the span of work. */
-function workOverlap(o: Interval, from: number, to: number): number {
-  return Math.max(0, Math.min(to, o.to) - Math.max(from, o.from));
 }
 
 function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Task[], waits: readonly PersonWait[]): Decision {

@@ -4,7 +4,9 @@
  * `workMs`. Nothing else in the report subtracts timestamps.
  */
 import type { BoardEvent } from '../board/events.js';
-import type { Interval, OffTime } from './model.js';
+import { isTerminal } from '../board/liveness.js';
+import type { Question, Run } from '../board/types.js';
+import type { Interval, OffTime, PersonWait, RunDuration } from './model.js';
 
 /** The time from `from` to `to`, less every off interval overlapping it. */
 export function workMs(from: number, to: number, off: readonly Interval[]): number {
@@ -63,6 +65,44 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
     else merged.push({ from: i.from, to: i.to });
   }
   return merged;
+}
+
+/**
+ * The run's one duration: from the start of work (the first claim, else the run's start) to its end
+ * (the run's end, else its last event), less the time it was off; and the waits on a person in it.
+ * `team runs`, a run's summary and the report all show this number.
+ */
+export function runDuration(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, events: readonly BoardEvent[], questions: readonly Pick<Question, 'id' | 'kind' | 'askedBy' | 'createdAt' | 'answeredAt'>[]): RunDuration {
+  const firstClaim = events.find((e) => e.type === 'task.claimed');
+  const lastEvent = events[events.length - 1];
+  const from = firstClaim?.ts ?? run.startedAt;
+  const to = Math.max(from, isTerminal(run.status) && run.endedAt !== null ? run.endedAt : (lastEvent?.ts ?? run.startedAt));
+  const off = offTimes(events, to);
+  const measure = (a: number, b: number) => workMs(a, b, off);
+  const cancelledAt = new Map<number, number>();
+  for (const e of events) if (e.type === 'question.cancelled') cancelledAt.set(e.payload.question, e.ts);
+  const waits = questions.map(
+    (q): PersonWait => {
+      const end = q.answeredAt ?? cancelledAt.get(q.id) ?? to;
+      return { question: q.id, kind: q.kind, askedBy: q.askedBy, from: q.createdAt, to: end, ms: measure(q.createdAt, end) };
+    },
+  );
+  const within = mergeIntervals(waits.map((w): Interval => ({ from: Math.max(w.from, from), to: Math.min(w.to, to) })));
+  return {
+    from,
+    to,
+    ms: measure(from, to),
+    wallMs: to - from,
+    off,
+    offMs: off.reduce((sum, o) => sum + workOverlap(o, from, to), 0),
+    waitingMs: within.reduce((sum, i) => sum + measure(i.from, i.to), 0),
+    waits,
+  };
+}
+
+/** How much of an off interval falls inside the span of work. */
+function workOverlap(o: Interval, from: number, to: number): number {
+  return Math.max(0, Math.min(to, o.to) - Math.max(from, o.from));
 }
 
 /** A duration as people read it: `45s`, `1m13s`, `2h05m`; `<1s` for a moment. */

@@ -79,8 +79,9 @@ svg.timeline .empty { font-size: 13px; fill: #64748b; text-anchor: middle; }
 .answer { font-weight: 650; }
 .picked { display: inline-block; background: #eff6ff; border: 1px solid #bfdbfe; color: #1e3a8a; border-radius: 5px; padding: 0 6px; margin: 1px 4px 1px 0; font-weight: 600; }
 .own-words { font-style: italic; }
+td.answer-cell { min-width: 190px; }
 .options { color: var(--muted); font-size: 12.5px; }
-.metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
+.metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; align-items: start; }
 .metric-card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; break-inside: avoid; }
 .metric-card.replaced { opacity: .65; border-style: dashed; }
 .metric-card table td, .metric-card table th { padding: 3px 8px; }

@@ -32,7 +32,7 @@ export function stageColor(index: number): string {
 
 const WIDTH = 1120;
 const LABEL = 150;
-const RIGHT = 18;
+const RIGHT = 26;
 const AXIS = 28;
 const ROW = 38;
 const BAR_TOP = 6;

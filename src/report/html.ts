@@ -139,7 +139,7 @@ function decisionRows(report: Report, d: Decision): Markup[] {
 <td>${first ? d.id : ''}</td>
 <td>${first ? html`${d.askedBy}${kind}${about}` : ''}</td>
 <td><div>${p.question}</div>${options(p)}</td>
-<td>${answerCell(d, p)}</td>
+<td class="answer-cell">${answerCell(d, p)}</td>
 <td>${first ? (d.answeredByText ?? '') : ''}</td>
 <td class="num">${first ? at(report, d.askedAt) : ''}</td>
 <td class="num">${first ? formatDuration(d.waitedMs) : ''}</td>

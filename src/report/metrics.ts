@@ -46,11 +46,15 @@ export function metricLabel(key: string): string {
   return shown.join(' ');
 }
 
+/** Numbers that name something (a seed, a port) rather than count it: no thousands separators. */
+const IDENTIFIER = /(?:^|_)(?:seed|port|pid|id|year|version)$/;
+
 /** A value as people read it: counts with separators, rates as percentages, ratios to three places. */
 export function formatMetric(key: string, value: MetricValue): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string') return value;
   if (/(?:^|_)(?:rate|share)$/.test(key) && value >= 0 && value <= 1) return `${trimZeros(roundHalfUp(value * 100, 1).toFixed(1))}%`;
+  if (IDENTIFIER.test(key)) return String(value);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (Math.abs(value) >= 100) return value.toLocaleString('en-US', { maximumFractionDigits: 1 });
   return roundHalfUp(value, 3).toFixed(3);
