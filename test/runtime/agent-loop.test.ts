@@ -8,6 +8,7 @@ import { wakeIdle } from '../../src/runtime/driver.js';
 import { act, canThink, deliverAnswer, runPendingCalls, think, type MemberRuntime, type PartialTurn } from '../../src/runtime/member.js';
 import { KICKOFF } from '../../src/runtime/prompt.js';
 import { persist, readTranscript } from '../../src/runtime/transcript.js';
+import { realClock } from '../../src/shared/clock.js';
 import {
   agentFile,
   ofType,
@@ -460,5 +461,25 @@ describe('agent loop: what the board shows', () => {
     await step(ds);
     expect(saves.at(-1)).toEqual([3, 1]);
     expect((await stored()).messages).toHaveLength(4);
+  });
+});
+
+describe('agent loop: stopping', () => {
+  it('a stop reaches a running command: the run ends without waiting for it, and the call is reported as interrupted', async () => {
+    await setup();
+    const model = scriptedModel((req, n) => {
+      if (req.member !== 'ds') return [text('Nothing for me.')];
+      return n === 0 ? [toolUse('b1', 'Bash', { command: 'sleep 600; touch late.txt' })] : [text('Stopped.')];
+    });
+    const abort = new AbortController();
+    const running = runOrdered(t, { ordered: false, clock: realClock, model, pollMs: 20, signal: abort.signal });
+    await waitFor('the command to run', async () => ((await t.board.getMember(t.runId, 'ds'))?.step === 'Bash sleep 600; touch late.txt' ? true : undefined));
+    abort.abort();
+    // Were the command not killed, this would wait for it (and the test time out).
+    expect(await running).toEqual({ status: 'stopped', reason: 'stopped from the terminal' });
+    const [bash] = ofType(await t.events(), 'tool.called').filter((e) => e.payload.tool === 'Bash');
+    expect(bash?.payload).toMatchObject({ member: 'ds', ok: false });
+    expect(bash?.payload.error).toMatch(/interrupted/);
+    expect(fs.existsSync(path.join(t.workspace, 'late.txt'))).toBe(false);
   });
 });
