@@ -38,7 +38,8 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     board.listUsage(runId),
     board.runTotals(runId),
   ]);
-  const now = board.now();
+  // Heartbeats are wall-clock time whatever clock the run's events use (a virtual one for --instant runs).
+  const now = Date.now();
 
   const stages = [...run.config.pipeline];
   for (const t of tasks) if (t.stage !== null && !stages.includes(t.stage)) stages.push(t.stage);

@@ -74,8 +74,8 @@ export interface PersonWait extends Interval {
   ms: number;
 }
 
+/** `from` is the first task claim (the run's start when nothing was claimed); `to` is the run's end, or its last event while it goes on. */
 export interface RunDuration extends Interval {
-  /** `from` is the first task claim (the run's start when nothing was claimed); `to` is the run's end, or its last event while it goes on. */
   /** The one duration of the run: from..to less the off time. */
   ms: number;
   /** from..to by the clock, off time included. */

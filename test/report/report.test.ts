@@ -208,6 +208,28 @@ describe('headlines of runs that did not ship', () => {
     }
   });
 
+  it('a run whose process stopped without ending it is crashed, with how to go on', async () => {
+    const t = await createTestBoard({ pipeline: [], members: [{ name: 'a', role: 'worker' }] });
+    try {
+      const [first, second] = [await t.board.createTask(t.runId, { subject: 'One' }, human), await t.board.createTask(t.runId, { subject: 'Two' }, human)];
+      await t.board.updateTask(t.runId, first.id, { status: 'in_progress' }, t.as('a'));
+      await t.board.updateTask(t.runId, first.id, { status: 'completed' }, t.as('a'));
+      await t.board.updateTask(t.runId, second.id, { status: 'in_progress' }, t.as('a'));
+      // Nobody drives the run any more: it shows as crashed, and the open attempt runs to the last event.
+      const report = await buildReport(t.board, t.runId);
+      expect(report.run.state).toBe('crashed');
+      expect(report.headline.outcome).toBe('crashed');
+      expect(report.headline.text).toMatch(/^Crashed: the process running the team stopped after \S+, with 1 of 2 tasks done\. Go on with `team resume \d+`\.$/);
+      expect(report.timeline.rows[0]?.bars.map((b) => [b.taskId, b.end])).toEqual([
+        [first.id, 'completed'],
+        [second.id, 'open'],
+      ]);
+      expect(reportMarkdown(report).split('\n')[0]).toBe(`# Run ${t.runId}: test-team (crashed)`);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('a run stopped at a failed gate names the check and how to go on', async () => {
     const t = await createTestBoard({ pipeline: ['training', 'deploy'], members: [{ name: 'mle', role: 'ml-engineer' }] });
     try {
