@@ -6,13 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { coordinator, memberActor } from '../src/board/actor.js';
-import { openBoard, transact, type Board } from '../src/board/board.js';
-import { appendEvent } from '../src/board/events.js';
-import { addMember, noteLastAction, recordUsage, updateMember } from '../src/board/members.js';
-import { createRun } from '../src/board/runs.js';
-import { boardVersion, readSnapshot } from '../src/board/snapshot.js';
-import { createTask, updateTask } from '../src/board/tasks.js';
-import { renderBoard } from '../tui/app.js';
+import type { Board } from '../src/board/board.js';
+import { openBoard } from '../src/board/open.js';
+import { renderBoard } from '../tui/render-board.js';
 import { renderFrame } from '../tui/render-frame.js';
 import { HeadlessTerminal } from '../tui/terminal.js';
 import { markdownTable, median, type BenchSection } from './section.js';
@@ -31,46 +27,49 @@ interface BigRun {
   members: string[];
 }
 
-/** 500 tasks over three stages: ~150 done, 20 in progress, the rest pending or blocked; 20 members. */
-function bigRun(dir: string): BigRun {
+/** 500 tasks over three stages: ~150 done, 20 in progress, the rest ready or blocked; 20 members. */
+async function bigRun(dir: string): Promise<BigRun> {
   const file = path.join(dir, 'board.db');
-  const board = openBoard(file);
-  const run = createRun(board, { team: 'bench', backend: 'sim', seed: 1, workspace: dir, budgetUsd: 50, config: { pipeline: PIPELINE } }, coordinator);
+  const board = await openBoard(file);
+  const config = { team: 'bench', description: '', pipeline: PIPELINE, members: [], gates: [], teamFile: '' };
+  const run = await board.createRun({ team: 'bench', backend: 'sim', seed: 1, workspace: dir, budgetUsd: 50, config }, coordinator);
   const members = Array.from({ length: MEMBERS }, (_, i) => `member-${String(i + 1).padStart(2, '0')}`);
-  for (const name of members) addMember(board, run.id, { name, agent: 'ml-engineer', role: 'ml-engineer', model: 'sim' }, coordinator);
-  transact(board, () => {
-    for (let i = 1; i <= TASKS; i++) {
+  for (const name of members) await board.addMember(run.id, { name, agent: 'ml-engineer', role: 'ml-engineer', model: 'sim' }, coordinator);
+  await board.createTasks(
+    run.id,
+    Array.from({ length: TASKS }, (_, index) => {
+      const i = index + 1;
       const stage = i <= 200 ? 'data' : i <= 350 ? 'features' : 'training';
-      const blockedBy = i > 1 && i % 7 === 0 ? [i - 1] : [];
-      createTask(board, run.id, { subject: `Task number ${i} with a subject long enough to be cut`, stage, blockedBy, description: `Work item ${i}.` }, coordinator);
-    }
-  });
-  transact(board, () => {
+      return { subject: `Task number ${i} with a subject long enough to be cut`, stage, description: `Work item ${i}.`, blockedBy: i > 1 && i % 7 === 0 ? [i - 1] : [] };
+    }),
+    coordinator,
+  );
+  await board.transaction(async (tx) => {
     let done = 0;
     let working = 0;
     for (let id = 1; id <= 200 && (done < 150 || working < MEMBERS); id++) {
       if (id % 7 === 0) continue;
-      const name = members[(done + working) % MEMBERS] as string;
+      const name = members[(done + working) % MEMBERS] ?? '';
       const actor = memberActor(name, 'ml-engineer');
-      updateTask(board, run.id, id, { status: 'in_progress', activeForm: `Working on ${id}` }, actor);
+      await tx.updateTask(run.id, id, { status: 'in_progress', activeForm: `Working on ${id}` }, actor);
       if (done < 150) {
-        updateTask(board, run.id, id, { status: 'completed', metadata: { score: id / 1000 } }, actor);
+        await tx.updateTask(run.id, id, { status: 'completed', metadata: { score: id / 1000 } }, actor);
         done++;
       } else {
-        updateMember(board, run.id, name, { status: 'working', currentTask: id }, actor);
+        await tx.updateMember(run.id, name, { status: 'working', currentTask: id }, actor);
         working++;
       }
-      recordUsage(board, run.id, name, { model: 'sim', taskId: id, inputTokens: 2_000, outputTokens: 400, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 });
+      await tx.recordUsage(run.id, name, { model: 'sim', taskId: id, inputTokens: 2_000, outputTokens: 400, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 });
     }
   });
   return { board, file, runId: run.id, members };
 }
 
-function timeMs(fn: () => void, repeats: number): number {
+async function timeMs(fn: () => unknown, repeats: number): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
-    fn();
+    await fn();
     samples.push(performance.now() - start);
   }
   return median(samples);
@@ -100,23 +99,23 @@ async function countRenders(big: BigRun, windowMs: number, during?: (stop: () =>
 /** Another connection (as another process would) claiming, completing and logging tool calls. */
 function busyWriter(big: BigRun): (stop: () => boolean) => Promise<number> {
   return async (stop) => {
-    const writer = openBoard(big.file);
+    const writer = await openBoard(big.file);
     let writes = 0;
     let next = 1;
     try {
       while (!stop()) {
-        const name = big.members[writes % big.members.length] as string;
+        const name = big.members[writes % big.members.length] ?? '';
         const actor = memberActor(name, 'ml-engineer');
-        const task = createTask(writer, big.runId, { subject: `Busy task ${next++}`, stage: 'data' }, actor);
-        updateTask(writer, big.runId, task.id, { status: 'in_progress', activeForm: 'Crunching' }, actor);
-        transact(writer, () => appendEvent(writer, big.runId, name, 'tool.called', { member: name, tool: 'Bash', summary: `python step.py --task ${task.id}` }));
-        noteLastAction(writer, big.runId, name, `Bash: python step.py --task ${task.id}`);
-        updateTask(writer, big.runId, task.id, { status: 'completed' }, actor);
+        const task = await writer.createTask(big.runId, { subject: `Busy task ${next++}`, stage: 'data' }, actor);
+        await writer.updateTask(big.runId, task.id, { status: 'in_progress', activeForm: 'Crunching' }, actor);
+        await writer.appendEvent(big.runId, actor, { type: 'tool.called', payload: { member: name, tool: 'Bash', summary: `python step.py --task ${task.id}`, ok: true } });
+        await writer.noteLastAction(big.runId, name, `Bash: python step.py --task ${task.id}`);
+        await writer.updateTask(big.runId, task.id, { status: 'completed' }, actor);
         writes += 5;
         await sleep(2);
       }
     } finally {
-      writer.close();
+      await writer.close();
     }
     return writes;
   };
@@ -125,28 +124,28 @@ function busyWriter(big: BigRun): (stop: () => boolean) => Promise<number> {
 export async function run(): Promise<BenchSection> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamboard-tui-bench-'));
   try {
-    const big = bigRun(dir);
-    const snapshot = readSnapshot(big.board, big.runId);
-    const versionUs = timeMs(() => boardVersion(big.board, big.runId), 2_000) * 1000;
-    const snapshotMs = timeMs(() => readSnapshot(big.board, big.runId), FRAMES);
-    const wideMs = timeMs(() => renderFrame(snapshot, { columns: 120, rows: 40 }), FRAMES);
-    const compactMs = timeMs(() => renderFrame(snapshot, { columns: 80, rows: 24 }), FRAMES);
-    const hugeMs = timeMs(() => renderFrame(snapshot, { columns: 240, rows: 80 }), FRAMES);
+    const big = await bigRun(dir);
+    const snapshot = await big.board.readSnapshot(big.runId);
+    const versionUs = (await timeMs(() => big.board.version(big.runId), 2_000)) * 1000;
+    const snapshotMs = await timeMs(() => big.board.readSnapshot(big.runId), FRAMES);
+    const wideMs = await timeMs(() => renderFrame(snapshot, { columns: 120, rows: 40 }), FRAMES);
+    const compactMs = await timeMs(() => renderFrame(snapshot, { columns: 80, rows: 24 }), FRAMES);
+    const hugeMs = await timeMs(() => renderFrame(snapshot, { columns: 240, rows: 80 }), FRAMES);
 
     const idle = await countRenders(big, IDLE_MS);
     const busy = await countRenders(big, BUSY_MS, busyWriter(big));
-    big.board.close();
+    await big.board.close();
 
     const perSecond = (n: number, ms: number) => (n / (ms / 1000)).toFixed(1);
     const body = [
       `React ${process.env.NODE_ENV === 'production' ? 'production' : 'development'} build (NODE_ENV=${process.env.NODE_ENV ?? 'unset'}). ` +
-        `A run with ${TASKS} tasks and ${MEMBERS} members (${snapshot.tasks.done.length} done, ${snapshot.tasks.in_progress.length} in progress, ${snapshot.tasks.blocked.length} blocked, ${snapshot.tasks.pending.length} pending), ${snapshot.events.length} events in the feed.`,
+        `A run with ${TASKS} tasks and ${MEMBERS} members (${snapshot.tasks.done.length} done, ${snapshot.tasks.in_progress.length} in progress, ${snapshot.tasks.blocked.length} blocked, ${snapshot.tasks.ready.length} ready), ${snapshot.events.length} events in the feed.`,
       '',
       markdownTable(
         ['Step', 'Median'],
         [
-          ['`boardVersion` (what the board polls every 150 ms)', `${versionUs.toFixed(1)} µs`],
-          ['`readSnapshot` (only when the version moved)', `${snapshotMs.toFixed(2)} ms`],
+          ['`board.version` (what the board polls every 150 ms)', `${versionUs.toFixed(1)} µs`],
+          ['`board.readSnapshot` (only when the version moved)', `${snapshotMs.toFixed(2)} ms`],
           ['frame, 120×40 (React + layout + output)', `${wideMs.toFixed(2)} ms`],
           ['frame, 80×24 (compact grid)', `${compactMs.toFixed(2)} ms`],
           ['frame, 240×80', `${hugeMs.toFixed(2)} ms`],
