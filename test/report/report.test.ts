@@ -230,6 +230,28 @@ describe('headlines of runs that did not ship', () => {
     }
   });
 
+  it('a gate a person overrode says so in the headline, with their note', async () => {
+    const t = await createTestBoard({ pipeline: ['training', 'deploy'], members: [{ name: 'mle', role: 'ml-engineer' }] });
+    try {
+      const { board, runId } = t;
+      const gate = await board.addGate(runId, { before: 'deploy', spec: { kind: 'metric', task: 'train', metric: 'auc', min: 0.75 } }, coordinator);
+      const train = await board.createTask(runId, { subject: 'Train', stage: 'training', key: 'train' }, human);
+      const ship = await board.createTask(runId, { subject: 'Ship', stage: 'deploy' }, human);
+      await board.updateTask(runId, train.id, { status: 'in_progress' }, t.as('mle'));
+      await board.updateTask(runId, train.id, { status: 'completed', metadata: { metrics: { auc: 0.7 } } }, t.as('mle'));
+      await board.setGateStatus(runId, gate.id, 'failed', 'train auc = 0.700 (needs >= 0.75)', coordinator, 'coordinator');
+      await board.setGateStatus(runId, gate.id, 'overridden', 'overridden by human: train auc = 0.700 (needs >= 0.75)', coordinator, 'human', 'the pilot only needs a ranking');
+      await board.updateTask(runId, ship.id, { status: 'in_progress' }, t.as('mle'));
+      await board.updateTask(runId, ship.id, { status: 'completed' }, t.as('mle'));
+      await board.setRunStatus(runId, 'completed', '2 tasks completed', coordinator);
+      const report = await buildReport(board, runId);
+      expect(report.headline.text).toMatch(/^Completed in \S+: deploy done; AUC 0\.700 \(needs 0\.75 or more\) failed its gate, overridden by you, “the pilot only needs a ranking”\.$/);
+      expect(reportMarkdown(report)).toContain('| train auc >= 0.75, before deploy | ⚑ **overridden** | AUC 0.700 on train #1 (needs ≥ 0.75) |');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('a run stopped at a failed gate names the check and how to go on', async () => {
     const t = await createTestBoard({ pipeline: ['training', 'deploy'], members: [{ name: 'mle', role: 'ml-engineer' }] });
     try {
