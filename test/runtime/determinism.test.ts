@@ -1,29 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listQuestions } from '../../src/board/questions.js';
 import { T0, eventTuple, prepareIn, runOrdered, tempDir, type TestRun } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 const runs: TestRun[] = [];
 
-afterEach(() => {
-  for (const run of runs.splice(0)) run.cleanup();
+afterEach(async () => {
+  for (const run of runs.splice(0)) await run.cleanup();
 });
 
 /** An instant, auto-answered run of the demo team (on small data) in its own project folder. */
 async function demoRun(seed: number) {
-  const run = prepareIn(smallChurnProject(tempDir('teamboard-det-')), 'churn-project', { seed });
+  const run = await prepareIn(smallChurnProject(tempDir('teamboard-det-')), 'churn-project', { seed });
   runs.push(run);
-  const prepared = run.events().length;
+  const prepared = (await run.events()).length;
   const outcome = await runOrdered(run, { autoAnswer: true });
-  const events = run.events();
+  const events = await run.events();
   return {
     outcome,
     tuples: events.map(eventTuple),
     /** Virtual time of each event of the run itself (preparing the run uses the real clock). */
     timestamps: events.slice(prepared).map((e) => e.ts - T0),
-    answers: listQuestions(run.board, run.runId).map((q) => [q.askedBy, q.answers]),
+    answers: (await run.board.listQuestions(run.runId)).map((q) => [q.askedBy, q.answers]),
     metrics: JSON.parse(fs.readFileSync(path.join(run.workspace, 'reports/metrics.json'), 'utf8')) as { auc: number },
   };
 }
