@@ -1,14 +1,13 @@
 /**
- * Board throughput: our board functions against hand-written better-sqlite3 doing the same SQL
- * (the floor for this schema), and claims from several processes on one file.
+ * Board throughput: the async Board interface over its SQLite store against hand-written
+ * better-sqlite3 doing the same SQL (the floor for this schema), and claims from several
+ * processes on one file.
  */
 import fs from 'node:fs';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { human, memberActor, type Actor } from '../src/board/actor.js';
 import type { Board } from '../src/board/board.js';
-import { addGate, setGateStatus } from '../src/board/gates.js';
-import { createTask, updateTask } from '../src/board/tasks.js';
-import { createTestBoard, seedTasks, tempDir, type TestBoard } from '../test/helpers/board.js';
+import { createTestBoard, tempDir, type TestBoard } from '../test/helpers/board.js';
 import { runClaimWorkers } from '../test/helpers/workers.js';
 import { formatRate, markdownTable, type BenchSection } from './section.js';
 
@@ -27,24 +26,22 @@ const MEMBER = { name: 'mle', role: 'ml-engineer' };
  * A run shaped like the demo: completed data and features tasks, a passed gate before training, and
  * `count` training tasks for ml-engineers, each with one (completed) explicit blocker.
  */
-function claimBoard(dir: string, count: number): { t: TestBoard; ids: number[] } {
-  const t = createTestBoard({ dir, pipeline: PIPELINE, members: [MEMBER, { name: 'ds', role: 'data-scientist' }] });
+async function claimBoard(dir: string, count: number): Promise<{ t: TestBoard; ids: number[] }> {
+  const t = await createTestBoard({ dir, pipeline: PIPELINE, members: [MEMBER, { name: 'ds', role: 'data-scientist' }] });
   const ds = t.as('ds');
   for (let i = 1; i <= EARLY_TASKS; i++) {
-    const id = createTask(t.board, t.runId, { subject: `Early ${i}`, stage: i <= EARLY_TASKS / 2 ? 'data' : 'features' }, human).id;
-    updateTask(t.board, t.runId, id, { status: 'in_progress' }, ds);
-    updateTask(t.board, t.runId, id, { status: 'completed' }, ds);
+    const id = (await t.board.createTask(t.runId, { subject: `Early ${i}`, stage: i <= EARLY_TASKS / 2 ? 'data' : 'features' }, human)).id;
+    await t.board.updateTask(t.runId, id, { status: 'in_progress' }, ds);
+    await t.board.updateTask(t.runId, id, { status: 'completed' }, ds);
   }
-  addGate(t.board, t.runId, { before: 'training', kind: 'approval', spec: {} }, human);
-  setGateStatus(t.board, t.runId, 1, 'passed', null, human, 'human');
-  const ids: number[] = [];
-  t.board.sqlite.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const blocker = (i % EARLY_TASKS) + 1;
-      ids.push(createTask(t.board, t.runId, { subject: `Train ${i}`, stage: 'training', role: MEMBER.role, blockedBy: [blocker] }, human).id);
-    }
-  })();
-  return { t, ids };
+  const gate = await t.board.addGate(t.runId, { before: 'training', spec: { kind: 'approval' } }, human);
+  await t.board.setGateStatus(t.runId, gate.id, 'passed', null, human, 'human');
+  const created = await t.board.createTasks(
+    t.runId,
+    Array.from({ length: count }, (_, i) => ({ subject: `Train ${i}`, stage: 'training', role: MEMBER.role, blockedBy: [(i % EARLY_TASKS) + 1] })),
+    human,
+  );
+  return { t, ids: created.map((task) => task.id) };
 }
 
 class RawRefusal extends Error {}
@@ -67,13 +64,13 @@ function rawClaimer(sqlite: Database.Database, runId: number) {
     claim: sqlite.prepare(`UPDATE tasks SET status = 'in_progress', owner = ?, started_at = ?, updated_at = ? WHERE run_id = ? AND id = ?`),
     setMetadata: sqlite.prepare('UPDATE tasks SET metadata = ?, updated_at = ? WHERE run_id = ? AND id = ?'),
     nextSeq: sqlite.prepare('SELECT coalesce(max(seq), 0) + 1 AS next FROM events WHERE run_id = ?'),
-    event: sqlite.prepare('INSERT INTO events (run_id, seq, ts, actor, type, payload) VALUES (?, ?, ?, ?, ?, ?)'),
+    event: sqlite.prepare('INSERT INTO events (run_id, seq, ts, actor, type, task_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)'),
   };
   const pipeline = (JSON.parse((sqlite.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string }).config) as { pipeline: string[] }).pipeline;
   type Row = { id: number; subject: string; status: string; owner: string | null; stage: string | null; role: string | null; metadata: string; attempt: number };
-  const event = (actor: string, type: string, payload: unknown) => {
+  const event = (actor: string, type: string, taskId: number, payload: unknown) => {
     const seq = (st.nextSeq.get(runId) as { next: number }).next;
-    st.event.run(runId, seq, Date.now(), actor, type, JSON.stringify(payload));
+    st.event.run(runId, seq, Date.now(), actor, type, taskId, JSON.stringify(payload));
   };
   const claim = sqlite.transaction((id: number, member: string) => {
     const task = st.task.get(runId, id) as Row | undefined;
@@ -88,7 +85,7 @@ function rawClaimer(sqlite: Database.Database, runId: number) {
     if (task.stage !== null && st.gates.all(runId, task.stage).length > 0) throw new RawRefusal(`task #${id} is gated`);
     const now = Date.now();
     st.claim.run(member, now, now, runId, id);
-    event(member, 'task.claimed', { taskId: id, subject: task.subject, owner: member, attempt: task.attempt });
+    event(member, 'task.claimed', id, { taskId: id, subject: task.subject, owner: member, attempt: task.attempt });
   });
   const update = sqlite.transaction((id: number, member: string, patch: Record<string, unknown>) => {
     const task = st.task.get(runId, id) as Row | undefined;
@@ -99,7 +96,7 @@ function rawClaimer(sqlite: Database.Database, runId: number) {
       else metadata[key] = value;
     }
     st.setMetadata.run(JSON.stringify(metadata), Date.now(), runId, id);
-    event(member, 'task.updated', { taskId: id, subject: task.subject, fields: ['metadata'], metadata: patch });
+    event(member, 'task.updated', id, { taskId: id, subject: task.subject, fields: ['metadata'], metadata: patch });
   });
   return { claim: (id: number, member: string) => claim.immediate(id, member), update: (id: number, member: string, patch: Record<string, unknown>) => update.immediate(id, member, patch) };
 }
@@ -110,8 +107,8 @@ interface Timing {
 }
 
 interface Case {
-  prepare(board: Board, runId: number, ids: number[], actor: Actor): void;
-  ours(board: Board, runId: number, id: number, actor: Actor, i: number): void;
+  prepare(board: Board, runId: number, ids: number[], actor: Actor): Promise<void>;
+  ours(board: Board, runId: number, id: number, actor: Actor, i: number): Promise<unknown>;
   raw(claimer: ReturnType<typeof rawClaimer>, id: number, i: number): void;
   /** Extra SQL run on each fresh board before timing (e.g. an index the schema does not have yet). */
   setupSql?: string;
@@ -120,33 +117,40 @@ interface Case {
 /**
  * Seconds for `ops` calls of each implementation on identical fresh boards. The two run in alternating
  * chunks, so both see the same load from the rest of the machine; the best of REPEATS rounds counts.
+ * Ours is awaited call by call, as the runtime and the tools use it.
  */
-function compare(ops: number, { prepare, ours, raw, setupSql }: Case): Timing {
+async function compare(ops: number, { prepare, ours, raw, setupSql }: Case): Promise<Timing> {
   const samples: Timing[] = [];
   const actor = memberActor(MEMBER.name, MEMBER.role);
   for (let r = 0; r < REPEATS + 1; r++) {
-    const boards = (['ours', 'raw'] as const).map((kind) => {
+    const boards = [];
+    for (const kind of ['ours', 'raw'] as const) {
       const dir = tempDir('teamboard-bench-');
-      const { t, ids } = claimBoard(dir, ops);
-      if (setupSql) t.board.sqlite.exec(setupSql);
-      prepare(t.board, t.runId, ids, actor);
-      return { kind, dir, t, ids, claimer: rawClaimer(t.board.sqlite, t.runId) };
-    });
+      const { t, ids } = await claimBoard(dir, ops);
+      // The raw side gets its own connection to the same kind of file (WAL, synchronous=NORMAL, as the board opens it).
+      const sqlite = new Database(t.file);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      if (setupSql) sqlite.exec(setupSql);
+      await prepare(t.board, t.runId, ids, actor);
+      boards.push({ kind, dir, t, ids, sqlite, claimer: rawClaimer(sqlite, t.runId) });
+    }
     const sample: Timing = { ours: 0, raw: 0 };
     for (let from = 0; from < ops; from += CHUNK) {
       for (const b of from % (2 * CHUNK) === 0 ? boards : [...boards].reverse()) {
         const to = Math.min(ops, from + CHUNK);
         const started = performance.now();
         for (let i = from; i < to; i++) {
-          const id = b.ids[i] as number;
-          if (b.kind === 'ours') ours(b.t.board, b.t.runId, id, actor, i);
+          const id = b.ids[i] ?? 0;
+          if (b.kind === 'ours') await ours(b.t.board, b.t.runId, id, actor, i);
           else raw(b.claimer, id, i);
         }
         sample[b.kind] += (performance.now() - started) / 1000;
       }
     }
     for (const b of boards) {
-      b.t.cleanup();
+      b.sqlite.close();
+      await b.t.cleanup();
       fs.rmSync(b.dir, { recursive: true, force: true });
     }
     // The first round warms up the JIT and the file system; it is not counted.
@@ -156,33 +160,35 @@ function compare(ops: number, { prepare, ours, raw, setupSql }: Case): Timing {
 }
 
 const claimCase: Case = {
-  prepare: () => {},
-  ours: (board, runId, id, actor) => updateTask(board, runId, id, { status: 'in_progress' }, actor),
+  prepare: async () => undefined,
+  ours: (board, runId, id, actor) => board.updateTask(runId, id, { status: 'in_progress' }, actor),
   raw: (claimer, id) => claimer.claim(id, MEMBER.name),
 };
 
 const updateCase: Case = {
-  prepare: (board, runId, ids, actor) => {
-    board.sqlite.transaction(() => {
-      for (const id of ids) updateTask(board, runId, id, { status: 'in_progress', metadata: { attempt: 0, notes: 'start' } }, actor);
-    })();
+  prepare: async (board, runId, ids, actor) => {
+    await board.transaction(async (tx) => {
+      for (const id of ids) await tx.updateTask(runId, id, { status: 'in_progress', metadata: { attempt: 0, notes: 'start' } }, actor);
+    });
   },
-  ours: (board, runId, id, actor, i) => updateTask(board, runId, id, { metadata: { attempt: i, notes: null, metrics: { auc: 0.8 } } }, actor),
+  ours: (board, runId, id, actor, i) => board.updateTask(runId, id, { metadata: { attempt: i, notes: null, metrics: { auc: 0.8 } } }, actor),
   raw: (claimer, id, i) => claimer.update(id, MEMBER.name, { attempt: i, notes: null, metrics: { auc: 0.8 } }),
 };
 
 /** Without an index led by (run_id, stage), finding unfinished earlier-stage tasks scans every unfinished task. */
 const STAGE_INDEX_SQL = 'CREATE INDEX bench_tasks_run_stage_idx ON tasks (run_id, stage, status)';
 
-function hasStageIndex(): boolean {
+async function hasStageIndex(): Promise<boolean> {
   const dir = tempDir('teamboard-bench-');
-  const t = createTestBoard({ dir, pipeline: [] });
-  const indexes = t.board.sqlite.prepare("SELECT name FROM pragma_index_list('tasks')").all() as { name: string }[];
+  const t = await createTestBoard({ dir, pipeline: [] });
+  const sqlite = new Database(t.file, { readonly: true });
+  const indexes = sqlite.prepare("SELECT name FROM pragma_index_list('tasks')").all() as { name: string }[];
   const found = indexes.some(({ name }) => {
-    const columns = (t.board.sqlite.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name) as { name: string }[]).map((c) => c.name);
+    const columns = (sqlite.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name) as { name: string }[]).map((c) => c.name);
     return columns[0] === 'run_id' && columns[1] === 'stage';
   });
-  t.cleanup();
+  sqlite.close();
+  await t.cleanup();
   fs.rmSync(dir, { recursive: true, force: true });
   return found;
 }
@@ -197,9 +203,13 @@ interface ProcessResult {
 async function multiProcess(processes: number): Promise<ProcessResult> {
   const dir = tempDir('teamboard-bench-mp-');
   const names = Array.from({ length: processes }, (_, i) => `w${i + 1}`);
-  const t = createTestBoard({ dir, pipeline: [], members: names.map((name) => ({ name, role: 'worker' })) });
-  t.board.sqlite.transaction(() => seedTasks(t.board, t.runId, PROCESS_TASKS))();
-  t.board.close();
+  const t = await createTestBoard({ dir, pipeline: [], members: names.map((name) => ({ name, role: 'worker' })) });
+  await t.board.createTasks(
+    t.runId,
+    Array.from({ length: PROCESS_TASKS }, (_, i) => ({ subject: `Task ${i + 1}` })),
+    human,
+  );
+  await t.board.close();
   const outcomes = await runClaimWorkers(t.file, t.runId, names);
   fs.rmSync(dir, { recursive: true, force: true });
   const reports = outcomes.map((o) => o.report);
@@ -212,9 +222,9 @@ async function multiProcess(processes: number): Promise<ProcessResult> {
 }
 
 export async function run(): Promise<BenchSection> {
-  const claims = compare(CLAIMS, claimCase);
-  const updates = compare(CLAIMS, updateCase);
-  const indexed = hasStageIndex() ? undefined : compare(CLAIMS, { ...claimCase, setupSql: STAGE_INDEX_SQL });
+  const claims = await compare(CLAIMS, claimCase);
+  const updates = await compare(CLAIMS, updateCase);
+  const indexed = (await hasStageIndex()) ? undefined : await compare(CLAIMS, { ...claimCase, setupSql: STAGE_INDEX_SQL });
   const processes: ProcessResult[] = [];
   for (const count of PROCESS_COUNTS) processes.push(await multiProcess(count));
 
@@ -222,8 +232,8 @@ export async function run(): Promise<BenchSection> {
   const single = markdownTable(
     ['operation (one process, one at a time)', 'ops', 'ours (ops/s)', 'raw better-sqlite3 (ops/s)', 'time ours / raw'],
     [
-      ['claim: `updateTask(…, {status: "in_progress"}, member)`', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, claims.ours), formatRate(CLAIMS, claims.raw), ratio(claims)],
-      ['metadata merge: `updateTask(…, {metadata}, member)`', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, updates.ours), formatRate(CLAIMS, updates.raw), ratio(updates)],
+      ['claim: `await board.updateTask(…, {status: "in_progress"}, member)`', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, claims.ours), formatRate(CLAIMS, claims.raw), ratio(claims)],
+      ['metadata merge: `await board.updateTask(…, {metadata}, member)`', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, updates.ours), formatRate(CLAIMS, updates.raw), ratio(updates)],
       ...(indexed
         ? [['claim, with an index on tasks (run_id, stage, status) added (not in the schema yet)', CLAIMS.toLocaleString('en-US'), formatRate(CLAIMS, indexed.ours), formatRate(CLAIMS, indexed.raw), ratio(indexed)]]
         : []),
@@ -237,8 +247,9 @@ export async function run(): Promise<BenchSection> {
 pipeline ${PIPELINE.join(' → ')}, ${EARLY_TASKS} completed earlier-stage tasks and a passed gate; every claimed task is a
 training task for ml-engineers with one completed explicit blocker. The raw column is hand-written better-sqlite3
 with prepared statements doing the same reads (task row, open explicit blockers, earlier-stage blockers via
-\`json_each\`, gates, member role) and writes (task update, event insert); ours skips the member read when a member
-claims for itself, since its role comes with the call. Both run side by side in alternating chunks of ${CHUNK}
+\`json_each\`, gates, member role) and writes (task update, event insert); ours is the async \`Board\` interface over its
+SQLite store, each call awaited, and skips the member read when a member claims for itself, since its role comes with
+the call. Both run side by side in alternating chunks of ${CHUNK}
 operations, so they share the machine's load; best of ${REPEATS} rounds after a warm-up.
 
 ${single}
