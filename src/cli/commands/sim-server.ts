@@ -41,7 +41,7 @@ export function registerSimServerCommand(program: Command, io: CommandIO = proce
       try {
         server = await startFakeMessagesApi({ port, responder: 'sim', simOptions: { seed, speed }, faults: { failRate, seed }, latencyMs: latency });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
+        const code = error instanceof Error && 'code' in error ? error.code : undefined;
         if (code === 'EADDRINUSE') return fail(io, `port ${port} is already in use: pick another with --port (or --port 0 for any free port)`);
         throw error;
       }
