@@ -3,7 +3,7 @@ import { createAnthropicModel, backoff, type RetryInfo } from '../../src/models/
 import { startFakeMessagesApi, type FakeMessagesApi, type FakeMessagesApiOptions } from '../../src/models/fake-messages-api.js';
 import { ModelError, type Message, type ModelEvent } from '../../src/models/model.js';
 import { costUsd, resolveModel } from '../../src/definitions/models.js';
-import { promptBlocks, validateBody } from '../../src/models/fake-request.js';
+import { promptBlocks, validateBody } from '../../src/models/fake/request.js';
 import { fakeSleep, request, TOOLS } from './helpers.js';
 
 let server: FakeMessagesApi | undefined;
@@ -37,7 +37,7 @@ describe('anthropic model against the fake Messages API', () => {
     const response = await model(api).model.send(request('mle', hello), (event) => events.push(event));
     expect(events.length).toBeGreaterThan(2);
     expect(events.every((event) => event.type === 'text_delta')).toBe(true);
-    expect(events.map((event) => event.text).join('')).toBe(text);
+    expect(events.map((event) => (event.type === 'text_delta' ? event.text : '')).join('')).toBe(text);
     expect(response.content).toEqual([{ type: 'text', text }]);
     expect(response.stopReason).toBe('end_turn');
     expect(bodyOf(api, 0).stream).toBe(true);
@@ -104,12 +104,18 @@ describe('anthropic model against the fake Messages API', () => {
     ]);
   });
 
-  it('retries 529 overloaded with exponential backoff, then succeeds', async () => {
+  it('retries 529 overloaded with exponential backoff, then succeeds, telling the caller of each retry', async () => {
     const api = await start({ faults: [{ type: 'status', status: 529, times: 3 }] });
     const { model: m, waits } = model(api, { random: () => 1, retryBaseMs: 100 });
-    await m.send(request('mle', hello));
+    const events: ModelEvent[] = [];
+    await m.send(request('mle', hello), (event) => events.push(event));
     expect(messagesCalls(api).map((r) => r.status)).toEqual([529, 529, 529, 200]);
     expect(waits).toEqual([100, 200, 400]);
+    expect(events.filter((e) => e.type === 'retrying')).toEqual([
+      { type: 'retrying', status: 529, attempt: 1, of: 5, waitMs: 100, reason: '529 overloaded_error' },
+      { type: 'retrying', status: 529, attempt: 2, of: 5, waitMs: 200, reason: '529 overloaded_error' },
+      { type: 'retrying', status: 529, attempt: 3, of: 5, waitMs: 400, reason: '529 overloaded_error' },
+    ]);
   });
 
   it('retries 500 and gives up after maxRetries with a retryable ModelError', async () => {

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeMessagesApi, type FakeMessagesApi } from '../../src/models/fake-messages-api.js';
-import { createPromptCache, type PromptBlock } from '../../src/models/fake-prompt-cache.js';
+import { startFakeMessagesApi, type FakeMessagesApi } from '../../src/models/fake/messages-api.js';
+import { createPromptCache, type PromptBlock } from '../../src/models/fake/prompt-cache.js';
 import { systemFor } from './helpers.js';
 
 let server: FakeMessagesApi | undefined;

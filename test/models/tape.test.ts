@@ -65,13 +65,18 @@ async function drive(model: Model, member: string, stamp: string): Promise<Model
   }
 }
 
+const CHURN_ANSWERS = [
+  { question: 'How is churn defined?', picked: [], text: '30 days' },
+  { question: 'Which metric?', picked: ['AUC', 'Recall'], text: null },
+];
+
 async function record(): Promise<{ tape: Tape; recorded: Record<string, ModelResponse[]> }> {
   const tape = createTape({ team: 'churn-project', seed: 7, backend: 'anthropic', created: '2026-05-01T10:00:00.000Z' }, { file });
   const model = wrapWithRecorder(scripted(SCRIPT), tape);
   const [mle, ds] = await Promise.all([drive(model, 'mle', '12'), drive(model, 'ds', '15')]);
-  tape.recordAnswer(questionKey('mle', { questions: [{ header: 'Churn def' }, { header: 'Metric' }] }), { 'How is churn defined?': '30 days', 'Which metric?': ['AUC', 'Recall'] });
-  tape.recordAnswer('mle:Rollout', { 'How do we roll out?': 'Canary 10%' });
-  tape.recordAnswer('mle:Rollout', { 'How do we roll out?': 'Full' });
+  tape.recordAnswer(questionKey('mle', { questions: [{ header: 'Churn def' }, { header: 'Metric' }] }), CHURN_ANSWERS);
+  tape.recordAnswer('mle:Rollout', [{ question: 'How do we roll out?', picked: ['Canary 10%'], text: null }]);
+  tape.recordAnswer('mle:Rollout', [{ question: 'How do we roll out?', picked: ['Full'], text: 'after the review' }]);
   return { tape, recorded: { mle, ds } };
 }
 
@@ -112,18 +117,40 @@ describe('tape record and replay', () => {
     await record();
     const replay = createReplayModel(loadTape(file));
     const texts: string[] = [];
-    await replay.send(request('mle', [{ role: 'user', content: 'Start.' }]), (event) => texts.push(event.text));
+    await replay.send(request('mle', [{ role: 'user', content: 'Start.' }]), (event) => {
+      if (event.type === 'text_delta') texts.push(event.text);
+    });
     expect(texts).toEqual(['Checking the board.']);
   });
 
   it('gives back human answers per question key, in order', async () => {
     await record();
     const tape = loadTape(file);
-    expect(tape.nextAnswer('mle:Churn def|Metric')).toEqual({ 'How is churn defined?': '30 days', 'Which metric?': ['AUC', 'Recall'] });
+    expect(tape.nextAnswer('mle:Churn def|Metric')).toEqual(CHURN_ANSWERS);
     expect(tape.nextAnswer('mle:Churn def|Metric')).toBeUndefined();
-    expect(tape.nextAnswer('mle:Rollout')).toEqual({ 'How do we roll out?': 'Canary 10%' });
-    expect(tape.nextAnswer('mle:Rollout')).toEqual({ 'How do we roll out?': 'Full' });
+    expect(tape.nextAnswer('mle:Rollout')).toEqual([{ question: 'How do we roll out?', picked: ['Canary 10%'], text: null }]);
+    expect(tape.nextAnswer('mle:Rollout')).toEqual([{ question: 'How do we roll out?', picked: ['Full'], text: 'after the review' }]);
     expect(tape.nextAnswer('ds:Rollout')).toBeUndefined();
+  });
+
+  it('reads answers recorded before they had parts (question -> label, labels or own words)', () => {
+    fs.writeFileSync(
+      file,
+      [
+        JSON.stringify({ type: 'header', version: 1, team: 'churn-project', seed: 7, created: '2026-05-01T10:00:00.000Z' }),
+        JSON.stringify({ type: 'answer', key: 'mle:Churn def|Metric', answers: { 'How is churn defined?': '30 days', 'Which metric?': ['AUC', 'Recall'] }, atSeq: 40, by: 'human' }),
+      ].join('\n'),
+    );
+    expect(loadTape(file).nextAnswerEntry('mle:Churn def|Metric')).toEqual({
+      type: 'answer',
+      key: 'mle:Churn def|Metric',
+      answers: [
+        { question: 'How is churn defined?', picked: ['30 days'], text: null },
+        { question: 'Which metric?', picked: ['AUC', 'Recall'], text: null },
+      ],
+      atSeq: 40,
+      by: 'human',
+    });
   });
 
   it('fails loudly when an edited tape makes the run diverge (tool name changed)', async () => {
