@@ -44,8 +44,8 @@ describe('loading a valid team', () => {
     expect(loaded.team.pipeline).toEqual(['data', 'training', 'deploy']);
     expect(loaded.team.budget).toEqual({ usd: 2, tokens: 500000 });
     expect(loaded.team.gates).toEqual([
-      { kind: 'metric', before: 'deploy', task: 'train', metric: 'auc', min: 0.7, beat_baseline: true, retrain: ['train'] },
-      { kind: 'approval', before: 'deploy', approval: 'human', question: 'Ship it?' },
+      { before: 'deploy', spec: { kind: 'metric', task: 'train', metric: 'auc', min: 0.7, beatBaseline: true, retrain: ['train'] } },
+      { before: 'deploy', spec: { kind: 'approval', question: 'Ship it?' } },
     ]);
     expect(loaded.members.map(({ name, role, model, agent }) => ({ name, role, model, agent: agent.name }))).toEqual([
       { name: 'ds', role: 'data-scientist', model: 'claude-sonnet-5-5', agent: 'data-scientist' },
