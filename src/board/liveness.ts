@@ -9,6 +9,8 @@ export const CRASH_AFTER_MS = 12_000;
 /** The run's status as a person should see it: a live status whose driver stopped beating is `crashed`. */
 export function runState(run: Pick<Run, 'status' | 'heartbeatAt' | 'driver'>, now: number): RunState {
   if (run.status !== 'running' && run.status !== 'paused') return run.status;
+  // A run nobody ever drove (an ad-hoc board made by `team tasks create`) is just its status.
+  if (run.driver === null && run.heartbeatAt === null) return run.status;
   if (run.driver === null) return 'crashed';
   return run.heartbeatAt === null || now - run.heartbeatAt > CRASH_AFTER_MS ? 'crashed' : run.status;
 }
