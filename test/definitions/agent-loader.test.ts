@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allowedTools, findAgent, listAgents, loadAgentFile } from '../../src/definitions/agent-loader.js';
 import { DefinitionError } from '../../src/definitions/errors.js';
 import { packageRoot } from '../../src/definitions/paths.js';
-import { KNOWN_TOOLS } from '../../src/definitions/tools.js';
+import { KNOWN_TOOLS } from '../../src/definitions/tool-names.js';
 import { AGENT_FIXTURES, agentFile, tempDir, writeFiles } from './helpers.js';
 
 const fixture = (name: string): string => path.join(AGENT_FIXTURES, `${name}.md`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DefinitionError } from '../../src/definitions/errors.js';
-import { DEFAULT_MODEL_ALIASES, configPath, costUsd, loadTeamConfig, priceFor, resolveModel } from '../../src/definitions/models.js';
+import { DEFAULT_MODEL_ALIASES, configPath, costUsd, loadTeamConfig, priceFor, resolveModel } from '../../src/definitions/model-aliases.js';
 import { packageRoot } from '../../src/definitions/paths.js';
 import { tempDir, writeFiles } from './helpers.js';
 

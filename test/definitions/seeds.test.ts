@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadAgentFile } from '../../src/definitions/agent-loader.js';
-import { isRecognisedModel } from '../../src/definitions/models.js';
+import { isRecognisedModel } from '../../src/definitions/model-aliases.js';
 import { packageRoot } from '../../src/definitions/paths.js';
 
 /** Real-world agent files kept next to the repository (not part of it); skipped when absent. */

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResultPromise } from 'execa';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_ALIASES } from '../../src/definitions/models.js';
-import { startFakeMessagesApi, type FakeMessagesApi } from '../../src/models/fake-messages-api.js';
+import { DEFAULT_MODEL_ALIASES } from '../../src/definitions/model-aliases.js';
+import { startFakeMessagesApi, type FakeMessagesApi } from '../../src/models/fake/messages-api.js';
 import { ensureBuilt, outputSeen, sleep, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 

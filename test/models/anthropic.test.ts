@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnthropicModel, backoff, type RetryInfo } from '../../src/models/anthropic.js';
-import { startFakeMessagesApi, type FakeMessagesApi, type FakeMessagesApiOptions } from '../../src/models/fake-messages-api.js';
+import { startFakeMessagesApi, type FakeMessagesApi, type FakeMessagesApiOptions } from '../../src/models/fake/messages-api.js';
 import { ModelError, type Message, type ModelEvent } from '../../src/models/model.js';
-import { costUsd, resolveModel } from '../../src/definitions/models.js';
+import { costUsd, resolveModel } from '../../src/definitions/model-aliases.js';
 import { promptBlocks, validateBody } from '../../src/models/fake/request.js';
 import { fakeSleep, request, TOOLS } from './helpers.js';
 
