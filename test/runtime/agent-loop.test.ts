@@ -469,11 +469,12 @@ describe('agent loop: stopping', () => {
     await setup();
     const model = scriptedModel((req, n) => {
       if (req.member !== 'ds') return [text('Nothing for me.')];
-      return n === 0 ? [toolUse('b1', 'Bash', { command: 'sleep 600; touch late.txt' })] : [text('Stopped.')];
+      return n === 0 ? [toolUse('b1', 'Bash', { command: 'touch started.txt; sleep 600; touch late.txt' })] : [text('Stopped.')];
     });
     const abort = new AbortController();
     const running = runOrdered(t, { ordered: false, clock: realClock, model, pollMs: 20, signal: abort.signal });
-    await waitFor('the command to run', async () => ((await t.board.getMember(t.runId, 'ds'))?.step === 'Bash sleep 600; touch late.txt' ? true : undefined));
+    await waitFor('the command to run', async () => ((await t.board.getMember(t.runId, 'ds'))?.step === 'Bash touch started.txt; sleep 600; touch late.txt' ? true : undefined));
+    await waitFor('the command to start', () => (fs.existsSync(path.join(t.workspace, 'started.txt')) ? true : undefined));
     abort.abort();
     // Were the command not killed, this would wait for it (and the test time out).
     expect(await running).toEqual({ status: 'stopped', reason: 'stopped from the terminal' });
