@@ -269,6 +269,8 @@ export const events = pgTable(
  * PostgreSQL only: each run's last event number and time. Appending events updates this row in the
  * writing transaction, which numbers them without gaps and makes commit order the number order
  * (docs/decisions/0011-postgres-board.md). `prev_ts` is the time before the last append, returned by it.
+ * `untracked` counts commits that changed a task without an event about it: a process that keeps
+ * a run's task list between transactions refreshes it from the events, or whole when this moved.
  */
 export const eventCounters = pgTable('event_counters', {
   runId: integer('run_id')
@@ -277,4 +279,5 @@ export const eventCounters = pgTable('event_counters', {
   seq: integer('seq').notNull().default(0),
   ts: big('ts').notNull().default(0),
   prevTs: big('prev_ts').notNull().default(0),
+  untracked: integer('untracked').notNull().default(0),
 });

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { human } from '../../src/board/actor.js';
 import { openBoard } from '../../src/board/open.js';
 import { caught, createTestBoard, type TestBoard } from '../helpers/board.js';
-import { databaseUrl, dropTestDatabase, POSTGRES_URL_ENV } from '../helpers/postgres.js';
+import { databaseUrl, dropDatabase, POSTGRES_URL_ENV } from '../helpers/postgres.js';
 
 let t: TestBoard;
 
@@ -91,7 +91,7 @@ describe('reaching the server', () => {
       expect(migrations).toEqual([{ n: 1 }]);
     } finally {
       await Promise.all(boards.map((b) => b.close()));
-      await dropTestDatabase(server(), url);
+      await dropDatabase(server(), url);
     }
   });
 });

@@ -6,7 +6,7 @@ import type { Board } from '../../src/board/board.js';
 import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { RunConfig } from '../../src/board/types.js';
-import { BOARD_BACKEND_ENV, createTestDatabase, dropTestDatabase, POSTGRES_URL_ENV } from './postgres.js';
+import { BOARD_BACKEND_ENV, createTestDatabase, POSTGRES_URL_ENV, releaseTestDatabase } from './postgres.js';
 
 export interface TestMember {
   name: string;
@@ -67,8 +67,8 @@ export function testBackend(): 'sqlite' | 'postgres' {
 const databases = new Map<string, string>();
 
 /**
- * Where a test board lives: a file in its folder, or (on the PostgreSQL backend) a fresh database
- * from the migrated template; `drop` is set when this board made the database.
+ * Where a test board lives: a file in its folder, or (on the PostgreSQL backend) a fresh, empty
+ * database; `drop` gives the database back when this board is the one that got it.
  */
 async function testLocation(dir: string, location: string | undefined): Promise<{ location: string; drop?: () => Promise<void> }> {
   if (location !== undefined) return { location };
@@ -83,7 +83,7 @@ async function testLocation(dir: string, location: string | undefined): Promise<
     location: url,
     drop: async () => {
       databases.delete(dir);
-      await dropTestDatabase(server, url);
+      await releaseTestDatabase(server, url);
     },
   };
 }

@@ -2,8 +2,8 @@
  * A throwaway PostgreSQL cluster for the test run, and a fresh database per test board.
  *
  * The global setup starts one cluster (initdb + pg_ctl in a temp folder, a free port, its unix socket
- * in the same folder, trust auth on localhost, no fsync) and migrates a template database once; each
- * test board is then `CREATE DATABASE ... TEMPLATE`, which is much faster than migrating again.
+ * in the same folder, trust auth on localhost, no fsync) and migrates a template database once; a
+ * test process copies it (`CREATE DATABASE ... TEMPLATE`) and empties it again between its tests.
  * Postgres refuses to run as root, so as root the binaries run as the `postgres` user.
  * TEAM_TEST_POSTGRES_URL (a server of your own, any database on it) skips the cluster.
  */
@@ -114,7 +114,7 @@ export function databaseUrl(url: string, database: string): string {
 }
 
 async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, application_name: 'teamboard-tests' });
   await client.connect();
   try {
     return await fn(client);
@@ -132,32 +132,79 @@ export async function prepareTemplate(url: string, migrate: (databaseUrl: string
   await migrate(databaseUrl(url, TEMPLATE_DB));
 }
 
+/** Connections the test helpers make: told apart from the boards' own (`teamboard`), which tests may cut. */
+const HELPER_APP = 'teamboard-tests';
+
 let admin: { client: pg.Client; copy: string } | undefined;
 let created = 0;
+/** Emptied databases of this process, ready for the next test board. */
+const free: string[] = [];
+/** A connection to each test database, for emptying it. */
+const cleaners = new Map<string, pg.Client>();
+/** The admin connection runs one statement at a time. */
+let adminQueue: Promise<unknown> = Promise.resolve();
 
-/** One admin connection per test process, for creating and dropping test databases. */
-async function adminClient(url: string): Promise<{ client: pg.Client; copy: string }> {
-  if (admin) return admin;
-  const client = new pg.Client({ connectionString: url });
+async function connected(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: HELPER_APP });
   await client.connect();
   client.on('error', () => undefined);
-  const version = Number((await client.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version_num'])).rows[0]?.v ?? 0);
-  // Copying the template's files is faster than logging every page for a database this small (PostgreSQL 15+).
-  admin = { client, copy: version >= 150000 ? ' STRATEGY FILE_COPY' : '' };
-  return admin;
+  return client;
 }
 
-/** A fresh, migrated database for one test board; returns its URL. */
+/** One admin connection per test process, for creating and dropping test databases. */
+async function adminQuery(url: string, text: string): Promise<void> {
+  const run = async (): Promise<void> => {
+    if (!admin) {
+      const client = await connected(url);
+      const version = Number((await client.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version_num'])).rows[0]?.v ?? 0);
+      // Copying the template's files is faster than logging every page for a database this small (PostgreSQL 15+).
+      admin = { client, copy: version >= 150000 ? ' STRATEGY FILE_COPY' : '' };
+    }
+    await admin.client.query(text.replace('$COPY', admin.copy));
+  };
+  const next = adminQueue.then(run, run);
+  adminQueue = next.catch(() => undefined);
+  return next;
+}
+
+/**
+ * A fresh, migrated, empty database for one test board; returns its URL. The first board of a
+ * test process gets a copy of the template; later ones get it back emptied (much faster than
+ * another copy on a busy machine).
+ */
 export async function createTestDatabase(url: string): Promise<string> {
+  const reused = free.pop();
+  if (reused) return reused;
   const name = `board_${process.pid}_${++created}_${Date.now().toString(36)}`;
-  const { client, copy } = await adminClient(url);
-  await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}${copy}`);
+  await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}$COPY`);
   return databaseUrl(url, name);
 }
 
-export async function dropTestDatabase(url: string, databaseUrlToDrop: string): Promise<void> {
-  const name = new URL(databaseUrlToDrop).pathname.slice(1);
+/**
+ * Empty a test database for the next test (its board must be closed): deleting the runs deletes
+ * every row (foreign keys cascade), and the run and usage ids start again at 1. A database that
+ * cannot be emptied (a test left a connection holding locks) is dropped instead.
+ */
+export async function releaseTestDatabase(url: string, testUrl: string): Promise<void> {
+  try {
+    let client = cleaners.get(testUrl);
+    if (!client) {
+      client = await connected(testUrl);
+      cleaners.set(testUrl, client);
+    }
+    await client.query(`SET lock_timeout = '5s'`);
+    await client.query('BEGIN; DELETE FROM runs; ALTER TABLE runs ALTER COLUMN id RESTART WITH 1; ALTER TABLE usage ALTER COLUMN id RESTART WITH 1; COMMIT');
+    free.push(testUrl);
+  } catch {
+    const client = cleaners.get(testUrl);
+    cleaners.delete(testUrl);
+    await client?.end().catch(() => undefined);
+    await dropDatabase(url, testUrl);
+  }
+}
+
+export async function dropDatabase(url: string, testUrl: string): Promise<void> {
+  const name = new URL(testUrl).pathname.slice(1);
   if (!/^board_[0-9a-z_]+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`);
-  const { client } = await adminClient(url);
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }

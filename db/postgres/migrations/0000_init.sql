@@ -2,7 +2,8 @@ CREATE TABLE "event_counters" (
 	"run_id" integer PRIMARY KEY NOT NULL,
 	"seq" integer DEFAULT 0 NOT NULL,
 	"ts" bigint DEFAULT 0 NOT NULL,
-	"prev_ts" bigint DEFAULT 0 NOT NULL
+	"prev_ts" bigint DEFAULT 0 NOT NULL,
+	"untracked" integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "events" (

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { packageRoot } from '../../shared/paths.js';
@@ -94,12 +95,31 @@ function openError(error: unknown, where: Where, mustExist: boolean): BoardError
   return connectionProblem(error, where) ?? new BoardError('storage', `cannot open the PostgreSQL board at ${where.label}: ${messageOf(error)}`);
 }
 
+const migrationsFolder = (): string => path.join(packageRoot(), 'db', 'postgres', 'migrations');
+
+/** When the newest migration of this build was made (drizzle records it as the applied migration's created_at). */
+let newest: number | undefined;
+function newestMigration(): number {
+  newest ??= Math.max(0, ...readMigrationFiles({ migrationsFolder: migrationsFolder() }).map((m) => m.folderMillis));
+  return newest;
+}
+
+/** Is every migration of this build applied? One cheap read, so opening a board that is up to date takes no lock. */
+async function upToDate(client: pg.PoolClient): Promise<boolean> {
+  try {
+    const result = await client.query<{ last: string | null }>('SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations');
+    return Number(result.rows[0]?.last ?? 0) >= newestMigration();
+  } catch {
+    return false;
+  }
+}
+
 /** Several processes may open a fresh database at once: one migrates while the others wait, then find it done. */
 async function migrateLocked(client: pg.PoolClient): Promise<void> {
-  const migrationsFolder = path.join(packageRoot(), 'db', 'postgres', 'migrations');
+  if (await upToDate(client)) return;
   await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE]);
   try {
-    await migrate(drizzle(client), { migrationsFolder });
+    await migrate(drizzle(client), { migrationsFolder: migrationsFolder() });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE]);
   }

@@ -24,17 +24,21 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
   const where = describeUrl(url);
   const pool = createPool(url);
   const storeId = randomBytes(6).toString('hex');
+  // The listening connection is made while the database is checked (again after, if it did not exist yet).
+  const early = listenForChanges(clientConfig(url), storeId);
+  early.catch(() => undefined);
   let changes: Changes;
   try {
     await prepareDatabase(pool, url, where, options.mustExist === true);
-    changes = await listenForChanges(clientConfig(url), storeId).catch((error: unknown) => {
+    changes = await early.catch(() => listenForChanges(clientConfig(url), storeId)).catch((error: unknown) => {
       throw connectionProblem(error, where) ?? error;
     });
   } catch (error) {
+    await early.then((c) => c.close()).catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw error;
   }
-  const ctx: StoreContext = { clock, storeId, pipelines: new Map() };
+  const ctx: StoreContext = { clock, storeId, pipelines: new Map(), taskLists: new Map() };
   let closed = false;
 
   async function connect(): Promise<pg.PoolClient> {

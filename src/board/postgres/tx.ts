@@ -3,9 +3,11 @@ import { eventCounters, gates, members, messages, questions, runs, tasks, usage 
 import type { BoardClock } from '../clock.js';
 import { decodeEvent, eventTaskId, type BoardEvent } from '../events.js';
 import type { Tx } from '../store.js';
-import { flushEvents, type PendingEvent } from './events.js';
+import type { Task } from '../types.js';
+import { flushSql, type PendingEvent } from './events.js';
 import { jsonText, withoutNul } from './json.js';
 import type { Connection } from './statements.js';
+import { keptTaskList, type TaskLists } from './task-list.js';
 
 /** Advisory lock keys are (LOCK_SPACE, run id); (LOCK_SPACE, 0) guards migrations. */
 export const LOCK_SPACE = 0x74626f61;
@@ -16,6 +18,7 @@ export interface StoreContext {
   storeId: string;
   /** Runs' pipelines: fixed when a run is made. */
   pipelines: Map<number, string[]>;
+  taskLists: TaskLists;
 }
 
 /** What one transaction has done so far. */
@@ -28,10 +31,21 @@ export interface TxState {
   pending: Map<number, PendingEvent[]>;
   /** Runs this transaction wrote to: notified at commit. */
   touched: Set<number>;
+  /** Tasks changed, and tasks named by events, by run: a change with no event is counted at commit (task-list.ts). */
+  changedTasks: Map<number, Set<number>>;
+  eventTasks: Map<number, Set<number>>;
+  /** Task rows this transaction holds locked, as they are now: nobody else can change them until it ends. */
+  lockedTasks: Map<string, Task>;
 }
 
 export function newTxState(write: boolean): TxState {
-  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set() };
+  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set(), changedTasks: new Map(), eventTasks: new Map(), lockedTasks: new Map() };
+}
+
+function note(map: Map<number, Set<number>>, runId: number, taskId: number): void {
+  const set = map.get(runId);
+  if (set) set.add(taskId);
+  else map.set(runId, new Set([taskId]));
 }
 
 const p = (name: string) => sql.placeholder(name);
@@ -107,11 +121,12 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
     const list = state.pending.get(runId);
     if (!list || list.length === 0) return;
     state.pending.delete(runId);
-    await q(() => flushEvents(client, runId, list));
+    await q(() => client.query(flushSql(runId, list)));
   }
 
   const tx: Tx = {
-    now: () => ctx.clock.now(),
+    // Times are bigint columns: a virtual clock's fraction of a millisecond is dropped.
+    now: () => Math.floor(ctx.clock.now()),
 
     async lockRun(runId, mode) {
       const held = state.locks.get(runId);
@@ -134,38 +149,39 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       state.touched.add(row.id);
       return row;
     },
-    getRun: async (id) => (await q(() => (state.write ? st.runForUpdate : st.run).execute({ id })))[0],
+    getRun: async (id) => (await q(() => (state.write ? st.runForUpdate : st.run)().execute({ id })))[0],
     latestRun: async () => (await q(() => db.select().from(runs).orderBy(desc(runs.id)).limit(1)))[0],
     listRuns: () => q(() => db.select().from(runs).orderBy(desc(runs.id))),
     updateRun: (id, set) => w(id, () => update('runs', runs, eq(runs.id, p('id')), set, { id })),
     async pipelineOf(runId) {
       const cached = ctx.pipelines.get(runId);
       if (cached) return cached;
-      const [run] = await q(() => st.run.execute({ id: runId }));
+      const [run] = await q(() => st.run().execute({ id: runId }));
       const pipeline = run?.config.pipeline ?? [];
       if (run) ctx.pipelines.set(runId, pipeline);
       return pipeline;
     },
 
     insertMember: (member) => w(member.runId, () => db.insert(members).values(member)).then(() => undefined),
-    getMember: async (runId, name) => (await q(() => st.member.execute({ runId, name })))[0],
-    listMembers: (runId) => q(() => st.members.execute({ runId })),
+    getMember: async (runId, name) => (await q(() => st.member().execute({ runId, name })))[0],
+    listMembers: (runId) => q(() => st.members().execute({ runId })),
     updateMember: (runId, name, set) =>
       w(runId, () => update('members', members, and(eq(members.runId, p('runId')), eq(members.name, p('name'))) ?? sql`false`, set, { runId, name })),
     async heartbeatMembers(runId, names, now) {
       if (names.length === 0) return;
-      await w(runId, () => st.heartbeat.execute({ runId, names, now }));
+      await w(runId, () => st.heartbeat().execute({ runId, names, now }));
     },
     async addUsage(runId, member, rec, ts) {
-      await w(runId, () => st.usageLog.execute({ runId, member, ...rec, ts }));
-      await q(() => st.usageMember.execute({ runId, member, ...rec }));
+      await w(runId, () => st.usageLog().execute({ runId, member, ...rec, ts }));
+      await q(() => st.usageMember().execute({ runId, member, ...rec }));
       if (rec.taskId !== null) {
         const total = rec.inputTokens + rec.outputTokens + rec.cacheReadTokens + rec.cacheWriteTokens;
-        await q(() => st.usageTask.execute({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd }));
+        state.lockedTasks.delete(`${runId}:${rec.taskId}`);
+        await q(() => st.usageTask().execute({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd }));
       }
     },
     async runTotals(runId) {
-      const [r] = await q(() => st.totals.execute({ runId }));
+      const [r] = await q(() => st.totals().execute({ runId }));
       const t = r ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, calls: 0 };
       return { ...t, tokens: t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheWriteTokens };
     },
@@ -188,30 +204,56 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
           .orderBy(asc(usage.id)),
       ),
 
-    nextTaskId: async (runId) => (await q(() => st.nextTaskId.execute({ runId })))[0]?.next ?? 1,
-    insertTask: (task) => w(task.runId, () => st.insertTask.execute({ ...withoutNul(task) })).then(() => undefined),
-    async getTask(runId, id, lock) {
-      const statement = lock === 'skip' ? st.taskSkipLocked : lock ? st.taskForUpdate : st.task;
-      return (await q(() => statement.execute({ runId, id })))[0];
+    nextTaskId: async (runId) => (await q(() => st.nextTaskId().execute({ runId })))[0]?.next ?? 1,
+    async insertTask(task) {
+      note(state.changedTasks, task.runId, task.id);
+      await w(task.runId, () => st.insertTask().execute({ ...withoutNul(task) }));
     },
-    findTaskByKey: async (runId, key) => (await q(() => st.taskByKey.execute({ runId, key })))[0],
-    listTaskRows: (runId) => q(() => st.taskRows.execute({ runId })),
-    listTaskSummaries: (runId) => q(() => st.summaries.execute({ runId })),
-    tasksOwnedBy: (runId, owner) => q(() => st.ownedBy.execute({ runId, owner })),
-    unfinishedInStages: (runId, stages) => q(() => st.unfinishedInStages.execute({ runId, stages })),
-    taskStages: (runId) => q(() => st.taskStages.execute({ runId })),
-    updateTask: (runId, id, set) => w(runId, () => update('tasks', tasks, and(eq(tasks.runId, p('runId')), eq(tasks.id, p('id'))) ?? sql`false`, set, { runId, id })),
+    async getTask(runId, id, lock) {
+      // A row this transaction locked is read again without asking (claims read it two or three times).
+      const key = `${runId}:${id}`;
+      const held = state.lockedTasks.get(key);
+      if (held) return { ...held };
+      const statement = lock === 'skip' ? st.taskSkipLocked() : lock ? st.taskForUpdate() : st.task();
+      const [row] = await q(() => statement.execute({ runId, id }));
+      if (row && lock) state.lockedTasks.set(key, row);
+      return row ? { ...row } : undefined;
+    },
+    findTaskByKey: async (runId, key) => (await q(() => st.taskByKey().execute({ runId, key })))[0],
+    listTaskRows: (runId) => q(() => st.taskRows().execute({ runId })),
+    async listTaskSummaries(runId) {
+      // The kept list holds committed rows only: a transaction that wrote to the run reads its own.
+      if (!state.touched.has(runId)) {
+        const kept = await q(() => keptTaskList(client, ctx.taskLists, runId));
+        if (kept) return kept;
+      }
+      return q(() => st.summaries().execute({ runId }));
+    },
+    tasksOwnedBy: (runId, owner) => q(() => st.ownedBy().execute({ runId, owner })),
+    unfinishedInStages: (runId, stages) => q(() => st.unfinishedInStages().execute({ runId, stages })),
+    taskStages: (runId) => q(() => st.taskStages().execute({ runId })),
+    async updateTask(runId, id, set) {
+      note(state.changedTasks, runId, id);
+      const key = `${runId}:${id}`;
+      const held = state.lockedTasks.get(key);
+      // The row as this update leaves it (a field given as undefined is not set: then ask again).
+      if (held && Object.values(set).some((v) => v === undefined)) state.lockedTasks.delete(key);
+      else if (held) state.lockedTasks.set(key, { ...held, ...withoutNul(set) });
+      await w(runId, () => update('tasks', tasks, and(eq(tasks.runId, p('runId')), eq(tasks.id, p('id'))) ?? sql`false`, set, { runId, id }));
+    },
     async deleteTask(runId, id) {
+      note(state.changedTasks, runId, id);
+      state.lockedTasks.delete(`${runId}:${id}`);
       // The dependency rows go with it (foreign keys cascade).
       await w(runId, () => db.delete(tasks).where(and(eq(tasks.runId, runId), eq(tasks.id, id))));
     },
-    completionOrder: async (runId) => (await q(() => st.completed.execute({ runId }))).map((r) => r.id),
+    completionOrder: async (runId) => (await q(() => st.completed().execute({ runId }))).map((r) => r.id),
 
-    listDeps: (runId) => q(() => st.deps.execute({ runId })),
-    openExplicitBlockers: (runId, taskId) => q(() => st.openBlockers.execute({ runId, taskId })),
+    listDeps: (runId) => q(() => st.deps().execute({ runId })),
+    openExplicitBlockers: (runId, taskId) => q(() => st.openBlockers().execute({ runId, taskId })),
     async insertDeps(runId, edges) {
       if (edges.length === 0) return [];
-      const rows = await w(runId, () => st.insertDeps.execute({ runId, taskIds: edges.map((e) => e.taskId), blockers: edges.map((e) => e.blockedBy) }));
+      const rows = await w(runId, () => st.insertDeps().execute({ runId, taskIds: edges.map((e) => e.taskId), blockers: edges.map((e) => e.blockedBy) }));
       const added = new Set(rows.map((r) => `${r.taskId}:${r.blockedBy}`));
       // In the order asked for, each once: the caller appends one event per new edge.
       return edges.filter((e) => added.delete(`${e.taskId}:${e.blockedBy}`));
@@ -221,22 +263,22 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       (await q(() => db.select({ next: sql`coalesce(max(${gates.id}), 0) + 1`.mapWith(Number) }).from(gates).where(eq(gates.runId, runId))))[0]?.next ?? 1,
     insertGate: (gate) => w(gate.runId, () => db.insert(gates).values(gate)).then(() => undefined),
     getGate: async (runId, id) => (await q(() => db.select().from(gates).where(and(eq(gates.runId, runId), eq(gates.id, id)))))[0],
-    listGates: (runId) => q(() => st.gates.execute({ runId })),
+    listGates: (runId) => q(() => st.gates().execute({ runId })),
     updateGate: (runId, id, set) => w(runId, () => update('gates', gates, and(eq(gates.runId, p('runId')), eq(gates.id, p('id'))) ?? sql`false`, set, { runId, id })),
 
     nextQuestionId: async (runId) =>
       (await q(() => db.select({ next: sql`coalesce(max(${questions.id}), 0) + 1`.mapWith(Number) }).from(questions).where(eq(questions.runId, runId))))[0]?.next ?? 1,
     insertQuestion: (question) => w(question.runId, () => db.insert(questions).values(withoutNul(question))).then(() => undefined),
     getQuestion: async (runId, id) => (await q(() => db.select().from(questions).where(and(eq(questions.runId, runId), eq(questions.id, id)))))[0],
-    listQuestions: (runId, status) => q(() => (status ? st.questionsByStatus.execute({ runId, status }) : st.questionsAll.execute({ runId }))),
+    listQuestions: (runId, status) => q(() => (status ? st.questionsByStatus().execute({ runId, status }) : st.questionsAll().execute({ runId }))),
     updateQuestion: (runId, id, set) =>
       w(runId, () => update('questions', questions, and(eq(questions.runId, p('runId')), eq(questions.id, p('id'))) ?? sql`false`, withoutNul(set), { runId, id })),
 
     nextMessageId: async (runId) =>
       (await q(() => db.select({ next: sql`coalesce(max(${messages.id}), 0) + 1`.mapWith(Number) }).from(messages).where(eq(messages.runId, runId))))[0]?.next ?? 1,
     insertMessage: (message) => w(message.runId, () => db.insert(messages).values(message)).then(() => undefined),
-    unreadMessages: (runId, member) => q(() => st.unread.execute({ runId, member })),
-    countUnread: async (runId, member) => (await q(() => st.countUnread.execute({ runId, member })))[0]?.n ?? 0,
+    unreadMessages: (runId, member) => q(() => st.unread().execute({ runId, member })),
+    countUnread: async (runId, member) => (await q(() => st.countUnread().execute({ runId, member })))[0]?.n ?? 0,
     async markRead(runId, member, now) {
       await w(runId, () =>
         db
@@ -248,18 +290,18 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
     listMessages: (runId) => q(() => db.select().from(messages).where(eq(messages.runId, runId)).orderBy(asc(messages.id))),
 
     async loadTranscript(runId, member) {
-      const [head] = await q(() => st.transcriptHead.execute({ runId, member }));
-      const rows = await q(() => st.transcriptRows.execute({ runId, member }));
+      const [head] = await q(() => st.transcriptHead().execute({ runId, member }));
+      const rows = await q(() => st.transcriptRows().execute({ runId, member }));
       if (!head && rows.length === 0) return undefined;
       return { messages: rows.map((r) => r.message), inFlight: head?.inFlight ?? null };
     },
     async saveTranscript(runId, member, keep, append, inFlight, now) {
-      await w(runId, () => st.transcriptCut.execute({ runId, member, keep }));
+      await w(runId, () => st.transcriptCut().execute({ runId, member, keep }));
       if (append.length > 0) {
         // One statement for the new messages; `json` keeps each message's text as written.
         await q(() => client.query({ name: 'tb_transcript_append', text: TRANSCRIPT_APPEND, values: [runId, member, keep, jsonText(append)] }));
       }
-      await q(() => st.transcriptSave.execute({ runId, member, inFlight: withoutNul(inFlight ?? null), now }));
+      await q(() => st.transcriptSave().execute({ runId, member, inFlight: withoutNul(inFlight ?? null), now }));
     },
 
     async appendEvent(runId, actor, event) {
@@ -267,22 +309,24 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       const list = state.pending.get(runId) ?? [];
       if (list.length === 0) state.pending.set(runId, list);
       const last = list.at(-1)?.ts ?? 0;
+      const taskId = eventTaskId(event);
+      if (taskId !== null) note(state.eventTasks, runId, taskId);
       // An instant run's virtual clock runs ahead of real time; a change from another process (an
       // answer, a stop) must not appear to happen before what it follows. The stored time is also
       // never before the run's last event (events.ts).
-      list.push({ actor, type: event.type, taskId: eventTaskId(event), payload: event.payload, ts: Math.max(ctx.clock.now(), last) });
+      list.push({ actor, type: event.type, taskId, payload: event.payload, ts: Math.max(Math.floor(ctx.clock.now()), last) });
     },
     async listEvents(runId, after, limit) {
       await flushRun(runId);
-      return decoded(await q(() => st.eventsSince.execute({ runId, after, limit })));
+      return decoded(await q(() => st.eventsSince().execute({ runId, after, limit })));
     },
     async lastEventSeq(runId) {
       await flushRun(runId);
-      return (await q(() => st.lastEvent.execute({ runId })))[0]?.seq ?? 0;
+      return (await q(() => st.lastEvent().execute({ runId })))[0]?.seq ?? 0;
     },
     async taskHistory(runId, taskId, limit) {
       await flushRun(runId);
-      return decoded(await q(() => st.taskHistory.execute({ runId, taskId, limit }))).reverse();
+      return decoded(await q(() => st.taskHistory().execute({ runId, taskId, limit }))).reverse();
     },
   };
   return tx;
@@ -291,21 +335,26 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
 const TRANSCRIPT_APPEND = `INSERT INTO transcript_messages (run_id, member, idx, message)
 SELECT $1::int, $2::text, $3::int + (m.n - 1)::int, m.message FROM json_array_elements($4::json) WITH ORDINALITY AS m(message, n)`;
 
-/** Write what the transaction appended, notify the runs it changed, and commit. */
+/**
+ * Write what the transaction appended, count task changes no event names, notify the runs it
+ * changed, and commit: one round trip (plain SQL: run ids are integers, the store id is hex, the
+ * events one dollar-quoted literal).
+ */
 export async function commitTx(conn: Connection, state: TxState, ctx: StoreContext): Promise<void> {
-  if (!state.begun) {
-    // Nothing read or written yet; events alone still need their transaction.
-    if (state.pending.size === 0) return;
-    await conn.client.query('BEGIN');
-    state.begun = true;
-  }
+  const statements: string[] = [];
   for (const [runId, list] of state.pending) {
-    if (list.length > 0) await flushEvents(conn.client, runId, list);
+    if (list.length > 0) statements.push(flushSql(runId, list));
   }
   state.pending.clear();
-  // Run ids are integers and the store id is hex, so the notifications go with COMMIT in one round trip.
-  const notify = state.write ? [...state.touched].map((runId) => `SELECT pg_notify('${CHANGES_CHANNEL}', '${Math.trunc(runId)}:${ctx.storeId}'); `).join('') : '';
-  await conn.client.query(`${notify}COMMIT`);
+  for (const [runId, changed] of state.changedTasks) {
+    const named = state.eventTasks.get(runId);
+    if ([...changed].some((id) => !named?.has(id))) statements.push(`UPDATE event_counters SET untracked = untracked + 1 WHERE run_id = ${Math.trunc(runId)}`);
+  }
+  if (!state.begun && statements.length === 0) return;
+  if (state.write) for (const runId of state.touched) statements.push(`SELECT pg_notify('${CHANGES_CHANNEL}', '${Math.trunc(runId)}:${ctx.storeId}')`);
+  const begin = state.begun ? [] : ['BEGIN'];
+  state.begun = true;
+  await conn.client.query([...begin, ...statements, 'COMMIT'].join(';\n'));
 }
 
 export const CHANGES_CHANNEL = 'teamboard_changes';
