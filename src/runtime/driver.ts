@@ -17,7 +17,8 @@ export interface DriveOptions {
   members: MemberRuntime[];
   coordinator: Coordinator;
   clock: Clock;
-  onEvents?: (events: BoardEvent[]) => void;
+  /** Sees every event of the run in order; the driver waits for what it returns before reading on. */
+  onEvents?: (events: BoardEvent[]) => void | Promise<void>;
   signal?: AbortSignal;
   /** How long to wait for changes made by other processes (answers, stop, pause) before looking anyway. */
   pollMs?: number;
@@ -57,7 +58,7 @@ export function createPump(opts: DriveOptions): () => Promise<void> {
       const last = events.at(-1);
       if (!last) return;
       lastSeq = last.seq;
-      opts.onEvents?.(events);
+      await opts.onEvents?.(events);
       await coordinator.handle(events);
       await board.updateRun(runId, { eventCursor: lastSeq });
       let wakeNeeded = false;

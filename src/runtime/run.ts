@@ -25,7 +25,8 @@ export interface ExecuteOptions {
   autoAnswer?: boolean;
   /** Answers from a replay tape, tried before auto-answer. */
   answerer?: Answerer;
-  onEvents?: (events: BoardEvent[]) => void;
+  /** Sees every event of the run in order; the driver waits for what it returns before reading on. */
+  onEvents?: (events: BoardEvent[]) => void | Promise<void>;
   signal?: AbortSignal;
   resumed?: boolean;
   maxTurns?: number;
