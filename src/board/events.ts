@@ -41,6 +41,8 @@ export const EVENT_SCHEMAS = {
     output: z.array(str).optional(),
     /** Workspace files the call wrote. */
     files: z.array(str).optional(),
+    /** The task the member was working on when it made the call (its history lists the call). */
+    taskId: int.optional(),
   }),
   'task.created': z.object({ taskId: int, subject: str, stage: nullableStr, role: nullableStr, key: nullableStr, attempt: int, simulated: z.boolean().optional() }),
   'task.claimed': z.object({ taskId: int, subject: str, owner: nullableStr, attempt: int }),

@@ -10,6 +10,7 @@ import { toolsFor } from '../tools/registry.js';
 import { runTool } from '../tools/run-tool.js';
 import type { Tool, ToolContext, ToolResult } from '../tools/tool.js';
 import { KICKOFF, systemPrompt } from './prompt.js';
+import { toolCallDetails } from './tool-event.js';
 import { summarizeCall } from './tool-summary.js';
 import { persist, readTranscript, type PartialTurn } from './transcript.js';
 import { createWriteQueue } from './write-queue.js';
@@ -278,10 +279,11 @@ export async function runPendingCalls(member: MemberRuntime, signal?: AbortSigna
     const result = await runCall(member, use, signal);
     if (result.awaitsQuestion !== undefined) partial.question = { useId: use.id, questionId: result.awaitsQuestion };
     else partial.results[use.id] = { content: result.content, isError: result.isError };
+    const details = { ...toolCallDetails(use.name, use.input, result.content, result.isError), ...(member.currentTask !== null ? { taskId: member.currentTask } : {}) };
     await board.transaction(async (tx) => {
       await tx.appendEvent(runId, actor(member), {
         type: 'tool.called',
-        payload: { member: member.cfg.name, tool: use.name, summary, ok: !result.isError, ...(result.isError ? { error: errorLine(result.content) } : {}) },
+        payload: { member: member.cfg.name, tool: use.name, summary, ok: !result.isError, ...(result.isError ? { error: errorLine(result.content) } : {}), ...details },
       });
       await persist(member, tx);
     });
