@@ -65,12 +65,16 @@ export function toAssistantBlocks(content: readonly object[]): AssistantBlock[] 
   return blocks;
 }
 
-const STOP_REASONS = new Set<string>(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn']);
+const STOP_REASONS: readonly StopReason[] = ['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn'];
+
+function isStopReason(reason: string): reason is StopReason {
+  return STOP_REASONS.some((known) => known === reason);
+}
 
 /** The API's stop reason in the interface's terms; null means the message never finished. */
 export function toStopReason(reason: string | null | undefined): StopReason | null {
   if (reason == null) return null;
-  if (STOP_REASONS.has(reason)) return reason as StopReason;
+  if (isStopReason(reason)) return reason;
   if (reason === 'model_context_window_exceeded') return 'max_tokens';
   return 'end_turn';
 }

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { realClock } from '../../shared/clock.js';
 import { DEFAULT_MODEL_ALIASES } from '../../definitions/model-aliases.js';
 import { ModelError, type AssistantBlock, type ModelRequest, type StopReason } from '../model.js';
@@ -217,7 +216,9 @@ export async function startFakeMessagesApi(opts: FakeMessagesApiOptions): Promis
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  // Listening on a host and port, so the address is an AddressInfo (a string only for a pipe).
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -299,7 +300,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 function parseJson(raw: string): unknown {
   try {
-    return JSON.parse(raw) as unknown;
+    const parsed: unknown = JSON.parse(raw);
+    return parsed;
   } catch {
     return undefined;
   }
