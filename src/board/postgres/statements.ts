@@ -163,7 +163,15 @@ function prepare(db: Db) {
         .orderBy(sql`${tasks.completedAt} DESC NULLS LAST`, desc(tasks.id))
         .prepare('tb_completed'),
     ),
-    deps: once(() => db.select({ taskId: taskDeps.taskId, blockedBy: taskDeps.blockedBy }).from(taskDeps).where(eq(taskDeps.runId, p('runId'))).prepare('tb_deps')),
+    deps: once(() =>
+      db
+        .select({ taskId: taskDeps.taskId, blockedBy: taskDeps.blockedBy })
+        .from(taskDeps)
+        .where(eq(taskDeps.runId, p('runId')))
+        // The key's order, as SQLite gives it.
+        .orderBy(taskDeps.taskId, taskDeps.blockedBy)
+        .prepare('tb_deps'),
+    ),
     openBlockers: once(() =>
       db
         .select(blocker)

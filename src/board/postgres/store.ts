@@ -38,7 +38,7 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
     await pool.end().catch(() => undefined);
     throw error;
   }
-  const ctx: StoreContext = { clock, storeId, pipelines: new Map(), taskLists: new Map() };
+  const ctx: StoreContext = { clock, storeId, pipelines: new Map(), kept: new Map() };
   let closed = false;
 
   async function connect(): Promise<pg.PoolClient> {

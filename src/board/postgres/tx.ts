@@ -7,7 +7,7 @@ import type { Task } from '../types.js';
 import { flushSql, type PendingEvent } from './events.js';
 import { jsonText, withoutNul } from './json.js';
 import type { Connection } from './statements.js';
-import { keptTaskList, type TaskLists } from './task-list.js';
+import { keptDeps, keptTaskList, type KeptLists } from './kept-lists.js';
 
 /** Advisory lock keys are (LOCK_SPACE, run id); (LOCK_SPACE, 0) guards migrations. */
 export const LOCK_SPACE = 0x74626f61;
@@ -18,7 +18,7 @@ export interface StoreContext {
   storeId: string;
   /** Runs' pipelines: fixed when a run is made. */
   pipelines: Map<number, string[]>;
-  taskLists: TaskLists;
+  kept: KeptLists;
 }
 
 /** What one transaction has done so far. */
@@ -34,12 +34,15 @@ export interface TxState {
   /** Tasks changed, and tasks named by events, by run: a change with no event is counted at commit (task-list.ts). */
   changedTasks: Map<number, Set<number>>;
   eventTasks: Map<number, Set<number>>;
+  /** Runs whose dependency edges changed, and runs with an event about edges (task.dependency, task.deleted). */
+  depsChanged: Set<number>;
+  depEvents: Set<number>;
   /** Task rows this transaction holds locked, as they are now: nobody else can change them until it ends. */
   lockedTasks: Map<string, Task>;
 }
 
 export function newTxState(write: boolean): TxState {
-  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set(), changedTasks: new Map(), eventTasks: new Map(), lockedTasks: new Map() };
+  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set(), changedTasks: new Map(), eventTasks: new Map(), depsChanged: new Set(), depEvents: new Set(), lockedTasks: new Map() };
 }
 
 function note(map: Map<number, Set<number>>, runId: number, taskId: number): void {
@@ -224,7 +227,7 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
     async listTaskSummaries(runId) {
       // The kept list holds committed rows only: a transaction that wrote to the run reads its own.
       if (!state.touched.has(runId)) {
-        const kept = await q(() => keptTaskList(client, ctx.taskLists, runId));
+        const kept = await q(() => keptTaskList(client, ctx.kept, runId));
         if (kept) return kept;
       }
       return q(() => st.summaries().execute({ runId }));
@@ -244,15 +247,23 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
     async deleteTask(runId, id) {
       note(state.changedTasks, runId, id);
       state.lockedTasks.delete(`${runId}:${id}`);
+      state.depsChanged.add(runId);
       // The dependency rows go with it (foreign keys cascade).
       await w(runId, () => db.delete(tasks).where(and(eq(tasks.runId, runId), eq(tasks.id, id))));
     },
     completionOrder: async (runId) => (await q(() => st.completed().execute({ runId }))).map((r) => r.id),
 
-    listDeps: (runId) => q(() => st.deps().execute({ runId })),
+    async listDeps(runId) {
+      if (!state.touched.has(runId)) {
+        const kept = await q(() => keptDeps(client, ctx.kept, runId));
+        if (kept) return kept;
+      }
+      return q(() => st.deps().execute({ runId }));
+    },
     openExplicitBlockers: (runId, taskId) => q(() => st.openBlockers().execute({ runId, taskId })),
     async insertDeps(runId, edges) {
       if (edges.length === 0) return [];
+      state.depsChanged.add(runId);
       const rows = await w(runId, () => st.insertDeps().execute({ runId, taskIds: edges.map((e) => e.taskId), blockers: edges.map((e) => e.blockedBy) }));
       const added = new Set(rows.map((r) => `${r.taskId}:${r.blockedBy}`));
       // In the order asked for, each once: the caller appends one event per new edge.
@@ -311,6 +322,7 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       const last = list.at(-1)?.ts ?? 0;
       const taskId = eventTaskId(event);
       if (taskId !== null) note(state.eventTasks, runId, taskId);
+      if (event.type === 'task.dependency' || event.type === 'task.deleted') state.depEvents.add(runId);
       // An instant run's virtual clock runs ahead of real time; a change from another process (an
       // answer, a stop) must not appear to happen before what it follows. The stored time is also
       // never before the run's last event (events.ts).
@@ -346,10 +358,12 @@ export async function commitTx(conn: Connection, state: TxState, ctx: StoreConte
     if (list.length > 0) statements.push(flushSql(runId, list));
   }
   state.pending.clear();
+  const untracked = new Set([...state.depsChanged].filter((runId) => !state.depEvents.has(runId)));
   for (const [runId, changed] of state.changedTasks) {
     const named = state.eventTasks.get(runId);
-    if ([...changed].some((id) => !named?.has(id))) statements.push(`UPDATE event_counters SET untracked = untracked + 1 WHERE run_id = ${Math.trunc(runId)}`);
+    if ([...changed].some((id) => !named?.has(id))) untracked.add(runId);
   }
+  for (const runId of untracked) statements.push(`UPDATE event_counters SET untracked = untracked + 1 WHERE run_id = ${Math.trunc(runId)}`);
   if (!state.begun && statements.length === 0) return;
   if (state.write) for (const runId of state.touched) statements.push(`SELECT pg_notify('${CHANGES_CHANNEL}', '${Math.trunc(runId)}:${ctx.storeId}')`);
   const begin = state.begun ? [] : ['BEGIN'];

@@ -1,16 +1,17 @@
 import type pg from 'pg';
 import type { TaskSummaryRow } from '../store.js';
-import type { TaskStatus } from '../types.js';
+import type { Dependency, TaskStatus } from '../types.js';
 
 /**
- * A run's task list, kept by a store between transactions. Claims list every task of the run, and
- * shipping thousands of rows to each claimer for every claim is what a busy board would spend its
- * time on. Every change to a task appends an event naming it in the same transaction, and events
+ * A run's task list and dependency edges, kept by a store between transactions. Claims list every
+ * task and edge of the run, and shipping thousands of rows to each claimer for every claim is what
+ * a busy board would spend its time on. Every change to a task appends an event naming it in the
+ * same transaction (every new or removed edge a task.dependency or task.deleted event), and events
  * are numbered in commit order, so the list at event #n plus the tasks named by later events is
- * the list now: one small query instead of the whole run. A commit that changes a task without
- * such an event bumps the run's `untracked` counter (tx.ts), and the list is then read whole.
+ * the list now: one small query instead of the whole run. A commit that changes a task or an edge
+ * without such an event bumps the run's `untracked` counter (tx.ts), and the lists are read whole.
  */
-interface Kept {
+interface KeptTasks {
   /** The run's last event number, and its untracked count, when the list was read. */
   at: number;
   untracked: number;
@@ -18,7 +19,13 @@ interface Kept {
   sorted: TaskSummaryRow[];
 }
 
-export type TaskLists = Map<number, Kept>;
+interface KeptDeps {
+  at: number;
+  untracked: number;
+  edges: Dependency[];
+}
+
+export type KeptLists = Map<number, { tasks?: KeptTasks; deps?: KeptDeps }>;
 
 interface Row {
   at: number;
@@ -60,8 +67,8 @@ function withId(r: Row): r is Row & { id: number } {
  * when it cannot (no counter row for the run, or a snapshot older than the kept list): the caller
  * then reads the tasks itself. Only for transactions that have not written to the run.
  */
-export async function keptTaskList(client: pg.PoolClient, lists: TaskLists, runId: number): Promise<TaskSummaryRow[] | undefined> {
-  const kept = lists.get(runId);
+export async function keptTaskList(client: pg.PoolClient, lists: KeptLists, runId: number): Promise<TaskSummaryRow[] | undefined> {
+  const kept = lists.get(runId)?.tasks;
   if (!kept) return readWhole(client, lists, runId);
   const { rows } = await client.query<Row>({ name: 'tb_task_list_changes', text: CHANGED, values: [runId, kept.at] });
   const head = rows[0];
@@ -81,11 +88,47 @@ export async function keptTaskList(client: pg.PoolClient, lists: TaskLists, runI
   return [...kept.sorted];
 }
 
-async function readWhole(client: pg.PoolClient, lists: TaskLists, runId: number): Promise<TaskSummaryRow[] | undefined> {
+async function readWhole(client: pg.PoolClient, lists: KeptLists, runId: number): Promise<TaskSummaryRow[] | undefined> {
   const { rows } = await client.query<Row>({ name: 'tb_task_list', text: WHOLE, values: [runId] });
   const head = rows[0];
   if (!head) return undefined;
   const sorted = rows.filter(withId).map(summary);
-  lists.set(runId, { at: head.at, untracked: head.untracked, rows: new Map(sorted.map((s) => [s.id, s])), sorted });
+  lists.set(runId, { ...lists.get(runId), tasks: { at: head.at, untracked: head.untracked, rows: new Map(sorted.map((s) => [s.id, s])), sorted } });
   return [...sorted];
+}
+
+/** Every edge and the counter they go with. */
+const WHOLE_DEPS = `SELECT k.seq AS at, k.untracked, d.task_id, d.blocked_by
+FROM event_counters k LEFT JOIN task_deps d ON d.run_id = k.run_id WHERE k.run_id = $1 ORDER BY d.task_id, d.blocked_by`;
+
+/** Has an edge been added or removed (with its task) since $2? */
+const DEPS_MOVED = `SELECT k.seq AS at, k.untracked, EXISTS (
+  SELECT 1 FROM events e WHERE e.run_id = $1 AND e.seq > $2 AND e.seq <= k.seq AND e.type IN ('task.dependency', 'task.deleted')
+) AS moved FROM event_counters k WHERE k.run_id = $1`;
+
+interface DepRow {
+  at: number;
+  untracked: number;
+  task_id: number | null;
+  blocked_by: number | null;
+}
+
+/** The run's dependency edges from the kept copy when no edge changed since; undefined when they cannot be kept. */
+export async function keptDeps(client: pg.PoolClient, lists: KeptLists, runId: number): Promise<Dependency[] | undefined> {
+  const kept = lists.get(runId)?.deps;
+  if (kept) {
+    const { rows } = await client.query<{ at: number; untracked: number; moved: boolean }>({ name: 'tb_deps_moved', text: DEPS_MOVED, values: [runId, kept.at] });
+    const head = rows[0];
+    if (!head || head.at < kept.at) return undefined;
+    if (!head.moved && head.untracked === kept.untracked) {
+      kept.at = head.at;
+      return [...kept.edges];
+    }
+  }
+  const { rows } = await client.query<DepRow>({ name: 'tb_deps_whole', text: WHOLE_DEPS, values: [runId] });
+  const head = rows[0];
+  if (!head) return undefined;
+  const edges = rows.flatMap((r) => (r.task_id === null || r.blocked_by === null ? [] : [{ taskId: r.task_id, blockedBy: r.blocked_by }]));
+  lists.set(runId, { ...lists.get(runId), deps: { at: head.at, untracked: head.untracked, edges } });
+  return [...edges];
 }
