@@ -102,6 +102,8 @@ export function spawnCaptured(argv: readonly string[], options: SpawnOptions): P
   const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = (): void => stop('abort');
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // A stop that came while the sandbox was still starting must stop the command too.
+  if (options.signal?.aborted) onAbort();
 
   return new Promise((resolve) => {
     child.once('error', (error) => {
