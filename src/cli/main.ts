@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { processIO } from './io.js';
 import { registerAgentsCommand } from './commands/agents.js';
 import { registerBoardCommand } from './commands/board.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerSimServerCommand } from './commands/sim-server.js';
 import { registerStartCommands, registerStopCommand } from './commands/start.js';
@@ -37,6 +38,7 @@ when set); --board or $TEAM_BOARD_URL name another board.`,
   registerAgentsCommand(program);
   registerTeamsCommand(program);
   registerSimServerCommand(program);
+  registerMcpCommand(program);
   return program;
 }
 

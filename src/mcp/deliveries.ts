@@ -1,0 +1,80 @@
+import type { Board } from '../board/board.js';
+import { isTerminal } from '../board/liveness.js';
+import type { MailMessage } from '../board/types.js';
+import { answerResult } from '../tools/ask-user-question.js';
+
+/** A teammate's message as an MCP member reads it. */
+export interface DeliveredMessage {
+  from: string;
+  summary?: string;
+  message: string;
+}
+
+/** The answer to a question whose AskUserQuestion call ended before the person answered. */
+export interface PendingAnswer {
+  question: string;
+  /** What AskUserQuestion would have returned: {answers, note?}, or {error} when it was cancelled. */
+  result: unknown;
+}
+
+/** What arrived for the member since its last call. */
+export interface Inbox {
+  messages: DeliveredMessage[];
+  pendingAnswers: PendingAnswer[];
+  /** Its questions still waiting for the person, as ids like "q3". */
+  openQuestions: string[];
+  /** Set when the run is over: nothing more will happen on the board. */
+  run?: string;
+}
+
+/**
+ * An MCP server cannot start a turn of its client, so what a built-in member would be woken for
+ * (messages, answers that came after its call gave up) is handed over with the next tool result.
+ */
+export interface Deliveries {
+  /** A question whose call ended (the client gave up or went away) before it was answered. */
+  owe(questionId: number): void;
+  /** Take everything due; empty parts when nothing is. Messages are marked read. */
+  take(): Promise<Inbox>;
+}
+
+export async function createDeliveries(board: Board, runId: number, member: string): Promise<Deliveries> {
+  // A previous process of this member may have asked and gone before the answer came: it is owed now.
+  const owed = new Set((await board.listQuestions(runId, 'open')).filter((q) => q.kind === 'agent' && q.askedBy === member).map((q) => q.id));
+  return {
+    owe(questionId) {
+      owed.add(questionId);
+    },
+    async take() {
+      const pendingAnswers: PendingAnswer[] = [];
+      const openQuestions: string[] = [];
+      for (const id of [...owed].sort((a, b) => a - b)) {
+        const question = await board.getQuestion(runId, id);
+        if (!question) {
+          owed.delete(id);
+          continue;
+        }
+        if (question.status === 'open') {
+          openQuestions.push(`q${id}`);
+          continue;
+        }
+        owed.delete(id);
+        const result: unknown = JSON.parse(answerResult(question).content);
+        pendingAnswers.push({ question: `q${id}`, result });
+      }
+      const messages = (await board.takeInbox(runId, member)).map(delivered);
+      const run = await board.requireRun(runId);
+      const ended = isTerminal(run.status) ? `run ${runId} is ${run.status}${run.statusReason ? ` (${run.statusReason})` : ''}; there is nothing more to do` : undefined;
+      return { messages, pendingAnswers, openQuestions, ...(ended ? { run: ended } : {}) };
+    },
+  };
+}
+
+function delivered(message: MailMessage): DeliveredMessage {
+  return { from: message.from, ...(message.summary ? { summary: message.summary } : {}), message: message.body };
+}
+
+/** Whether an inbox holds anything worth a section of its own in a tool result. */
+export function hasNews(inbox: Inbox): boolean {
+  return inbox.messages.length > 0 || inbox.pendingAnswers.length > 0 || inbox.run !== undefined;
+}
