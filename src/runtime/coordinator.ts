@@ -4,6 +4,7 @@ import type { Question } from '../board/types.js';
 import { autoAnswer, type Answerer } from './coordinator/answers.js';
 import { askApprovals, decideApproval } from './coordinator/approvals.js';
 import { checkBudget, decideBudget } from './coordinator/budget.js';
+import { createExternalLeases } from './coordinator/leases.js';
 import { decideFailedGate, evaluateMetricGates } from './coordinator/metric-gates.js';
 import { settleRun, type LiveMember } from './coordinator/settle.js';
 
@@ -15,6 +16,8 @@ export interface CoordinatorOptions {
   runId: number;
   /** Answers questions without a person (--auto-answer, or a replay tape). */
   answerer?: Answerer;
+  /** The lease of members run from outside (MCP clients), on the wall clock; default EXTERNAL_LEASE_MS. */
+  externalLeaseMs?: number;
 }
 
 /**
@@ -33,6 +36,7 @@ export interface Coordinator {
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { board, runId, answerer } = options;
+  const externalLeases = createExternalLeases(board, runId, options.externalLeaseMs);
 
   /** An answered coordinator question: the part that asked it acts on the option picked. */
   async function decide(question: Question): Promise<void> {
@@ -58,6 +62,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       }
     },
     async check() {
+      await externalLeases.expire();
       await evaluateMetricGates(board, runId);
       await askApprovals(board, runId, await board.listGates(runId));
       await checkBudget(board, runId);

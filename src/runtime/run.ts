@@ -34,6 +34,8 @@ export interface ExecuteOptions {
   maxTokens?: number;
   pollMs?: number;
   leaseMs?: number;
+  /** The lease of members run from outside teamboard (MCP clients); see EXTERNAL_LEASE_MS. */
+  externalLeaseMs?: number;
   /** Who drives the run, as the board records it (default: this process). */
   driver?: string;
 }
@@ -94,7 +96,8 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
     maxTokens: opts.maxTokens ?? 8192,
   };
   const members: MemberRuntime[] = [];
-  for (const cfg of config.members) members.push(await createMember(env, cfg));
+  // External members (open seats, MCP clients) are run by their own clients, not here.
+  for (const cfg of config.members) if (!cfg.external) members.push(await createMember(env, cfg));
   if (opts.resumed) {
     await board.appendEvent(runId, coordinatorActor, { type: 'run.resumed', payload: { members: members.map((m) => `${m.cfg.name}:${m.state}`), driver: opts.driver ?? `pid ${process.pid}` } });
     for (const m of members) {
@@ -102,7 +105,7 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
     }
   }
   const answerer = answererFor(opts);
-  const coordinator = createCoordinator({ board, runId, ...(answerer ? { answerer } : {}) });
+  const coordinator = createCoordinator({ board, runId, ...(answerer ? { answerer } : {}), ...(opts.externalLeaseMs !== undefined ? { externalLeaseMs: opts.externalLeaseMs } : {}) });
 
   const drive = opts.ordered ? driveInOrder : driveConcurrently;
   return drive({

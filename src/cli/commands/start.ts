@@ -20,7 +20,8 @@ function addRunFlags(command: Command, withStartFlags: boolean): Command {
     .option('--budget-usd <x>', "pause and ask when the run's cost reaches this")
     .option('--record <file>', 'write every model response and human answer to a tape')
     .option('--tape <file>', 'the tape to play with --backend replay')
-    .option('--fail-rate <x>', 'simulated model: chance per turn of a malformed tool call');
+    .option('--fail-rate <x>', 'simulated model: chance per turn of a malformed tool call')
+    .option('--open-seats <seats>', 'members who join over MCP instead of being run here: NAME:ROLE,... (see docs/mcp.md)');
 }
 
 export function registerStartCommands(program: Command, io: CommandIO = processIO): void {

@@ -1,7 +1,7 @@
 import { coordinator as coordinatorActor } from '../../board/actor.js';
 import type { Board } from '../../board/board.js';
 import type { BoardEvent } from '../../board/events.js';
-import type { TaskSummary } from '../../board/types.js';
+import type { Run, TaskSummary } from '../../board/types.js';
 
 /** A member as the driver sees it when nobody can act. */
 export interface LiveMember {
@@ -23,10 +23,43 @@ export async function settleRun(board: Board, runId: number, live: readonly Live
     return 'completed';
   }
   if (open.length > 0) return null;
+  if (await waitForExternal(board, run, tasks)) return null;
   const out = allOut(live) ? everyMemberOut(await board.listEvents(runId), live) : null;
   const reason = out ?? stuckReason(tasks, live, (await board.listMembers(runId)).map((m) => m.name));
   await board.setRunStatus(runId, 'failed', reason, coordinatorActor);
   return 'failed';
+}
+
+/** What the board says while a seat run from outside has work waiting for it. */
+export function waitingToJoin(runId: number, name: string): string {
+  return `waiting for ${name} to join over MCP (team mcp --run ${runId} --as ${name})`;
+}
+
+/**
+ * Members run from outside (MCP clients) cannot be woken and may join late or again: while one
+ * holds a task or could claim one, the run waits for it instead of being stuck. A seat with work
+ * and no client connected says so on the board (once: its last action, and the activity feed).
+ */
+async function waitForExternal(board: Board, run: Run, tasks: readonly TaskSummary[]): Promise<boolean> {
+  const external = run.config.members.filter((m) => m.external);
+  if (external.length === 0) return false;
+  const canTake = (t: TaskSummary, name: string, role: string) =>
+    (t.status === 'in_progress' && t.owner === name) ||
+    (t.status === 'pending' && t.blockedBy.length === 0 && !t.gate && (t.owner === null || t.owner === name) && (t.role === null || t.role === role));
+  const waitedFor = external.filter((m) => tasks.some((t) => canTake(t, m.name, m.role)));
+  if (waitedFor.length === 0) return false;
+  const members = await board.listMembers(run.id);
+  for (const seat of waitedFor) {
+    const member = members.find((m) => m.name === seat.name);
+    if (!member || ['idle', 'working', 'waiting'].includes(member.status)) continue;
+    const note = waitingToJoin(run.id, seat.name);
+    if (member.lastAction === note) continue;
+    await board.transaction(async (tx) => {
+      await tx.noteLastAction(run.id, seat.name, note);
+      await tx.appendEvent(run.id, coordinatorActor, { type: 'member.said', payload: { member: 'coordinator', text: note } });
+    });
+  }
+  return true;
 }
 
 function allOut(live: readonly LiveMember[]): boolean {
