@@ -14,6 +14,7 @@ import { prepareRun } from '../runtime/prepare.js';
 import { executeRun, type Outcome } from '../runtime/run.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createVirtualClock } from '../runtime/virtual-clock.js';
+import { openSeats, parseSeatsFor, seatsLines } from '../mcp/open-seats.js';
 import { openBoardFor, parseRunId } from './board-access.js';
 import { isCiEnv, type CommandIO } from './io.js';
 import { progressLine } from './progress.js';
@@ -33,6 +34,8 @@ export interface RunFlags {
   record?: string;
   tape?: string;
   failRate?: string;
+  /** `--open-seats NAME:ROLE,...`: members an MCP client plays (docs/mcp.md). */
+  openSeats?: string;
 }
 
 function number(text: string | undefined, flag: string, fallback: number, min = 0): number {
@@ -52,6 +55,7 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
   if (flags.failRate !== undefined) number(flags.failRate, '--fail-rate', 0);
   const budgetUsd = flags.budgetUsd !== undefined ? number(flags.budgetUsd, '--budget-usd', 0, 0.000001) : undefined;
   const loaded = loadTeam(teamName, { cwd: io.cwd(), home: io.home(), env });
+  const seats = flags.openSeats !== undefined ? parseSeatsFor(flags.openSeats, loaded.members) : [];
   if (backend === 'replay' && !flags.tape) throw new BoardError('invalid', '--backend replay needs --tape FILE');
   // Checked before the run is created, so a missing key leaves no half-made run behind.
   if (backend === 'anthropic' && !env.ANTHROPIC_API_KEY) {
@@ -70,8 +74,9 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
       env,
       cwd: io.cwd(),
     });
+    if (seats.length > 0) await openSeats(board, run.id, seats);
     const recordTape = flags.record ? createTape({ team: loaded.team.name, seed, backend }, { file: path.resolve(io.cwd(), flags.record) }) : undefined;
-    if (!flags.json) io.stderr(backendLine(backend, seed, env, run));
+    if (!flags.json) io.stderr(backendLine(backend, seed, env, run) + seatsLines(run.id, seats));
     return await drive(io, board, run, flags, { backend, seed, ...(replayTape ? { replayTape } : {}), ...(recordTape ? { recordTape } : {}) }, false);
   } finally {
     await board.close();
