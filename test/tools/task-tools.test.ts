@@ -1,12 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { human } from '../../src/board/actor.js';
+import type { Board } from '../../src/board/board.js';
+import { BoardError } from '../../src/board/errors.js';
+import { openBoard } from '../../src/board/open.js';
 import type { NewTask } from '../../src/board/types.js';
+import { pick, rngFor } from '../../src/models/rng.js';
 import { realClock } from '../../src/shared/clock.js';
 import { toolSpec } from '../../src/tools/json-schema.js';
 import { taskCreateTool } from '../../src/tools/task-create.js';
 import { taskGetTool } from '../../src/tools/task-get.js';
 import { taskListTool } from '../../src/tools/task-list.js';
 import { taskUpdateTool } from '../../src/tools/task-update.js';
+import { readTaskView } from '../../src/tools/task-view.js';
 import type { Tool, ToolContext } from '../../src/tools/tool.js';
 import { runTool } from '../../src/tools/run-tool.js';
 import { createTestBoard, type TestBoard } from '../helpers/board.js';
@@ -109,29 +114,178 @@ describe('TaskCreate', () => {
 });
 
 describe('TaskList', () => {
-  it('returns {tasks: [...]} with string ids, owner only when set, and open blockers', async () => {
+  it('with no input: your unfinished tasks, then the tasks you may claim now, and counts of the whole board', async () => {
     await createTask({ subject: 'Profile', stage: 'data', role: 'data-scientist' });
     await createTask({ subject: 'Train', stage: 'training', blockedBy: [1] });
     await createTask({ subject: 'Notes' });
+    await createTask({ subject: 'Clean', stage: 'data', role: 'data-scientist' });
+    await createTask({ subject: 'Serve', stage: 'data', role: 'mlops-engineer' });
+    await createTask({ subject: 'Check', stage: 'data', blockedBy: [4] });
     await t.board.updateTask(t.runId, 1, { status: 'in_progress' }, t.as('ds'));
     expect(await call(taskListTool, {})).toEqual({
       isError: false,
       body: {
         tasks: [
           { id: '1', subject: 'Profile', status: 'in_progress', owner: 'ds', role: 'data-scientist', stage: 'data', blockedBy: [] },
-          { id: '2', subject: 'Train', status: 'pending', stage: 'training', blockedBy: ['1'] },
           { id: '3', subject: 'Notes', status: 'pending', blockedBy: [] },
+          { id: '4', subject: 'Clean', status: 'pending', role: 'data-scientist', stage: 'data', blockedBy: [] },
         ],
+        claimable: 2,
+        counts: { total: 6, byStatus: { in_progress: 1, pending: 5 }, byStage: { data: { in_progress: 1, pending: 3 }, training: { pending: 1 } } },
+      },
+    });
+    // Another member sees its own choice: the mlops task, not the data scientist's.
+    expect((await call(taskListTool, {}, 'mlops')).body).toMatchObject({
+      tasks: [
+        { id: '3', subject: 'Notes' },
+        { id: '5', subject: 'Serve' },
+      ],
+      claimable: 2,
+    });
+  });
+
+  it('lists at most `limit` claimable tasks, lowest id first, and always every task of your own', async () => {
+    for (let i = 1; i <= 30; i++) await createTask({ subject: `Task ${i}`, stage: 'data' });
+    await t.board.updateTask(t.runId, 25, { status: 'in_progress' }, t.as('ds'));
+    const ids = (body: unknown) => (body as { tasks: { id: string }[] }).tasks.map((task) => task.id);
+    const first = await call(taskListTool, {});
+    expect(ids(first.body)).toEqual(['25', ...Array.from({ length: 20 }, (_, i) => String(i + 1))]);
+    expect(first.body).toMatchObject({ claimable: 29 });
+    expect(ids((await call(taskListTool, { limit: 3 })).body)).toEqual(['25', '1', '2', '3']);
+  });
+
+  it('filters by status, stage and owner ("" for nobody) and pages with cursor and nextCursor', async () => {
+    for (let i = 1; i <= 7; i++) await createTask({ subject: `Task ${i}`, stage: i <= 4 ? 'data' : 'training' });
+    await t.board.updateTask(t.runId, 2, { status: 'in_progress' }, t.as('ds'));
+    await t.board.updateTask(t.runId, 3, { status: 'in_progress' }, t.as('mle'));
+    const page1 = await call(taskListTool, { stage: 'training', limit: 2 });
+    expect(page1.body).toMatchObject({
+      tasks: [
+        { id: '5', subject: 'Task 5', status: 'pending', stage: 'training', blockedBy: ['1', '2', '3', '4'] },
+        { id: '6', subject: 'Task 6', status: 'pending', stage: 'training', blockedBy: ['1', '2', '3', '4'] },
+      ],
+      matching: 3,
+      nextCursor: '6',
+    });
+    const page2 = await call(taskListTool, { stage: 'training', limit: 2, cursor: '6' });
+    expect(page2.body).toMatchObject({ tasks: [{ id: '7' }], matching: 3 });
+    expect(page2.body).not.toHaveProperty('nextCursor');
+    const ids = async (input: Record<string, unknown>) => ((await call(taskListTool, input)).body as { tasks: { id: string }[] }).tasks.map((task) => task.id);
+    expect(await ids({ status: 'in_progress' })).toEqual(['2', '3']);
+    expect(await ids({ owner: 'mle' })).toEqual(['3']);
+    expect(await ids({ owner: '' , stage: 'data' })).toEqual(['1', '4']);
+    expect(await ids({ status: 'pending', stage: 'data', cursor: 1 })).toEqual(['4']);
+    expect(await ids({ status: 'completed' })).toEqual([]);
+  });
+
+  it('refuses a stage outside the pipeline, a cursor that is not a task id and a limit out of range, saying what to use', async () => {
+    expect(await call(taskListTool, { stage: 'deploy' })).toEqual({ isError: true, body: { error: 'stage "deploy" is not in this run\'s pipeline (data, training); use one of those' } });
+    expect(await call(taskListTool, { cursor: 'next' })).toEqual({ isError: true, body: { error: '"next" is not a task id; task ids are numbers like "3" (see TaskList)' } });
+    expect((await call(taskListTool, { limit: 0 })).isError).toBe(true);
+    expect((await call(taskListTool, { limit: 101 })).isError).toBe(true);
+  });
+
+  it('ignores unknown fields, refuses non-objects, and lists an empty board', async () => {
+    expect(await call(taskListTool, { verbose: true })).toEqual({ isError: false, body: { tasks: [], claimable: 0, counts: { total: 0, byStatus: {}, byStage: {} } } });
+    expect(await call(taskListTool, null)).toEqual({
+      isError: true,
+      body: {
+        error:
+          'invalid input for TaskList: input: expected object, received null. Expected fields: status? ("pending"|"in_progress"|"completed"), stage? (string), owner? (string), cursor? (string|integer), limit? (integer)',
       },
     });
   });
 
-  it('ignores unknown fields, refuses non-objects, and lists an empty board', async () => {
-    expect(await call(taskListTool, { verbose: true })).toEqual({ isError: false, body: { tasks: [] } });
-    expect(await call(taskListTool, null)).toEqual({
-      isError: true,
-      body: { error: 'invalid input for TaskList: input: expected object, received null. Expected fields: none' },
+  it('shows a closed gate on the tasks of its stage, and nothing of it there to claim', async () => {
+    await createTask({ subject: 'Profile', stage: 'data' });
+    await createTask({ subject: 'Train', stage: 'training' });
+    await t.board.addGate(t.runId, { before: 'training', spec: { kind: 'approval' } }, human);
+    await t.board.updateTask(t.runId, 1, { status: 'completed' }, human);
+    expect((await call(taskListTool, {}, 'mle')).body).toMatchObject({ tasks: [], claimable: 0 });
+    expect((await call(taskListTool, { stage: 'training' }, 'mle')).body).toMatchObject({
+      tasks: [{ id: '2', blockedBy: [], gate: 'human approval before training (closed)' }],
     });
+    await t.board.setGateStatus(t.runId, 1, 'passed', 'approved', human);
+    expect((await call(taskListTool, {}, 'mle')).body).toMatchObject({ tasks: [{ id: '2', subject: 'Train' }], claimable: 1 });
+  });
+});
+
+describe('TaskList view kept from the event log', () => {
+  /** Refusals are part of the game: a random change the board refuses changes nothing. */
+  async function tryIt(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      if (!(error instanceof BoardError)) throw error;
+    }
+  }
+
+  /** What the view says of each task, and what the board's own listing says of it. */
+  async function compare(board: Board) {
+    const [view, listed] = await Promise.all([readTaskView(board, t.runId), board.listTasks(t.runId)]);
+    const fromView = view.tasks.map((task) => ({
+      ...task,
+      blockedBy: view.blockedBy(task),
+      gate: view.gate(task),
+      claimableBy: ['ds', 'mle', 'mlops'].filter((m) => view.claimable(task, m, t.as(m).role ?? null)),
+    }));
+    const fromBoard = listed.map((task) => ({
+      id: task.id,
+      subject: task.subject,
+      status: task.status,
+      owner: task.owner,
+      role: task.role,
+      stage: task.stage,
+      blockedBy: task.blockedBy,
+      gate: task.gate,
+      claimableBy: ['ds', 'mle', 'mlops'].filter(
+        (m) => task.status === 'pending' && (task.owner === null || task.owner === m) && (task.role === null || task.role === t.as(m).role) && task.blockedBy.length === 0 && task.gate === undefined,
+      ),
+    }));
+    return { fromView, fromBoard };
+  }
+
+  it('agrees with the board on every task after random changes, some made through another connection', async () => {
+    const other = await openBoard(t.file);
+    try {
+      const rng = rngFor(11, 'task-view');
+      const members = ['ds', 'mle', 'mlops'];
+      const roles = [null, 'data-scientist', 'ml-engineer', 'mlops-engineer'];
+      let gates = 0;
+      for (let step = 0; step < 240; step++) {
+        const board = rng() < 0.3 ? other : t.board;
+        const ids = (await board.listTaskRows(t.runId)).map((task) => task.id);
+        const someId = () => (ids.length ? pick(rng, ids) : 1);
+        const who = t.as(pick(rng, members));
+        const roll = rng();
+        if (roll < 0.3 || ids.length < 5) {
+          const blockedBy = ids.length && rng() < 0.5 ? [someId()] : [];
+          await tryIt(() => board.createTask(t.runId, { subject: `Task ${step}`, stage: pick(rng, ['data', 'training', null]), role: pick(rng, roles), blockedBy }, human));
+        } else if (roll < 0.5) await tryIt(() => board.updateTask(t.runId, someId(), { status: 'in_progress' }, who));
+        else if (roll < 0.65) await tryIt(() => board.updateTask(t.runId, someId(), { status: 'completed' }, who));
+        else if (roll < 0.72) await tryIt(() => board.updateTask(t.runId, someId(), { addBlockedBy: [someId()] }, human));
+        else if (roll < 0.77) await tryIt(() => board.updateTask(t.runId, someId(), { status: 'deleted' }, human));
+        else if (roll < 0.82) await tryIt(() => board.updateTask(t.runId, someId(), { status: 'pending' }, who));
+        else if (roll < 0.86) await tryIt(() => board.updateTask(t.runId, someId(), { stage: pick(rng, ['data', 'training']), role: pick(rng, roles), subject: `Renamed ${step}` }, human));
+        else if (roll < 0.9) await tryIt(() => board.updateTask(t.runId, someId(), { owner: pick(rng, members) }, human));
+        else if (roll < 0.93) await tryIt(() => board.updateTask(t.runId, someId(), { metadata: { step } }, who));
+        else if (roll < 0.96 && gates < 3) {
+          gates++;
+          await board.addGate(t.runId, { before: 'training', spec: { kind: 'approval' } }, human);
+        } else if (gates > 0) await tryIt(() => board.setGateStatus(t.runId, Math.ceil(rng() * gates), pick(rng, ['passed', 'failed', 'closed', 'overridden'] as const), null, human));
+        if (step % 8 === 0) {
+          // Either connection's view must match, whichever made the change.
+          const seen = await compare(pick(rng, [t.board, other]));
+          expect(seen.fromView).toEqual(seen.fromBoard);
+        }
+      }
+      const last = await compare(t.board);
+      expect(last.fromView).toEqual(last.fromBoard);
+      expect(last.fromBoard.length).toBeGreaterThan(20);
+      expect(last.fromBoard.some((task) => task.claimableBy.length > 0)).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });
 
