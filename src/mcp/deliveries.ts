@@ -32,8 +32,12 @@ export interface Inbox {
  * (messages, answers that came after its call gave up) is handed over with the next tool result.
  */
 export interface Deliveries {
-  /** A question whose call ended (the client gave up or went away) before it was answered. */
-  owe(questionId: number): void;
+  /** The member asked this question: its answer is owed until its own call returns it. */
+  asked(questionId: number): void;
+  /** A call is waiting for this answer: the inbox leaves it to that call. */
+  waiting(questionId: number, waits: boolean): void;
+  /** The call that asked it returned the answer itself. */
+  delivered(questionId: number): void;
   /** Take everything due; empty parts when nothing is. Messages are marked read. */
   take(): Promise<Inbox>;
 }
@@ -41,14 +45,26 @@ export interface Deliveries {
 export async function createDeliveries(board: Board, runId: number, member: string): Promise<Deliveries> {
   // A previous process of this member may have asked and gone before the answer came: it is owed now.
   const owed = new Set((await board.listQuestions(runId, 'open')).filter((q) => q.kind === 'agent' && q.askedBy === member).map((q) => q.id));
+  const waited = new Set<number>();
   return {
-    owe(questionId) {
+    asked(questionId) {
       owed.add(questionId);
+    },
+    waiting(questionId, waits) {
+      if (waits) waited.add(questionId);
+      else waited.delete(questionId);
+    },
+    delivered(questionId) {
+      owed.delete(questionId);
     },
     async take() {
       const pendingAnswers: PendingAnswer[] = [];
       const openQuestions: string[] = [];
       for (const id of [...owed].sort((a, b) => a - b)) {
+        if (waited.has(id)) {
+          openQuestions.push(`q${id}`);
+          continue;
+        }
         const question = await board.getQuestion(runId, id);
         if (!question) {
           owed.delete(id);

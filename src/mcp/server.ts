@@ -137,22 +137,30 @@ function context(env: CallEnv, extra: CallExtra): ToolContext {
 /** AskUserQuestion put its question on the board: wait for the person, keeping the client's call alive. */
 async function answerOf(env: CallEnv, questionId: number, extra: CallExtra): Promise<ToolResult> {
   const { board, seat, deliveries } = env;
+  deliveries.asked(questionId);
+  deliveries.waiting(questionId, true);
   await seat.waiting();
   const token = extra._meta?.progressToken;
-  const question = await waitForAnswer(board, seat.runId, questionId, {
-    signal: extra.signal,
-    ...(env.keepAliveMs !== undefined ? { keepAliveMs: env.keepAliveMs } : {}),
-    async keepAlive(count) {
-      if (token === undefined) return;
-      await extra.sendNotification({
-        method: 'notifications/progress',
-        params: { progressToken: token, progress: count, message: `waiting for the person to answer q${questionId} (on the board, or \`team answer ${seat.runId} q${questionId} ...\`)` },
-      });
-    },
-  });
-  if (question) return answerResult(question);
-  deliveries.owe(questionId);
-  return { content: JSON.stringify({ pending: `q${questionId}`, note: 'not answered yet; the answer comes with a later tool result, under inbox.pendingAnswers' }), isError: false };
+  try {
+    const question = await waitForAnswer(board, seat.runId, questionId, {
+      signal: extra.signal,
+      ...(env.keepAliveMs !== undefined ? { keepAliveMs: env.keepAliveMs } : {}),
+      async keepAlive(count) {
+        if (token === undefined) return;
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken: token, progress: count, message: `waiting for the person to answer q${questionId} (on the board, or \`team answer ${seat.runId} q${questionId} ...\`)` },
+        });
+      },
+    });
+    if (question) {
+      deliveries.delivered(questionId);
+      return answerResult(question);
+    }
+    return { content: JSON.stringify({ pending: `q${questionId}`, note: 'not answered yet; the answer comes with a later tool result, under inbox.pendingAnswers' }), isError: false };
+  } finally {
+    deliveries.waiting(questionId, false);
+  }
 }
 
 function errorLine(content: string): string {
