@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memberActor } from '../../src/board/actor.js';
 import { openSeats } from '../../src/mcp/open-seats.js';
 import { ASK_OVER_MCP } from '../../src/mcp/tools.js';
+import { createSimModel } from '../../src/models/sim.js';
+import { executeRun } from '../../src/runtime/run.js';
 import { realClock } from '../../src/shared/clock.js';
 import { toolSpec } from '../../src/tools/json-schema.js';
 import { boardTools } from '../../src/tools/registry.js';
@@ -196,6 +198,37 @@ describe('team mcp', () => {
     // The seat can be taken again, and the role is the member's.
     const again = await join(['--as', 'rev']);
     expect((await call(again.client, 'TaskUpdate', { taskId: String(draft), status: 'in_progress' })).result).toMatchObject({ success: true });
+  });
+
+  it('a client that vanishes without a word (its server killed) loses its task when its lease runs out; the run waits for it to come back', async () => {
+    await openSeats(t.board, t.runId, [{ name: 'ds', role: 'data-scientist' }]);
+    const stop = new AbortController();
+    const clock = realClock;
+    const driving = executeRun({ board: t.board, runId: t.runId, model: createSimModel({ seed: 1, clock, instant: true }), clock, ordered: false, pollMs: 50, externalLeaseMs: 3000, signal: stop.signal });
+    try {
+      const joined = await join(['--as', 'rev'], { TEAM_MCP_HEARTBEAT_MS: '200' });
+      const draft = await taskId('draft');
+      expect((await call(joined.client, 'TaskUpdate', { taskId: String(draft), status: 'in_progress' })).result).toMatchObject({ success: true });
+      const pid = joined.transport.pid;
+      if (pid === null) throw new Error('no server process');
+      process.kill(pid, 'SIGKILL');
+
+      const task = await waitFor('the task released by the lease', async () => {
+        const row = await t.board.getTask(t.runId, draft);
+        return row?.status === 'pending' ? row : undefined;
+      });
+      expect(task.owner).toBeNull();
+      expect(task.metadata.notes).toEqual(['rev died: no heartbeat from its MCP client for 3 s: lease expired']);
+      expect(await t.board.getMember(t.runId, 'rev')).toMatchObject({ status: 'dead', currentTask: null });
+      const said = await waitFor('the board saying whom the run waits for', async () =>
+        ofType(await t.events(), 'member.said').find((e) => e.payload.member === 'coordinator' && e.payload.text.startsWith('waiting for rev')),
+      );
+      expect(said.payload.text).toBe(`waiting for rev to join over MCP (team mcp --run ${t.runId} --as rev)`);
+      expect((await t.board.requireRun(t.runId)).status).toBe('running');
+    } finally {
+      stop.abort();
+      expect(await driving).toMatchObject({ status: 'stopped' });
+    }
   });
 
   it('refuses to join as a member someone is working, or as a new one without a role', async () => {
