@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
 import { events, gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
 import type { BoardClock } from '../clock.js';
 import { decodeEvent, eventTaskId, type BoardEvent } from '../events.js';
@@ -6,6 +6,7 @@ import type { OpenOptions } from '../open.js';
 import type { Store, Tx } from '../store.js';
 import type { Gate, MailMessage, Member, Question, Run, Task } from '../types.js';
 import { openDatabase, storageError, codeOf, type Db, type SqliteConnection } from './database.js';
+import { hotStatements } from './hot-statements.js';
 import { createMutex } from './mutex.js';
 
 // The schema's rows are the board's types (checked here, so the two cannot drift apart).
@@ -23,12 +24,9 @@ const p = (name: string) => sql.placeholder(name);
 
 /** Statements every hot path uses, prepared once per connection. */
 function prepare(db: Db) {
-  const taskKey = and(eq(tasks.runId, p('runId')), eq(tasks.id, p('id')));
   const unread = and(eq(messages.runId, p('runId')), eq(messages.to, p('member')), isNull(messages.readAt));
   return {
     run: db.select().from(runs).where(eq(runs.id, p('id'))).prepare(),
-    member: db.select().from(members).where(and(eq(members.runId, p('runId')), eq(members.name, p('name')))).prepare(),
-    members: db.select().from(members).where(eq(members.runId, p('runId'))).orderBy(asc(members.name)).prepare(),
     heartbeat: db
       .update(members)
       .set({ heartbeatAt: sql`${p('now')}` })
@@ -83,42 +81,8 @@ function prepare(db: Db) {
       .from(tasks)
       .where(eq(tasks.runId, p('runId')))
       .prepare(),
-    task: db.select().from(tasks).where(taskKey).prepare(),
     taskByKey: db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare(),
     taskRows: db.select().from(tasks).where(eq(tasks.runId, p('runId'))).orderBy(asc(tasks.id)).prepare(),
-    summaries: db
-      .select({
-        id: tasks.id,
-        subject: tasks.subject,
-        status: tasks.status,
-        owner: tasks.owner,
-        role: tasks.role,
-        stage: tasks.stage,
-        activeForm: tasks.activeForm,
-        attempt: tasks.attempt,
-      })
-      .from(tasks)
-      .where(eq(tasks.runId, p('runId')))
-      .orderBy(asc(tasks.id))
-      .prepare(),
-    ownedBy: db
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.runId, p('runId')), eq(tasks.owner, p('owner')), eq(tasks.status, 'in_progress')))
-      .orderBy(asc(tasks.id))
-      .prepare(),
-    // `status IN (...)` and no ORDER BY, so SQLite can use the stage index instead of scanning the run.
-    unfinishedInStages: db
-      .select({ id: tasks.id, subject: tasks.subject, status: tasks.status, owner: tasks.owner, stage: tasks.stage })
-      .from(tasks)
-      .where(
-        and(
-          eq(tasks.runId, p('runId')),
-          sql`${tasks.stage} IN (SELECT value FROM json_each(${p('stages')}))`,
-          sql`${tasks.status} IN ('pending', 'in_progress')`,
-        ),
-      )
-      .prepare(),
     taskStages: db.select({ id: tasks.id, stage: tasks.stage }).from(tasks).where(eq(tasks.runId, p('runId'))).prepare(),
     completed: db
       .select({ id: tasks.id })
@@ -126,17 +90,7 @@ function prepare(db: Db) {
       .where(and(eq(tasks.runId, p('runId')), eq(tasks.status, 'completed')))
       .orderBy(desc(tasks.completedAt), desc(tasks.id))
       .prepare(),
-    deps: db.select({ taskId: taskDeps.taskId, blockedBy: taskDeps.blockedBy }).from(taskDeps).where(eq(taskDeps.runId, p('runId'))).prepare(),
-    openBlockers: db
-      .select({ id: tasks.id, subject: tasks.subject, status: tasks.status, owner: tasks.owner, stage: tasks.stage })
-      .from(taskDeps)
-      .innerJoin(tasks, and(eq(tasks.runId, taskDeps.runId), eq(tasks.id, taskDeps.blockedBy)))
-      .where(and(eq(taskDeps.runId, p('runId')), eq(taskDeps.taskId, p('taskId')), ne(tasks.status, 'completed')))
-      // The dependency key's order: ordering by tasks.id would make SQLite walk every task of the run.
-      .orderBy(taskDeps.blockedBy)
-      .prepare(),
     insertDep: db.insert(taskDeps).values({ runId: p('runId'), taskId: p('taskId'), blockedBy: p('blockedBy') }).onConflictDoNothing().prepare(),
-    gates: db.select().from(gates).where(eq(gates.runId, p('runId'))).orderBy(asc(gates.id)).prepare(),
     questionsAll: db.select().from(questions).where(eq(questions.runId, p('runId'))).orderBy(asc(questions.id)).prepare(),
     questionsByStatus: db
       .select()
@@ -166,11 +120,6 @@ function prepare(db: Db) {
       .insert(transcripts)
       .values({ runId: p('runId'), member: p('member'), inFlight: p('inFlight'), updatedAt: p('now') })
       .onConflictDoUpdate({ target: [transcripts.runId, transcripts.member], set: { inFlight: sql`excluded.in_flight`, updatedAt: sql`excluded.updated_at` } })
-      .prepare(),
-    lastEvent: db.select({ seq: events.seq, ts: events.ts }).from(events).where(eq(events.runId, p('runId'))).orderBy(desc(events.seq)).limit(1).prepare(),
-    insertEvent: db
-      .insert(events)
-      .values({ runId: p('runId'), seq: p('seq'), ts: p('ts'), actor: p('actor'), type: p('type'), taskId: p('taskId'), payload: p('payload') })
       .prepare(),
     eventsSince: db
       .select()
@@ -231,6 +180,7 @@ const BUSY_RETRIES = 40;
 function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
   const { db, sqlite, file } = conn;
   const st: Statements = prepare(db);
+  const hot = hotStatements(sqlite);
   const cache = new Map<string, { run(values: Record<string, unknown>): unknown }>();
   const update = updater(db, cache);
   const pipelines = new Map<number, string[]>();
@@ -266,8 +216,8 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     async insertMember(member) {
       db.insert(members).values(member).run();
     },
-    getMember: async (runId, name) => st.member.get({ runId, name }),
-    listMembers: async (runId) => st.members.all({ runId }),
+    getMember: async (runId, name) => hot.getMember(runId, name),
+    listMembers: async (runId) => hot.listMembers(runId),
     async updateMember(runId, name, set) {
       update('members', members, and(eq(members.runId, p('runId')), eq(members.name, p('name'))) as SQL, set, { runId, name });
     },
@@ -308,15 +258,15 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     async insertTask(task) {
       db.insert(tasks).values(task).run();
     },
-    getTask: async (runId, id) => st.task.get({ runId, id }),
+    getTask: async (runId, id) => hot.getTask(runId, id),
     findTaskByKey: async (runId, key) => st.taskByKey.get({ runId, key }),
     listTaskRows: async (runId) => st.taskRows.all({ runId }),
-    listTaskSummaries: async (runId) => st.summaries.all({ runId }),
-    tasksOwnedBy: async (runId, owner) => st.ownedBy.all({ runId, owner }),
-    unfinishedInStages: async (runId, stages) => st.unfinishedInStages.all({ runId, stages: JSON.stringify(stages) }),
+    listTaskSummaries: async (runId) => hot.summaries(runId),
+    tasksOwnedBy: async (runId, owner) => hot.ownedBy(runId, owner),
+    unfinishedInStages: async (runId, stages) => hot.unfinishedInStages(runId, stages),
     taskStages: async (runId) => st.taskStages.all({ runId }),
     async updateTask(runId, id, set) {
-      update('tasks', tasks, and(eq(tasks.runId, p('runId')), eq(tasks.id, p('id'))) as SQL, set, { runId, id });
+      hot.updateTask(runId, id, set);
     },
     async deleteTask(runId, id) {
       // The dependency rows go with it (foreign keys cascade).
@@ -324,8 +274,8 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     },
     completionOrder: async (runId) => st.completed.all({ runId }).map((r) => r.id),
 
-    listDeps: async (runId) => st.deps.all({ runId }),
-    openExplicitBlockers: async (runId, taskId) => st.openBlockers.all({ runId, taskId }),
+    listDeps: async (runId) => hot.deps(runId),
+    openExplicitBlockers: async (runId, taskId) => hot.explicitBlockers(runId, taskId),
     async insertDeps(runId, edges) {
       return edges.filter((e) => st.insertDep.run({ runId, ...e }).changes > 0);
     },
@@ -335,7 +285,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       db.insert(gates).values(gate).run();
     },
     getGate: async (runId, id) => db.select().from(gates).where(and(eq(gates.runId, runId), eq(gates.id, id))).get(),
-    listGates: async (runId) => st.gates.all({ runId }),
+    listGates: async (runId) => hot.listGates(runId),
     async updateGate(runId, id, set) {
       update('gates', gates, and(eq(gates.runId, p('runId')), eq(gates.id, p('id'))) as SQL, set, { runId, id });
     },
@@ -379,21 +329,13 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     },
 
     async appendEvent(runId, actor, event) {
-      const last = st.lastEvent.get({ runId });
-      st.insertEvent.run({
-        runId,
-        seq: (last?.seq ?? 0) + 1,
-        // An instant run's virtual clock runs ahead of real time; a change from another process (an
-        // answer, a stop) must not appear to happen before what it follows.
-        ts: Math.max(clock.now(), last?.ts ?? 0),
-        actor,
-        type: event.type,
-        taskId: eventTaskId(event),
-        payload: event.payload,
-      });
+      const last = hot.lastEvent(runId);
+      // An instant run's virtual clock runs ahead of real time; a change from another process (an
+      // answer, a stop) must not appear to happen before what it follows.
+      hot.insertEvent(runId, (last?.seq ?? 0) + 1, Math.max(clock.now(), last?.ts ?? 0), actor, event, eventTaskId(event));
     },
     listEvents: async (runId, after, limit) => decoded(st.eventsSince.all({ runId, after, limit })),
-    lastEventSeq: async (runId) => st.lastEvent.get({ runId })?.seq ?? 0,
+    lastEventSeq: async (runId) => hot.lastEvent(runId)?.seq ?? 0,
     taskHistory: async (runId, taskId, limit) => decoded(st.taskHistory.all({ runId, taskId, limit })).reverse(),
   };
 
@@ -440,7 +382,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     read: (fn) => inTransaction(false, fn),
     write: (fn) => inTransaction(true, fn),
     version: (runId) =>
-      mutex.run(async () => guard(() => `${String(versionParts.data.get())}.${String(versionParts.changes.get())}.${st.lastEvent.get({ runId })?.seq ?? 0}`)),
+      mutex.run(async () => guard(() => `${String(versionParts.data.get())}.${String(versionParts.changes.get())}.${hot.lastEvent(runId)?.seq ?? 0}`)),
     waitForChange(_runId, timeoutMs, signal) {
       return new Promise((resolve) => {
         if (signal?.aborted) return resolve();
