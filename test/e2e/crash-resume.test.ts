@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBoard } from '../../src/board/board.js';
-import { listEvents } from '../../src/board/events.js';
-import { listQuestions } from '../../src/board/questions.js';
-import { getRun } from '../../src/board/runs.js';
-import { listTaskRows } from '../../src/board/tasks.js';
+import { openBoard } from '../../src/board/open.js';
 import { mulberry32 } from '../../src/models/rng.js';
 import type { PartialTurn } from '../../src/runtime/member.js';
 import { ensureBuilt, outputLinesSeen, outputSeen, spawnTeam, team, tempDir } from '../helpers/runtime.js';
@@ -24,20 +20,22 @@ afterAll(() => {
 
 const boardFile = () => path.join(cwd, '.team', 'board.db');
 
-/** Calls that had started when the process died and have no result yet (not counting a pending question). */
-function callsInFlight(): string[] {
+/** Calls that had started when the process died and have no result yet (not counting a question waiting for its answer). */
+async function callsInFlight(): Promise<string[]> {
   if (!fs.existsSync(boardFile())) return [];
-  const board = openBoard(boardFile());
+  const board = await openBoard(boardFile(), { mustExist: true });
   try {
-    const pending = new Set(listQuestions(board, 1, 'pending').map((q) => q.toolUseId));
-    const rows = board.sqlite.prepare('select member, in_flight from transcripts where run_id = 1').all() as { member: string; in_flight: string }[];
-    return rows.flatMap((row) => {
-      const partial = (JSON.parse(row.in_flight) as PartialTurn[])[0];
-      if (!partial) return [];
-      return partial.started.filter((id) => !partial.results[id] && !pending.has(id)).map((id) => `${row.member}:${id}`);
-    });
+    const found: string[] = [];
+    for (const member of await board.listMembers(1)) {
+      // The runtime stores a PartialTurn (checked with zod when it reads it back).
+      const partial = (await board.loadTranscript(1, member.name))?.inFlight as PartialTurn | null | undefined;
+      if (!partial) continue;
+      // A question's call is not cut off: a resume delivers its answer (given already or still to come).
+      for (const id of partial.started) if (!partial.results[id] && id !== partial.question?.useId) found.push(`${member.name}:${id}`);
+    }
+    return found;
   } finally {
-    board.close();
+    await board.close();
   }
 }
 
@@ -67,7 +65,7 @@ describe('crash and resume (built CLI, SIGKILL)', () => {
         expect(result.exitCode, String(result.stderr)).toBe(0);
         break;
       }
-      kills.push({ afterLines, inFlight: callsInFlight() });
+      kills.push({ afterLines, inFlight: await callsInFlight() });
     }
     expect(kills.length).toBeGreaterThanOrEqual(5);
 
@@ -75,21 +73,22 @@ describe('crash and resume (built CLI, SIGKILL)', () => {
     expect(last.stderr).toBe('team: resuming run 1 of churn-project on sim');
     expect(last.exitCode).toBe(0);
 
-    const board = openBoard(boardFile());
+    const board = await openBoard(boardFile(), { mustExist: true });
     try {
-      expect(getRun(board, 1)).toMatchObject({ status: 'completed', statusReason: '12 tasks completed' });
-      const tasks = listTaskRows(board, 1);
+      expect(await board.getRun(1)).toMatchObject({ status: 'completed', statusReason: '12 tasks completed' });
+      const tasks = await board.listTaskRows(1);
       expect(tasks.map((t) => t.status)).toEqual(Array(12).fill('completed'));
 
-      const events = listEvents(board, 1);
+      const events = await board.listEvents(1);
       const completedAt = new Map<number, number>();
-      for (const e of events.filter((x) => x.type === 'task.completed')) {
-        const id = Number(e.payload.taskId);
+      for (const e of events) {
+        if (e.type !== 'task.completed') continue;
+        const id = e.payload.taskId;
         expect(completedAt.has(id), `task #${id} completed twice`).toBe(false);
         completedAt.set(id, e.seq);
       }
       expect([...completedAt.keys()].sort((a, b) => a - b)).toEqual(tasks.map((t) => t.id));
-      const reclaimed = events.filter((e) => e.type === 'task.claimed' && (completedAt.get(Number(e.payload.taskId)) ?? Infinity) < e.seq);
+      const reclaimed = events.filter((e) => e.type === 'task.claimed' && (completedAt.get(e.payload.taskId) ?? Infinity) < e.seq);
       expect(reclaimed).toEqual([]);
       // A kill during start-up comes before the process gets as far as resuming.
       const resumes = events.filter((e) => e.type === 'run.resumed').length;
@@ -103,14 +102,15 @@ describe('crash and resume (built CLI, SIGKILL)', () => {
 
       // A call that was running at a kill came back to its member as "interrupted". Transcripts are
       // cut back at task boundaries in long runs, so the member's answer to it (an event) counts too.
-      const transcripts = (board.sqlite.prepare('select messages from transcripts where run_id = 1').all() as { messages: string }[]).map((r) => r.messages).join('\n');
-      const said = events.filter((e) => e.type === 'member.said').map((e) => String(e.payload.text));
+      const stored = await Promise.all((await board.listMembers(1)).map((m) => board.loadTranscript(1, m.name)));
+      const transcripts = stored.map((t) => JSON.stringify(t?.messages ?? [])).join('\n');
+      const said = events.flatMap((e) => (e.type === 'member.said' ? [e.payload.text] : []));
       const delivered = transcripts.includes('interrupted: this tool call was running when the run stopped') || said.some((text) => text.startsWith('That step was interrupted before it finished'));
       const inFlight = kills.flatMap((k) => k.inFlight);
       if (inFlight.length > 0) expect(delivered, `calls in flight at the kills: ${JSON.stringify(kills)}`).toBe(true);
       // (When no kill lands mid-call, test/runtime/agent-loop.test.ts covers the interrupted result.)
     } finally {
-      board.close();
+      await board.close();
     }
   }, 120_000);
 });

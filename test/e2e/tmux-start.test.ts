@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/index.js';
 import { BIN, ensureBuilt, team, tempDir } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 import { hasTmux, startTmux, warnWithoutTmux, type Tmux } from '../helpers/tmux.js';
@@ -73,7 +74,7 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
     await t.see('❯ 2. Recall ');
     t.keys('Enter');
 
-    await t.see(' ? Gate decision q4', 60_000);
+    await t.see(' ? Approval q4', 60_000);
     expect(t.capture()).toContain('[Approve] Ship the churn model?');
     t.keys('1');
 
@@ -93,7 +94,7 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
       },
       60_000,
     );
-    expect(done).toMatch(/Pending \(0\) ─+ Blocked \(0\) ─+ In progress \(0\) ─+ Done \(12\) ─+/);
+    expect(done).toMatch(/Ready \(0\) ─+ Blocked \(0\) ─+ In progress \(0\) ─+ Done \(12\) ─+/);
     expect(done.match(/✓ #\d+ /g)).toHaveLength(12);
     expect(done).toContain('12 tasks completed');
     expect(done).not.toContain(' ? Question');
@@ -113,13 +114,14 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
 
     const report = await team(cwd, ['export', '1', '--format', 'json']);
     expect(report.exitCode).toBe(0);
-    const decisions = (JSON.parse(report.stdout) as { decisions: { id: string; answers: Record<string, string>; answeredBy: string }[] }).decisions;
-    expect(decisions.map((d) => [d.id, Object.values(d.answers)[0], d.answeredBy])).toEqual([
+    const decisions = (JSON.parse(report.stdout) as Report).decisions;
+    expect(decisions.map((d) => [d.id, d.parts[0]?.answer, d.answeredBy])).toEqual([
       ['q1', 'Inactive 30 days', 'human'],
       ['q2', 'Full features', 'human'],
       ['q3', 'Recall', 'human'],
       ['q4', 'Approve', 'human'],
-      ['q5', 'shadow', 'human'],
+      // Typed text that names one option picks it.
+      ['q5', 'Shadow', 'human'],
     ]);
     // The answers reached the scripts: the typed "shadow" is the Shadow rollout.
     const manifest = JSON.parse(fs.readFileSync(path.join(cwd, '.team', 'runs', '1', 'workspace', 'deploy', 'manifest.json'), 'utf8')) as Record<string, unknown>;
@@ -153,7 +155,7 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
       return screen.includes(' ?  Question q1 from ds: Which churn definition') ? screen : undefined;
     });
     expectFits(board, 80, 24);
-    expect(board).toMatch(/^Pending \(\d+\) ─+ Blocked \(\d+\) ─+\s*$/m);
+    expect(board).toMatch(/^Ready \(\d+\) ─+ Blocked \(\d+\) ─+\s*$/m);
 
     t.keys('Q');
     await t.see('Stop run 1? Every agent stops after its current step.  y stop · n keep going');
@@ -163,7 +165,7 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
       return screen.includes('team exited with 3') ? screen : undefined;
     }, 30_000);
     expect(linesOf(after)).toContain('Run 1 (churn-project) stopped: stopped from the board');
-    expect(after).not.toContain('Pending (');
+    expect(after).not.toContain('Ready (');
     expect(t.display('#{alternate_on} #{pane_current_command} #{cursor_flag}')).toBe('0 bash 1');
 
     // The terminal is back in its normal modes: the shell echoes and reads whole lines.
