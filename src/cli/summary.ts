@@ -3,14 +3,7 @@ import path from 'node:path';
 import type { Board } from '../board/board.js';
 import type { Run } from '../board/types.js';
 import type { CommandIO } from './io.js';
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
+import { formatDuration, runTimeMs } from './run-time.js';
 
 /** The workspace files a person looks for after a run, when they exist. */
 function artifacts(workspace: string): string[] {
@@ -18,8 +11,12 @@ function artifacts(workspace: string): string[] {
   return wanted.filter((rel) => fs.existsSync(path.join(workspace, rel)));
 }
 
-export async function summaryJson(board: Board, run: Run, wallMs: number, simulatedMs: number | null) {
-  const [tasks, totals, questions] = await Promise.all([board.listTasks(run.id), board.runTotals(run.id), board.listQuestions(run.id)]);
+/**
+ * The end-of-run summary. `durationMs` is the run's one duration (as `team runs` and the report
+ * show it; on the simulated clock for --instant runs); `wallMs` is how long this process took.
+ */
+export async function summaryJson(board: Board, run: Run, wallMs: number, simulatedClock: boolean) {
+  const [tasks, totals, questions, durationMs] = await Promise.all([board.listTasks(run.id), board.runTotals(run.id), board.listQuestions(run.id), runTimeMs(board, run)]);
   return {
     run: run.id,
     team: run.team,
@@ -29,8 +26,9 @@ export async function summaryJson(board: Board, run: Run, wallMs: number, simula
     seed: run.seed,
     tasks: { total: tasks.length, completed: tasks.filter((t) => t.status === 'completed').length },
     questions: questions.length,
+    durationMs,
+    simulatedClock,
     wallMs,
-    simulatedMs,
     tokens: totals.tokens,
     inputTokens: totals.inputTokens,
     outputTokens: totals.outputTokens,
@@ -41,13 +39,13 @@ export async function summaryJson(board: Board, run: Run, wallMs: number, simula
   };
 }
 
-export async function printSummary(io: CommandIO, board: Board, run: Run, wallMs: number, simulatedMs: number | null): Promise<void> {
-  const s = await summaryJson(board, run, wallMs, simulatedMs);
+export async function printSummary(io: CommandIO, board: Board, run: Run, wallMs: number, simulatedClock: boolean): Promise<void> {
+  const s = await summaryJson(board, run, wallMs, simulatedClock);
   const lines = [
     '',
     `Run ${s.run} (${s.team}) ${s.status}${s.reason ? `: ${s.reason}` : ''}`,
     `  tasks      ${s.tasks.completed}/${s.tasks.total} completed, ${s.questions} question(s) asked`,
-    `  time       ${formatDuration(wallMs)}${simulatedMs !== null ? ` (simulated team time ${formatDuration(simulatedMs)})` : ''}`,
+    `  time       ${formatDuration(s.durationMs)}${simulatedClock ? ` of simulated team time (${formatDuration(wallMs)} here)` : ''}`,
     `  tokens     ${s.tokens.toLocaleString('en-US')} (${s.inputTokens.toLocaleString('en-US')} in, ${s.outputTokens.toLocaleString('en-US')} out, ${s.cacheReadTokens.toLocaleString('en-US')} cache read)`,
     `  cost       $${s.costUsd.toFixed(4)}${run.backend === 'sim' ? ' (simulated model: free)' : ''}`,
     `  workspace  ${s.workspace}`,

@@ -9,15 +9,8 @@ import type { RunState } from '../../board/snapshot.js';
 import type { Run } from '../../board/types.js';
 import { boardFlag, resolveRun, withBoard } from '../board-access.js';
 import { columns, printJson, processIO, truncate, type CommandIO } from '../io.js';
-import { formatDuration } from '../summary.js';
+import { formatDuration, runTimeMs } from '../run-time.js';
 import { formatTaskTable } from './tasks.js';
-import { buildReport, reportMarkdown } from '../export-report.js';
-
-/** How long a run took, or has taken so far; a crashed run to its last sign of life. */
-function duration(run: Run, state: RunState, now: number): string {
-  const end = run.endedAt ?? (state === 'crashed' ? (run.heartbeatAt ?? run.startedAt) : now);
-  return formatDuration(Math.max(0, end - run.startedAt));
-}
 
 /** What to do next with a run that cannot go on by itself; null when nothing is needed. */
 export function nextStep(run: Run, state: RunState): string | null {
@@ -27,9 +20,8 @@ export function nextStep(run: Run, state: RunState): string | null {
 }
 
 async function runRow(board: Board, run: Run, now: number) {
-  const tasks = await board.listTasks(run.id);
-  const totals = await board.runTotals(run.id);
-  return { run, state: runState(run, now), done: tasks.filter((t) => t.status === 'completed').length, total: tasks.length, totals };
+  const [tasks, totals, ms] = await Promise.all([board.listTasks(run.id), board.runTotals(run.id), runTimeMs(board, run)]);
+  return { run, state: runState(run, now), done: tasks.filter((t) => t.status === 'completed').length, total: tasks.length, totals, ms };
 }
 
 export function registerRunCommands(program: Command, io: CommandIO = processIO): void {
@@ -45,7 +37,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         if (opts.json) {
           return printJson(
             io,
-            runs.map(({ run, state, done, total, totals }) => ({
+            runs.map(({ run, state, done, total, totals, ms }) => ({
               id: run.id,
               team: run.team,
               status: run.status,
@@ -55,6 +47,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
               seed: run.seed,
               startedAt: new Date(run.startedAt).toISOString(),
               endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null,
+              durationMs: ms,
               tasks: { done, total },
               tokens: totals.tokens,
               costUsd: totals.costUsd,
@@ -64,8 +57,8 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         }
         if (runs.length === 0) return io.stdout('No runs yet. Start one with `team start churn-project`.\n');
         const rows = [['RUN', 'TEAM', 'STATUS', 'BACKEND', 'STARTED', 'TIME', 'TASKS', 'TOKENS', 'COST']];
-        for (const { run, state, done, total, totals } of runs) {
-          rows.push([String(run.id), run.team, state, run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), duration(run, state, now), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}`]);
+        for (const { run, state, done, total, totals, ms } of runs) {
+          rows.push([String(run.id), run.team, state, run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), formatDuration(ms), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}`]);
         }
         io.stdout(`${columns(rows).join('\n')}\n`);
         const crashed = runs.filter((r) => r.state === 'crashed');
@@ -82,16 +75,17 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         const run = await resolveRun(board, io, runText);
         const now = Date.now();
         const state = runState(run, now);
-        const [members, tasks, gates, open, totals] = await Promise.all([
+        const [members, tasks, gates, open, totals, ms] = await Promise.all([
           board.listMembers(run.id),
           board.listTasks(run.id),
           board.listGates(run.id),
           board.listQuestions(run.id, 'open'),
           board.runTotals(run.id),
+          runTimeMs(board, run),
         ]);
         if (opts.json) {
           return printJson(io, {
-            run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd },
+            run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd, durationMs: ms },
             next: nextStep(run, state),
             totals,
             members,
@@ -104,7 +98,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         io.stdout(`Run ${run.id}  ${run.team}  ${state}${run.statusReason ? ` (${run.statusReason})` : ''}\n`);
         const next = nextStep(run, state);
         if (next) io.stdout(`  ${next}\n`);
-        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${duration(run, state, now)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}\n`);
+        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}\n`);
         io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
         const rows = [['NAME', 'ROLE', 'STATUS', 'TASK', 'TOKENS', 'COST', 'LAST ACTION']];
         for (const m of members) {
@@ -153,13 +147,14 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
   program
     .command('export <run>')
     .description('a readable report of a run: timeline, decisions, metrics and cost')
-    .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
-    .action(async (runText: string, opts: { format: 'md' | 'json' }) => {
+    .addOption(new Option('--format <format>', 'md (Markdown), json, or html (one self-contained page)').choices(['md', 'json', 'html']).default('md'))
+    .addHelpText('after', '\nExamples:\n  team export 3 > run-3.md\n  team export 3 --format html > run-3.html')
+    .action(async (runText: string, opts: { format: 'md' | 'json' | 'html' }) => {
       await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
         const run = await resolveRun(board, io, runText);
+        const { buildReport, reportHtml, reportJson, reportMarkdown } = await import('../../report/index.js');
         const report = await buildReport(board, run.id);
-        if (opts.format === 'json') return printJson(io, report);
-        io.stdout(reportMarkdown(report));
+        io.stdout(opts.format === 'json' ? reportJson(report) : opts.format === 'html' ? reportHtml(report) : reportMarkdown(report));
       });
     });
 }
