@@ -1,10 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { coordinator } from '../board/actor.js';
 import type { Board } from '../board/board.js';
 import { BoardError } from '../board/errors.js';
 import type { BoardEvent } from '../board/events.js';
-import { runState } from '../board/liveness.js';
 import type { Backend, Question, Run } from '../board/types.js';
 import { loadTeam } from '../definitions/team-loader.js';
 import type { Tape } from '../models/tape.js';
@@ -12,11 +12,14 @@ import { realClock, type Clock } from '../shared/clock.js';
 import type { Answerer } from '../runtime/coordinator.js';
 import { prepareRun } from '../runtime/prepare.js';
 import { executeRun, type Outcome } from '../runtime/run.js';
+import { chooseSandbox, runUsesBash, teamUsesBash, type SandboxChoice } from '../runtime/sandbox-choice.js';
+import { teamHome } from '../shared/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createVirtualClock } from '../runtime/virtual-clock.js';
 import { openSeats, parseSeatsFor, seatsLines } from '../mcp/open-seats.js';
 import { openBoardFor, parseRunId } from './board-access.js';
 import { isCiEnv, type CommandIO } from './io.js';
+import { safeJson } from './safe-text.js';
 import { progressLine } from './progress.js';
 import { printSummary, summaryJson } from './summary.js';
 import { showLiveBoard } from './live-board.js';
@@ -36,6 +39,8 @@ export interface RunFlags {
   failRate?: string;
   /** `--open-seats NAME:ROLE,...`: members an MCP client plays (docs/mcp.md). */
   openSeats?: string;
+  /** false with --no-sandbox: commands run without the OS sandbox. */
+  sandbox?: boolean;
 }
 
 function number(text: string | undefined, flag: string, fallback: number, min = 0): number {
@@ -61,8 +66,11 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
   if (backend === 'anthropic' && !env.ANTHROPIC_API_KEY) {
     throw new BoardError('invalid', '--backend anthropic needs ANTHROPIC_API_KEY; set it, or use --backend sim for a free simulated run');
   }
+  const sandbox = await chooseSandbox({ backend, noSandbox: flags.sandbox === false, usesBash: teamUsesBash(loaded) });
+  if (sandbox.notice) io.stderr(`${sandbox.notice}\n`);
   const replayTape = flags.tape ? loadTape(path.resolve(io.cwd(), flags.tape)) : undefined;
   const board = await openBoardFor(io, { board: boardOption, mustExist: false });
+  let claimed: number | undefined;
   try {
     const run = await prepareRun({
       board,
@@ -73,13 +81,16 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       env,
       cwd: io.cwd(),
+      unsandboxed: sandbox.mode === 'none',
     });
     if (seats.length > 0) await openSeats(board, run.id, seats);
+    await claimToDrive(board, run);
+    claimed = run.id;
     const recordTape = flags.record ? createTape({ team: loaded.team.name, seed, backend }, { file: path.resolve(io.cwd(), flags.record) }) : undefined;
     if (!flags.json) io.stderr(backendLine(backend, seed, env, run) + seatsLines(run.id, seats));
-    return await drive(io, board, run, flags, { backend, seed, ...(replayTape ? { replayTape } : {}), ...(recordTape ? { recordTape } : {}) }, false);
+    return await drive(io, board, run, flags, { backend, seed, sandbox, ...(replayTape ? { replayTape } : {}), ...(recordTape ? { recordTape } : {}) }, false);
   } finally {
-    await board.close();
+    await letGo(board, claimed);
   }
 }
 
@@ -95,28 +106,71 @@ function backendLine(backend: Backend, seed: number, env: NodeJS.ProcessEnv, run
 
 export async function resume(io: CommandIO, runText: string, flags: RunFlags, boardOption?: string): Promise<number> {
   const board = await openBoardFor(io, { board: boardOption, mustExist: true });
+  let claimed: number | undefined;
   try {
     const run = await board.requireRun(parseRunId(runText));
     if (run.status === 'completed') throw new BoardError('state', `run ${run.id} already completed; see \`team export ${run.id}\``);
-    // Only one process drives a run: one whose driver still beats is not taken over from here.
-    const state = runState(run, Date.now());
-    if (state === 'running' || state === 'paused') {
-      const where = run.pid !== null ? `process ${run.pid}` : (run.driver ?? 'another process');
-      const how = state === 'paused' ? `press p on its board (\`team board ${run.id}\`) to go on` : `stop it first with \`team stop ${run.id}\` or attach with \`team board ${run.id}\``;
-      throw new BoardError('state', `run ${run.id} is still ${state} in ${where}; ${how}`);
-    }
     if (run.backend === 'replay') throw new BoardError('state', 'a replayed run cannot be resumed; replay the tape again');
     if (!fs.existsSync(run.workspace)) throw new RuntimeError(`the workspace of run ${run.id} is gone (${run.workspace}); it cannot be resumed`);
+    const sandbox = await chooseSandbox({ backend: run.backend, noSandbox: flags.sandbox === false, usesBash: runUsesBash(run.config) });
+    if (sandbox.notice) io.stderr(`${sandbox.notice}\n`);
+    // Only one process drives a run, decided by the board: a second `team resume` stops here.
+    await claimToDrive(board, run);
+    claimed = run.id;
     if (!flags.json) io.stderr(`team: resuming run ${run.id} of ${run.team} on ${run.backend}\n`);
-    return await drive(io, board, run, flags, { backend: run.backend, seed: run.seed }, true);
+    return await drive(io, board, run, flags, { backend: run.backend, seed: run.seed, sandbox }, true);
   } finally {
-    await board.close();
+    await letGo(board, claimed);
   }
+}
+
+/** This process as the board records a run's driver: another process (or host) can tell whether it still lives. */
+const DRIVER = `pid ${process.pid} on ${os.hostname()}`;
+
+/**
+ * Become the run's one driver, or fail with one line naming the process that drives it. A driver
+ * on this machine whose process is gone (killed with -9, its terminal closed) is let go of at once
+ * rather than after its heartbeat lapses; elsewhere the board's heartbeat rule decides.
+ */
+async function claimToDrive(board: Board, run: Run): Promise<void> {
+  if (run.driver !== null && run.driver !== DRIVER && run.pid !== null && deadHere(run.driver, run.pid)) {
+    await board.releaseRun(run.id, run.driver);
+  }
+  const claim = await board.claimRun(run.id, DRIVER, process.pid, coordinator);
+  if (claim.ok) return;
+  const beat = claim.heartbeatAt !== null ? `, alive ${formatAgo(Date.now() - claim.heartbeatAt)} ago` : '';
+  throw new BoardError('state', `run ${run.id} is already driven by ${claim.driver}${beat}; watch it with \`team board ${run.id}\`, or stop it with \`team stop ${run.id}\` first`);
+}
+
+/**
+ * Let go of the run (executeRun does when it ends, but not when something failed before it began)
+ * and close the board. Nothing to add when the board cannot be written any more: the run then
+ * shows as crashed once its heartbeat lapses.
+ */
+async function letGo(board: Board, runId: number | undefined): Promise<void> {
+  if (runId !== undefined) await board.releaseRun(runId, DRIVER).catch(() => undefined);
+  await board.close().catch(() => undefined);
+}
+
+/** Whether a driver recorded as running on this machine has no process any more. */
+function deadHere(driver: string, pid: number): boolean {
+  if (!driver.endsWith(` on ${os.hostname()}`)) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ESRCH';
+  }
+}
+
+function formatAgo(ms: number): string {
+  return `${Math.max(0, Math.round(ms / 1000))}s`;
 }
 
 interface DriveChoice {
   backend: Backend;
   seed: number;
+  sandbox: SandboxChoice;
   replayTape?: Tape;
   recordTape?: Tape;
 }
@@ -147,13 +201,12 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
       }
     : undefined;
   const started = Date.now();
-  const startedVirtual = clock.now();
   const view = { plain: flags.headless === true || flags.json === true || !process.stdout.isTTY || isCiEnv(io.env) };
   const print = async (events: BoardEvent[]): Promise<void> => {
     for (const event of events) {
       await recordAnswerEvent(board, run.id, event, choice.recordTape, questionKey);
       if (choice.replayTape) await failOnTapeMiss(board, run.id, event);
-      if (flags.json) io.stdout(`${JSON.stringify(event)}\n`);
+      if (flags.json) io.stdout(`${safeJson(event)}\n`);
       else {
         const line = progressLine(event);
         if (line && view.plain) io.stdout(`${line}\n`);
@@ -186,6 +239,8 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     outcome = await executeRun({
       board,
       runId: run.id,
+      driver: DRIVER,
+      sandbox: { mode: choice.sandbox.mode, teamHome: teamHome(io.env, io.cwd()) },
       model,
       clock,
       ordered: instant,
@@ -205,10 +260,9 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     await live?.close();
   }
   const final = (await board.getRun(run.id)) ?? run;
-  // Team time on the virtual clock means something only for the simulated model's latencies.
-  const simulatedMs = instant && choice.backend === 'sim' ? clock.now() - startedVirtual : null;
-  if (flags.json) io.stdout(`${JSON.stringify({ type: 'summary', ...(await summaryJson(board, final, Date.now() - started, simulatedMs)) })}\n`);
-  else await printSummary(io, board, final, Date.now() - started, simulatedMs);
+  // An instant run's events are stamped by the virtual clock, so its duration is simulated team time.
+  if (flags.json) io.stdout(`${safeJson({ type: 'summary', ...(await summaryJson(board, final, Date.now() - started, instant)) })}\n`);
+  else await printSummary(io, board, final, Date.now() - started, instant);
   return outcome.status === 'completed' ? 0 : outcome.status === 'stopped' ? 3 : 1;
 }
 
