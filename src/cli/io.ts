@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { cleanText, safeJson } from './safe-text.js';
 
 /** Where commands write, which folders they look in and how they exit; tests pass their own. */
 export interface CommandIO {
@@ -10,9 +11,18 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Everything a command prints reaches the terminal cleaned, line by line (an escape sequence left
+ * open can hide no more than the rest of its line): agent-written text is shown, never obeyed.
+ * The live board draws through Ink, not through here, and cleans its own text.
+ */
+export function readable(text: string): string {
+  return text.split('\n').map(cleanText).join('\n');
+}
+
 export const processIO: CommandIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => process.stdout.write(readable(text)),
+  stderr: (text) => process.stderr.write(readable(text)),
   setExitCode: (code) => {
     process.exitCode = code;
   },
@@ -22,7 +32,7 @@ export const processIO: CommandIO = {
 };
 
 export function printJson(io: CommandIO, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout(`${safeJson(value, 2)}\n`);
 }
 
 export function fail(io: CommandIO, message: string, code = 1): void {
