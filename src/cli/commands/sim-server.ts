@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import type { SimScript } from '../../board/types.js';
+import { DefinitionError } from '../../definitions/errors.js';
+import { loadTeam } from '../../definitions/team-loader.js';
 import { startFakeMessagesApi } from '../../models/fake/messages-api.js';
+import type { ScriptLookup } from '../../models/sim.js';
 import { fail, processIO, type CommandIO } from '../io.js';
 
 export interface SimServerCommandOptions {
@@ -39,7 +43,7 @@ export function registerSimServerCommand(program: Command, io: CommandIO = proce
 
       let server;
       try {
-        server = await startFakeMessagesApi({ port, responder: 'sim', simOptions: { seed, speed }, faults: { failRate, seed }, latencyMs: latency });
+        server = await startFakeMessagesApi({ port, responder: 'sim', simOptions: { seed, speed, scripts: teamScripts(io) }, faults: { failRate, seed }, latencyMs: latency });
       } catch (error) {
         const code = error instanceof Error && 'code' in error ? error.code : undefined;
         if (code === 'EADDRINUSE') return fail(io, `port ${port} is already in use: pick another with --port (or --port 0 for any free port)`);
@@ -53,6 +57,31 @@ export function registerSimServerCommand(program: Command, io: CommandIO = proce
       const answered = server.requests.filter((request) => request.path === '/v1/messages').length;
       io.stdout(`stopped after ${answered} message request${answered === 1 ? '' : 's'}\n`);
     });
+}
+
+/**
+ * The stand-in for Claude plays a task by its team file's `sim:` steps, read here, out of band: a
+ * run on the anthropic backend never shows that script to its model (TaskGet leaves it out). Teams
+ * are found as `team start` finds them, from this folder; a task is known by its subject, a
+ * retrained copy ("Train the model (retrain 2)") by its original's.
+ */
+export function teamScripts(io: CommandIO): ScriptLookup {
+  const teams = new Map<string, Map<string, SimScript>>();
+  const scriptsOf = (team: string): Map<string, SimScript> => {
+    const known = teams.get(team);
+    if (known) return known;
+    const found = new Map<string, SimScript>();
+    try {
+      const loaded = loadTeam(team, { cwd: io.cwd(), home: io.home(), env: io.env });
+      for (const task of loaded.team.tasks) if (task.sim) found.set(task.subject, task.sim);
+    } catch (error) {
+      if (!(error instanceof DefinitionError)) throw error;
+      io.stderr(`team: no scripts for team "${team}" (${error.message}); its tasks are played without them\n`);
+    }
+    teams.set(team, found);
+    return found;
+  };
+  return (team, task) => scriptsOf(team).get(task.subject.replace(/( \(retrain \d+\))+$/, '')) ?? null;
 }
 
 function untilStopped(signal: AbortSignal | undefined): Promise<void> {
