@@ -1,6 +1,6 @@
 import type { Board } from '../board/board.js';
 import { isTerminal } from '../board/liveness.js';
-import type { MailMessage } from '../board/types.js';
+import type { MailMessage, Run } from '../board/types.js';
 import { answerResult } from '../tools/ask-user-question.js';
 
 /** A teammate's message as an MCP member reads it. */
@@ -23,7 +23,7 @@ export interface Inbox {
   pendingAnswers: PendingAnswer[];
   /** Its questions still waiting for the person, as ids like "q3". */
   openQuestions: string[];
-  /** Set when the run is over: nothing more will happen on the board. */
+  /** Set when the run is over (nothing more will happen on the board) or paused. */
   run?: string;
 }
 
@@ -80,10 +80,17 @@ export async function createDeliveries(board: Board, runId: number, member: stri
       }
       const messages = (await board.takeInbox(runId, member)).map(delivered);
       const run = await board.requireRun(runId);
-      const ended = isTerminal(run.status) ? `run ${runId} is ${run.status}${run.statusReason ? ` (${run.statusReason})` : ''}; there is nothing more to do` : undefined;
-      return { messages, pendingAnswers, openQuestions, ...(ended ? { run: ended } : {}) };
+      return { messages, pendingAnswers, openQuestions, ...runNote(run) };
     },
   };
+}
+
+/** The run's state when the member should know it: over (stop working) or paused (finish and wait). */
+function runNote(run: Run): { run?: string } {
+  const why = run.statusReason ? ` (${run.statusReason})` : '';
+  if (isTerminal(run.status)) return { run: `run ${run.id} is ${run.status}${why}; there is nothing more to do` };
+  if (run.status === 'paused') return { run: `run ${run.id} is paused${why}; finish the step you are on, then wait (call TeamInbox now and then) until it runs again` };
+  return {};
 }
 
 function delivered(message: MailMessage): DeliveredMessage {

@@ -98,7 +98,7 @@ describe('churn-project with an open seat played over MCP', () => {
     const worked: string[] = [];
     while (!exited) {
       const list = await call(seat.client, 'TaskList');
-      if (list.inbox?.run !== undefined) break;
+      if (String(list.inbox?.run ?? '').includes('nothing more to do')) break;
       const task = nextTask(tasksOf(list.result), 'devops');
       if (!task) {
         await sleep(100);
