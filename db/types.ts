@@ -104,9 +104,11 @@ export interface MemberConfig {
 export interface SandboxConfig {
   network?: boolean;
   env?: string[];
-  paths?: { read?: string[]; write?: string[] };
+  /** Absolute paths (the loader resolves `~/` and paths relative to the team file). */
+  paths?: { read?: string[]; write?: string[]; hide?: string[] };
   /** Bash patterns allowed without asking, per member name (`*` for everyone). */
   allow?: Record<string, string[]>;
+  limits?: { processes?: number; memoryMb?: number; fileSizeMb?: number; tmpSizeMb?: number; outputMb?: number };
 }
 
 /** What a run keeps of its team, so a resume does not depend on files that may have changed. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import YAML, { LineCounter, type Document } from 'yaml';
 import { z } from 'zod';
@@ -10,7 +11,9 @@ import { displayPath, isDirectory, isFile, looksLikePath } from './paths.js';
 import { didYouMean } from './suggest.js';
 import { lineAt } from './yaml-locate.js';
 import { reportIssue } from './team-issues.js';
-import type { JsonObject, SimScript } from '../board/types.js';
+import type { JsonObject, SandboxConfig, SimScript } from '../board/types.js';
+import { sandboxSettingsFrom } from '../sandbox/config.js';
+import { CONTROL_ENV_NAMES } from '../sandbox/env.js';
 import { teamFileSchema, type SimStep, type TaskDefinition, type TeamDefinition, type TeamFileInput, type TeamGate } from './team-schema.js';
 
 export type TeamSource = 'project' | 'builtin' | 'path';
@@ -216,6 +219,7 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
   checkTasks(input, members, ctx);
   const gates = checkGates(input, ctx);
   const workspace = checkWorkspace(input, dir, ctx);
+  const sandbox = checkSandbox(input, dir, members, opts.home ?? os.homedir(), ctx);
   if (input.model !== undefined && !isRecognisedModel(input.model, config)) {
     ctx.warnings.push(`${label}:${locate(ctx, ['model'])}: model "${input.model}" is neither an alias nor a Claude model id; it will be sent to the API as written`);
   }
@@ -231,6 +235,7 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
     pipeline: input.pipeline,
     gates,
     ...(input.budget !== undefined ? { budget: input.budget } : {}),
+    ...(sandbox !== undefined ? { sandbox } : {}),
     tasks: input.tasks.map(
       (task): TaskDefinition => ({
         id: task.id,
@@ -516,6 +521,80 @@ function checkGates(input: TeamFileInput, ctx: Context): TeamGate[] {
     });
   });
   return gates;
+}
+
+/**
+ * The `sandbox:` section as the run keeps it: paths made absolute (relative to the team file, `~/` in
+ * the home), `Bash(...)` taken off allowed patterns. Members named under `allow` must exist, and no
+ * variable that leads to the run's controls may be passed to commands.
+ */
+function checkSandbox(input: TeamFileInput, dir: string, members: MemberCheck[], home: string, ctx: Context): SandboxConfig | undefined {
+  const section = input.sandbox;
+  if (section === undefined) return undefined;
+  const config: SandboxConfig = {};
+  if (section.network !== undefined) config.network = section.network;
+  if (section.env !== undefined) {
+    section.env.forEach((name, index) => {
+      if (!CONTROL_ENV_NAMES.includes(name)) return;
+      ctx.errors.push(
+        `${ctx.label}:${locate(ctx, ['sandbox', 'env', index])}: sandbox.env passes ${name} to commands, which leads to the run's controls (the board or the model's credentials); commands never get it. Fix: remove ${name} from sandbox.env`,
+      );
+    });
+    config.env = section.env.filter((name) => !CONTROL_ENV_NAMES.includes(name));
+  }
+  if (section.paths !== undefined) {
+    const resolved = sandboxSettingsFrom({ paths: section.paths }, { mode: 'bwrap', baseDir: dir, home }).paths ?? {};
+    const paths: NonNullable<SandboxConfig['paths']> = {};
+    for (const kind of ['read', 'write', 'hide'] as const) {
+      const list = resolved[kind];
+      if (section.paths[kind] === undefined || list === undefined) continue;
+      paths[kind] = [...list];
+      if (kind === 'hide') continue;
+      list.forEach((p, index) => {
+        if (fs.existsSync(p)) return;
+        ctx.warnings.push(`${ctx.label}:${locate(ctx, ['sandbox', 'paths', kind, index])}: sandbox.paths.${kind} names ${p}, which does not exist; the sandbox skips it`);
+      });
+    }
+    config.paths = paths;
+  }
+  if (section.limits !== undefined) config.limits = { ...section.limits };
+  if (section.allow !== undefined) config.allow = checkAllow(section.allow, members, ctx);
+  return config;
+}
+
+function checkAllow(allow: Record<string, string[]>, members: MemberCheck[], ctx: Context): Record<string, string[]> {
+  const names = members.map((m) => m.name);
+  const result: Record<string, string[]> = {};
+  for (const [name, patterns] of Object.entries(allow)) {
+    const at = `${ctx.label}:${locate(ctx, ['sandbox', 'allow', name])}`;
+    if (name !== '*' && !names.includes(name)) {
+      ctx.errors.push(`${at}: sandbox.allow names member "${name}", which is not in this team${didYouMean(name, names)}. Fix: use one of ${names.join(', ')}, or "*" for every member`);
+      continue;
+    }
+    const cleaned: string[] = [];
+    patterns.forEach((raw, index) => {
+      const pattern = bashPattern(raw);
+      if (pattern === null) {
+        ctx.errors.push(`${ctx.label}:${locate(ctx, ['sandbox', 'allow', name, index])}: sandbox.allow.${name} lists "${raw}", which is not a Bash pattern. Fix: write it like "git:*", "npm run build" or "Bash(git:*)"`);
+        return;
+      }
+      cleaned.push(pattern);
+    });
+    const member = members.find((m) => m.name === name);
+    if (member?.agent && !member.agent.toolPatterns.Bash?.length) {
+      ctx.warnings.push(`${at}: sandbox.allow.${name}: member "${name}" (agent ${member.agent.name}) has no Bash(...) patterns in its definition, so it may already run any command (or has no Bash); the list changes nothing`);
+    }
+    result[name] = cleaned;
+  }
+  return result;
+}
+
+/** `git:*` or `Bash(git:*)` as `git:*`; null for another tool's pattern. */
+function bashPattern(raw: string): string | null {
+  const text = raw.trim();
+  const wrapped = /^([A-Za-z]+)\((.*)\)$/s.exec(text);
+  if (!wrapped) return text === '' ? null : text;
+  return wrapped[1] === 'Bash' && wrapped[2]?.trim() ? wrapped[2].trim() : null;
 }
 
 function checkWorkspace(input: TeamFileInput, dir: string, ctx: Context): string | undefined {

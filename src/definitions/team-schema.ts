@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { JsonObject, RunConfig, SimScript } from '../board/types.js';
+import type { JsonObject, RunConfig, SandboxConfig, SimScript } from '../board/types.js';
+import { sandboxSectionSchema } from '../sandbox/config.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -122,6 +123,17 @@ export const budgetSchema = z.strictObject({
   tokens: z.number().positive().optional(),
 });
 
+/**
+ * The team file's `sandbox:` section: what the run's commands may reach (src/sandbox/config.ts) and
+ * `allow`, Bash patterns allowed without asking, per member name (`"*"`: every member).
+ */
+export const teamSandboxSchema = sandboxSectionSchema.extend({
+  allow: z
+    .record(z.string().min(1), z.array(z.string().trim().min(1)))
+    .optional()
+    .describe('Bash patterns (git:*, npm run build) a member may run without asking, by member name; "*" for every member'),
+});
+
 export const teamFileSchema = z.strictObject({
   name: kebab,
   description: z.string().optional(),
@@ -131,6 +143,7 @@ export const teamFileSchema = z.strictObject({
   pipeline: z.array(kebab).min(1),
   gates: z.array(gateInputSchema).optional(),
   budget: budgetSchema.optional(),
+  sandbox: teamSandboxSchema.optional(),
   tasks: z.array(taskSchema).min(1),
 });
 
@@ -165,5 +178,7 @@ export interface TeamDefinition {
   pipeline: string[];
   gates: TeamGate[];
   budget?: { usd?: number; tokens?: number };
+  /** The `sandbox:` section with its paths made absolute and `Bash(...)` taken off allowed patterns. */
+  sandbox?: SandboxConfig;
   tasks: TaskDefinition[];
 }

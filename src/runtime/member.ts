@@ -3,13 +3,15 @@ import type { Board, BoardOps } from '../board/board.js';
 import type { Backend, MemberConfig, RunConfig } from '../board/types.js';
 import type { AssistantBlock, Message, Model, ModelResponse, ToolResultBlock, ToolSpec, ToolUseBlock, UserBlock } from '../models/model.js';
 import type { Clock } from '../shared/clock.js';
+import type { SandboxSettings } from '../sandbox/config.js';
 import { answerResult } from '../tools/ask-user-question.js';
-import { stripSecrets } from '../tools/bash.js';
 import { toolSpec } from '../tools/json-schema.js';
 import { toolsFor } from '../tools/registry.js';
 import { runTool } from '../tools/run-tool.js';
-import type { Tool, ToolContext, ToolResult } from '../tools/tool.js';
+import type { Tool, ToolResult } from '../tools/tool.js';
+import { reopenPermissionCalls } from './permissions.js';
 import { KICKOFF, systemPrompt } from './prompt.js';
+import { toolContextFor } from './tool-context.js';
 import { toolCallDetails } from './tool-event.js';
 import { summarizeCall } from './tool-summary.js';
 import { persist, readTranscript, type PartialTurn } from './transcript.js';
@@ -31,6 +33,8 @@ export interface MemberEnv {
   /** Conversation length after which finished work is summarised away. */
   compactAfter: number;
   maxTokens: number;
+  /** How the run's Bash commands run (src/runtime/run-sandbox.ts); absent: in the sandbox with its defaults. */
+  sandbox?: SandboxSettings;
 }
 
 export type MemberState = 'active' | 'idle' | 'waiting' | 'stopped' | 'dead';
@@ -102,6 +106,7 @@ async function restore(member: MemberRuntime, saved: { messages: Message[]; part
   const partial = saved.partial;
   if (!partial) return;
   const questions = (await board.listQuestions(runId)).filter((q) => q.askedBy === member.cfg.name);
+  reopenPermissionCalls(partial, questions, true);
   for (const use of toolUses(partial.assistant)) {
     if (partial.results[use.id]) continue;
     if (use.name === 'AskUserQuestion') {
@@ -303,36 +308,7 @@ async function runCall(member: MemberRuntime, use: ToolUseBlock, signal: AbortSi
     const names = member.tools.map((t) => t.name).join(', ');
     return { content: JSON.stringify({ error: `unknown tool "${use.name}"; you can use: ${names}` }), isError: true };
   }
-  const { env } = member;
-  const ctx: ToolContext = {
-    board: env.board,
-    runId: env.runId,
-    member: member.cfg.name,
-    role: member.cfg.role,
-    workspace: env.workspace,
-    clock: env.clock,
-    backend: env.backend,
-    toolUseId: use.id,
-    ...(signal ? { signal } : {}),
-    ...(use.name === 'Bash' ? { env: await commandEnv(member) } : {}),
-    ...(member.cfg.bashPatterns ? { bashPatterns: member.cfg.bashPatterns } : {}),
-    runtime: { currentTask: () => member.currentTask },
-  };
-  return runTool(tool, use.input, ctx);
-}
-
-/**
- * The environment of the member's commands: no secrets, plus what scripts may want to know of the
- * board (the run, and which stages a person let through despite a failed metric gate).
- */
-async function commandEnv(member: MemberRuntime): Promise<Record<string, string>> {
-  const overridden = (await member.env.board.listGates(member.env.runId)).filter((g) => g.status === 'overridden').map((g) => g.before);
-  return {
-    ...stripSecrets(process.env),
-    TEAM_RUN_ID: String(member.env.runId),
-    TEAM_MEMBER: member.cfg.name,
-    TEAM_GATE_OVERRIDES: [...new Set(overridden)].join(','),
-  };
+  return runTool(tool, use.input, await toolContextFor(member, use, signal));
 }
 
 /** The person answered the member's question: deliver it and let the member go on. */
@@ -341,6 +317,14 @@ export async function deliverAnswer(member: MemberRuntime, questionId: number): 
   if (!partial?.question || partial.question.questionId !== questionId) return false;
   const question = await member.env.board.getQuestion(member.env.runId, questionId);
   if (!question || question.status === 'open') return false;
+  if (question.kind === 'permission') {
+    // The Bash call runs again and acts on the decision (src/runtime/permissions.ts).
+    const asked = (await member.env.board.listQuestions(member.env.runId)).filter((q) => q.askedBy === member.cfg.name);
+    reopenPermissionCalls(partial, asked, false);
+    await persist(member);
+    await setStatus(member, 'active');
+    return true;
+  }
   partial.results[partial.question.useId] = answerResult(question);
   partial.question = null;
   await persist(member);

@@ -17,6 +17,8 @@ export interface PrepareOptions {
   /** Where the run works; default .team/runs/<id>/workspace. */
   workspace?: string;
   budgetUsd?: number;
+  /** The run's commands run without an OS sandbox (none here, or --no-sandbox): the board shows it. */
+  unsandboxed?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   actor?: Actor;
@@ -47,6 +49,8 @@ export async function prepareRun(opts: PrepareOptions): Promise<Run> {
     members,
     gates: team.gates,
     teamFile: loaded.path,
+    ...(team.sandbox ? { sandbox: team.sandbox } : {}),
+    ...(opts.unsandboxed ? { unsandboxed: true } : {}),
   };
   const budgetUsd = opts.budgetUsd ?? team.budget?.usd ?? null;
   const index = new Map(team.tasks.map((t, i) => [t.id, i]));

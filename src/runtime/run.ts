@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { coordinator as coordinatorActor } from '../board/actor.js';
-import { recommendedAnswers } from '../board/answers.js';
 import type { Board } from '../board/board.js';
 import type { BoardEvent } from '../board/events.js';
 import { HEARTBEAT_MS } from '../board/liveness.js';
@@ -12,7 +11,9 @@ import { createCoordinator, type Answerer } from './coordinator.js';
 import { driveConcurrently, driveInOrder, type Outcome } from './driver.js';
 import { DriveLostError, RuntimeError } from './errors.js';
 import { createMember, type MemberRuntime } from './member.js';
+import { autoAnswers } from './permissions.js';
 import { RESUMED } from './prompt.js';
+import { prepareRunSandbox, type RunSandboxOptions } from './run-sandbox.js';
 import { persist } from './transcript.js';
 
 export interface ExecuteOptions {
@@ -38,6 +39,8 @@ export interface ExecuteOptions {
   externalLeaseMs?: number;
   /** Who drives the run, as the board records it (default: this process). */
   driver?: string;
+  /** How Bash commands run (default: in the bubblewrap sandbox); see src/runtime/run-sandbox.ts. */
+  sandbox?: RunSandboxOptions;
 }
 
 /**
@@ -80,6 +83,7 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
   const run = await board.requireRun(runId);
   const config = run.config;
   const workspace = fs.realpathSync(run.workspace);
+  const sandbox = await prepareRunSandbox(board, run, opts.sandbox);
   const fromSeq = opts.resumed ? run.eventCursor : 0;
   if (opts.resumed && run.status !== 'running') await board.setRunStatus(runId, 'running', 'resumed', coordinatorActor);
 
@@ -94,6 +98,7 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
     maxTurns: opts.maxTurns ?? 200,
     compactAfter: opts.compactAfter ?? 40,
     maxTokens: opts.maxTokens ?? 8192,
+    sandbox,
   };
   const members: MemberRuntime[] = [];
   // External members (open seats, MCP clients) are run by their own clients, not here.
@@ -129,7 +134,7 @@ function answererFor(opts: ExecuteOptions): Answerer | undefined {
   return async (question) => {
     const recorded = tape ? await tape(question) : null;
     if (recorded) return recorded;
-    return autoAnswer ? { answers: recommendedAnswers(question.payload), by: 'auto' } : null;
+    return autoAnswer ? { answers: autoAnswers(question), by: 'auto' } : null;
   };
 }
 

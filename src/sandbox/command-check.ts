@@ -17,6 +17,10 @@ export type CommandVerdict = { allowed: true } | { allowed: false; command: stri
 export interface CheckOptions {
   /** When given, writes by redirection to a path outside it are refused. */
   workspace?: string;
+  /** Folders besides the workspace that redirections may write to (the command's own /tmp, `sandbox.paths.write`). */
+  writable?: readonly string[];
+  /** The command's own home: with it, `~` in a redirection target is that folder (and so is checked like any path). */
+  home?: string;
 }
 
 /** Commands that only talk to the shell itself; they never need a pattern. */
@@ -50,7 +54,7 @@ export function commandAllowed(line: string, patterns: readonly string[], option
   }
   if (options.workspace !== undefined) {
     for (const redirection of checked.redirections) {
-      const verdict = checkRedirection(redirection, options.workspace);
+      const verdict = checkRedirection(redirection, options.workspace, options);
       if (!verdict.allowed) return verdict;
     }
   }
@@ -73,16 +77,23 @@ function checkCommand(command: CheckedCommand, patterns: readonly string[], allo
   return refuse(command.text, `"${command.text}" does not match any allowed pattern (${list || 'none'})`, suggestPattern(command));
 }
 
-function checkRedirection(redirection: Redirection, workspace: string): CommandVerdict {
+function checkRedirection(redirection: Redirection, workspace: string, options: CheckOptions = {}): CommandVerdict {
   if (!redirection.writes) return { allowed: true };
-  const target = redirection.target.value;
+  let target = redirection.target.value;
   const text = `${redirection.op} ${redirection.target.text}`;
   if (target === null || DEVICE_TARGETS.test(target)) return { allowed: true };
-  if (target === '~' || target.startsWith('~/')) return refuse(text, `it writes to ${target}, outside the workspace`, null);
+  if (target === '~' || target.startsWith('~/')) {
+    if (options.home === undefined) return refuse(text, `it writes to ${target}, outside the workspace`, null);
+    target = path.join(options.home, target.slice(1));
+  }
   const resolved = path.resolve(workspace, target);
-  const rel = path.relative(workspace, resolved);
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return { allowed: true };
+  if ([workspace, ...(options.writable ?? [])].some((dir) => isInside(dir, resolved))) return { allowed: true };
   return refuse(text, `it writes to ${resolved}, outside the workspace`, null);
+}
+
+function isInside(dir: string, candidate: string): boolean {
+  const rel = path.relative(dir, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** `git:*` is `git` or `git <anything>`; `npm run test*` a prefix of the text; otherwise the exact command. */

@@ -7,6 +7,12 @@ export const BASE_ENV_NAMES: readonly string[] = ['PATH', 'LANG', 'LANGUAGE', 'T
  */
 export const TEAM_ENV_NAMES: readonly string[] = ['TEAM_RUN_ID', 'TEAM_MEMBER', 'TEAM_GATE_OVERRIDES'];
 
+/**
+ * Variables that lead to the run's controls (the board, its database, the model's credentials). A
+ * command never gets them, even when the team file names them under `sandbox.env`.
+ */
+export const CONTROL_ENV_NAMES: readonly string[] = ['TEAM_HOME', 'TEAM_BOARD_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+
 export interface EnvOptions {
   /** Extra names the team file passes (`sandbox.env`). */
   extraNames?: readonly string[];
@@ -22,6 +28,7 @@ export interface EnvOptions {
  */
 export function commandEnv(parent: Readonly<Record<string, string | undefined>>, options: EnvOptions): Record<string, string> {
   const allowed = new Set([...BASE_ENV_NAMES, ...TEAM_ENV_NAMES, ...(options.extraNames ?? [])]);
+  for (const name of CONTROL_ENV_NAMES) allowed.delete(name);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(parent)) {
     if (value === undefined) continue;

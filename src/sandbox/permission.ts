@@ -17,4 +17,15 @@ export interface PermissionRequest {
 
 export type PermissionDecision =
   | { allowed: true; /** The pattern the person allowed for the rest of the run, when they did. */ pattern?: string }
-  | { allowed: false; /** The person's reason, for the agent to read. */ reason?: string; /** Who decided (a person, or auto). */ by?: string };
+  | { allowed: false; /** The person's reason, for the agent to read. */ reason?: string; /** Who decided (a person, or auto). */ by?: string }
+  | PermissionPending;
+
+/**
+ * The question is on the board and nobody has answered it yet. The tool's call then waits like an
+ * AskUserQuestion call (its result is marked as awaiting the question) and runs again once answered.
+ */
+export interface PermissionPending {
+  allowed: false;
+  pending: true;
+  questionId: number;
+}

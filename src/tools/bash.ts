@@ -88,6 +88,9 @@ async function permissionRefusal(line: string, patterns: readonly string[], ctx:
   if (ctx.requestPermission) {
     const decision = await ctx.requestPermission({ tool: 'Bash', commandLine: line, ...body });
     if (decision.allowed) return null;
+    if ('pending' in decision) {
+      return { content: JSON.stringify({ pending: `q${decision.questionId}`, ...body }), isError: false, awaitsQuestion: decision.questionId };
+    }
     const why = decision.reason ? `: ${decision.reason}` : '';
     return refusal(`permission denied${decision.by ? ` by ${decision.by}` : ''} for "${verdict.command}"${why}`, body);
   }

@@ -41,7 +41,7 @@ export interface ToolRuntime {
 export interface ToolResult {
   content: string;
   isError: boolean;
-  /** Set by AskUserQuestion: the member waits for this board question; its answer becomes the result. */
+  /** Set by AskUserQuestion (its answer becomes the result) and by Bash asking a permission (the call runs again once it is answered): the member waits for this board question. */
   awaitsQuestion?: number;
 }
 

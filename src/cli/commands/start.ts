@@ -11,7 +11,8 @@ function addRunFlags(command: Command, withStartFlags: boolean): Command {
     .option('--instant', 'no waiting: simulated time, one step at a time (deterministic)')
     .option('--headless', 'plain progress lines instead of the live board (default without a TTY)')
     .option('--auto-answer', "answer every question with its first (recommended) option, logged as auto")
-    .option('--json', 'print events as NDJSON (implies --headless)');
+    .option('--json', 'print events as NDJSON (implies --headless)')
+    .option('--no-sandbox', "run commands without the OS sandbox, with your user's rights (the board shows unsandboxed; see docs/security.md)");
   if (!withStartFlags) return command;
   return command
     .addOption(new Option('--backend <name>', 'sim, anthropic or replay (default: anthropic when ANTHROPIC_API_KEY is set, else sim)').choices(['sim', 'anthropic', 'replay']))
