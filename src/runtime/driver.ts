@@ -5,6 +5,7 @@ import { isTerminal } from '../board/liveness.js';
 import type { Run, RunStatus } from '../board/types.js';
 import { ModelError } from '../models/model.js';
 import type { Clock } from '../shared/clock.js';
+import { readTaskView } from '../tools/task-view.js';
 import type { Coordinator, LiveMember } from './coordinator.js';
 import { createLeaseWatch, describeLease, type BusyMember } from './coordinator/leases.js';
 import { act, canThink, deliverAnswer, runPendingCalls, setStatus, stopMember, think, wake, type MemberRuntime } from './member.js';
@@ -76,7 +77,9 @@ export function createPump(opts: DriveOptions): () => Promise<void> {
 /** Wake idle members who now have something to do; at most one member per claimable task. */
 export async function wakeIdle(board: Board, runId: number, members: readonly MemberRuntime[]): Promise<void> {
   if (!members.some((m) => m.state === 'idle')) return;
-  const open = (await board.listTasks(runId)).filter((t) => t.status === 'pending' && t.blockedBy.length === 0 && !t.gate);
+  // The view kept from the run's events (src/tools/task-view.ts): reading every task here cost O(board) per wake.
+  const view = await readTaskView(board, runId);
+  const open = view.select((t) => view.ready(t));
   const promised = new Set<number>();
   for (const m of members) {
     // Checked again at each member: another wake-up may have run while this one read the board.

@@ -5,6 +5,8 @@ import { defineTool, ok, type ToolContext } from './tool.js';
 import { boardFailure, parseTaskId, taskIdSchema } from './board-context.js';
 import { readTaskView, type TaskView, type ViewTask } from './task-view.js';
 
+export type { BoardCounts } from './task-view.js';
+
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
@@ -28,13 +30,6 @@ export interface ListedTask {
   stage?: string;
   blockedBy: string[];
   gate?: string;
-}
-
-/** How many tasks there are in each status, on the whole board and per stage (statuses with none left out). */
-export interface BoardCounts {
-  total: number;
-  byStatus: Partial<Record<TaskStatus, number>>;
-  byStage: Record<string, Partial<Record<TaskStatus, number>>>;
 }
 
 export const taskListTool = defineTool({
@@ -64,13 +59,13 @@ export const taskListTool = defineTool({
 
 /** What a member needs to choose its next step: its own unfinished tasks, what it may claim now, and counts of the rest. */
 function yourView(view: TaskView, ctx: ToolContext, limit: number) {
-  const own = view.tasks.filter((t) => t.owner === ctx.member && t.status !== 'completed');
-  const claimable = view.tasks.filter((t) => t.owner !== ctx.member && view.claimable(t, ctx.member, ctx.role));
-  const shown = [...own, ...claimable.slice(0, limit)];
+  const own = view.select((t) => t.owner === ctx.member && t.status !== 'completed');
+  const claimable = view.select((t) => view.claimable(t, ctx.member, ctx.role));
+  const others = claimable.filter((t) => t.owner !== ctx.member);
   return {
-    tasks: shown.map((t) => listed(view, t)),
-    claimable: claimable.length + own.filter((t) => view.claimable(t, ctx.member, ctx.role)).length,
-    counts: countsOf(view.tasks, view.pipeline),
+    tasks: [...own, ...others.slice(0, limit)].map((t) => listed(view, t)),
+    claimable: claimable.length,
+    counts: view.counts(),
   };
 }
 
@@ -78,7 +73,7 @@ function yourView(view: TaskView, ctx: ToolContext, limit: number) {
 function listing(view: TaskView, args: Input) {
   const after = args.cursor === undefined ? 0 : parseTaskId(args.cursor);
   const owner = args.owner === undefined ? undefined : args.owner === '' ? null : args.owner;
-  const matching = view.tasks.filter(
+  const matching = view.select(
     (t) => (args.status === undefined || t.status === args.status) && (args.stage === undefined || t.stage === args.stage) && (owner === undefined || t.owner === owner),
   );
   const rest = matching.filter((t) => t.id > after);
@@ -88,7 +83,7 @@ function listing(view: TaskView, args: Input) {
     tasks: page.map((t) => listed(view, t)),
     matching: matching.length,
     ...(last && rest.length > page.length ? { nextCursor: String(last.id) } : {}),
-    counts: countsOf(view.tasks, view.pipeline),
+    counts: view.counts(),
   };
 }
 
@@ -104,18 +99,4 @@ function listed(view: TaskView, t: ViewTask): ListedTask {
     blockedBy: view.blockedBy(t).map(String),
     ...(gate !== undefined ? { gate } : {}),
   };
-}
-
-/** Stages are counted in pipeline order (then any others); stages without tasks are left out. */
-export function countsOf(tasks: readonly ViewTask[], pipeline: readonly string[]): BoardCounts {
-  const counts: BoardCounts = { total: tasks.length, byStatus: {}, byStage: {} };
-  const staged = new Set(tasks.map((t) => t.stage));
-  for (const stage of pipeline) if (staged.has(stage)) counts.byStage[stage] = {};
-  for (const t of tasks) {
-    counts.byStatus[t.status] = (counts.byStatus[t.status] ?? 0) + 1;
-    if (t.stage === null) continue;
-    const stage = (counts.byStage[t.stage] ??= {});
-    stage[t.status] = (stage[t.status] ?? 0) + 1;
-  }
-  return counts;
 }

@@ -7,33 +7,48 @@ import type { Gate, Task, TaskStatus } from '../board/types.js';
  * What members choose their next step by, kept in memory per board connection and run and brought
  * up to date from the run's event log on each read. Reading every task of a 2,000-task run costs
  * tens of milliseconds, and members look at the board on almost every turn; the new events since
- * the last look are a handful. The board stays the judge: a claim the view allows is still checked
+ * the last look are a handful, and the counts and lists derived from the tasks are kept up to date
+ * with them rather than rebuilt. The board stays the judge: a claim the view allows is still checked
  * (and may be refused) by the board's rules.
  */
 
-/** A task's columns that matter for choosing work. */
+/** A task's columns that matter for choosing work. Replaced, never changed in place. */
 export interface ViewTask {
-  id: number;
-  subject: string;
-  status: TaskStatus;
-  owner: string | null;
-  role: string | null;
-  stage: string | null;
+  readonly id: number;
+  readonly subject: string;
+  readonly status: TaskStatus;
+  readonly owner: string | null;
+  readonly role: string | null;
+  readonly stage: string | null;
+}
+
+/** How many tasks there are in each status, on the whole board and per stage (statuses with none left out). */
+export interface BoardCounts {
+  total: number;
+  byStatus: Partial<Record<TaskStatus, number>>;
+  byStage: Record<string, Partial<Record<TaskStatus, number>>>;
 }
 
 /** Stage blockers listed per task, as the board's own listing does (docs/decisions/0004). */
 const STAGE_BLOCKERS_SHOWN = 10;
 
-/** A consistent look at the board: every task with what keeps it from starting. */
+/**
+ * The board as of the last event read. Use it right after the read: a later read by anyone
+ * sharing the connection brings it further up to date.
+ */
 export interface TaskView {
   /** The run's stages, in order. */
   readonly pipeline: readonly string[];
-  /** Every task, by id. */
-  readonly tasks: readonly ViewTask[];
+  /** The tasks that pass `keep`, by id. */
+  select(keep: (task: ViewTask) => boolean): ViewTask[];
+  /** Every task counted by status, and by stage and status (stages in pipeline order). */
+  counts(): BoardCounts;
   /** Unfinished explicit blockers, then up to ten unfinished tasks of earlier stages; [] once completed. */
   blockedBy(task: ViewTask): number[];
   /** The gates closed on the task's stage, in words; undefined when none (or the task is completed). */
   gate(task: ViewTask): string | undefined;
+  /** Pending with nothing to wait for: no unfinished blocker, no unfinished earlier stage, no closed gate. */
+  ready(task: ViewTask): boolean;
   /** Whether `member` (with `role`) may claim the task now: the board's rule for a claim. */
   claimable(task: ViewTask, member: string, role: string | null): boolean;
 }
@@ -45,7 +60,12 @@ interface Kept {
   tasks: Map<number, ViewTask>;
   /** Explicit edges: task id -> its blockers. */
   blockers: Map<number, Set<number>>;
-  gates: Gate[];
+  /** Closed gates in words, by the stage they hold. */
+  gates: Map<string, string>;
+  /** Ids of the pending and in-progress tasks of each stage, ascending. */
+  unfinished: Map<string, number[]>;
+  byStatus: Map<TaskStatus, number>;
+  byStage: Map<string, Map<TaskStatus, number>>;
 }
 
 interface Entry {
@@ -77,7 +97,7 @@ export async function readTaskView(board: Board, runId: number): Promise<TaskVie
   target.queue = next.catch(() => {
     target.kept = null;
   });
-  return snapshotOf(await next);
+  return viewOf(await next);
 }
 
 async function rebuild(board: Board, runId: number): Promise<Kept> {
@@ -85,11 +105,19 @@ async function rebuild(board: Board, runId: number): Promise<Kept> {
   // which is harmless because applying an event re-reads the rows it touched.
   const lastSeq = await board.lastEventSeq(runId);
   const [run, rows, deps, gates] = await Promise.all([board.requireRun(runId), board.listTaskRows(runId), board.listDeps(runId), board.listGates(runId)]);
-  const tasks = new Map<number, ViewTask>();
-  for (const row of rows) tasks.set(row.id, columns(row));
-  const blockers = new Map<number, Set<number>>();
-  for (const d of deps) addEdge(blockers, d.taskId, d.blockedBy);
-  return { lastSeq, pipeline: run.config.pipeline, tasks, blockers, gates };
+  const kept: Kept = {
+    lastSeq,
+    pipeline: run.config.pipeline,
+    tasks: new Map(),
+    blockers: new Map(),
+    gates: closedGates(gates),
+    unfinished: new Map(),
+    byStatus: new Map(),
+    byStage: new Map(),
+  };
+  for (const row of rows) put(kept, row.id, columns(row));
+  for (const d of deps) addEdge(kept.blockers, d.taskId, d.blockedBy);
+  return kept;
 }
 
 /** Fields of a task.updated event that no listing shows: such an update needs no re-read. */
@@ -111,10 +139,9 @@ async function catchUp(board: Board, runId: number, kept: Kept): Promise<Kept> {
   // Read after the events: each row is at least as new as the last event applied.
   for (const id of touched) {
     const row = await board.getTask(runId, id);
-    if (row) kept.tasks.set(id, columns(row));
-    else forget(kept, id);
+    put(kept, id, row ? columns(row) : undefined);
   }
-  if (gatesChanged) kept.gates = await board.listGates(runId);
+  if (gatesChanged) kept.gates = closedGates(await board.listGates(runId));
   kept.lastSeq = events[events.length - 1]?.seq ?? kept.lastSeq;
   return kept;
 }
@@ -134,10 +161,56 @@ function touchedTask(event: BoardEvent): number | null {
   }
 }
 
-function forget(kept: Kept, id: number): void {
-  kept.tasks.delete(id);
-  kept.blockers.delete(id);
-  for (const set of kept.blockers.values()) set.delete(id);
+/** Replace (or, with undefined, remove) a task, keeping the counts and the unfinished lists in step. */
+function put(kept: Kept, id: number, next: ViewTask | undefined): void {
+  const before = kept.tasks.get(id);
+  if (before) {
+    count(kept, before, -1);
+    if (isUnfinished(before) && before.stage !== null) remove(kept.unfinished.get(before.stage), id);
+  }
+  if (!next) {
+    kept.tasks.delete(id);
+    kept.blockers.delete(id);
+    for (const set of kept.blockers.values()) set.delete(id);
+    return;
+  }
+  kept.tasks.set(id, next);
+  count(kept, next, 1);
+  if (isUnfinished(next) && next.stage !== null) {
+    let list = kept.unfinished.get(next.stage);
+    if (!list) {
+      list = [];
+      kept.unfinished.set(next.stage, list);
+    }
+    insert(list, id);
+  }
+}
+
+function isUnfinished(task: ViewTask): boolean {
+  return task.status !== 'completed';
+}
+
+function count(kept: Kept, task: ViewTask, delta: number): void {
+  kept.byStatus.set(task.status, (kept.byStatus.get(task.status) ?? 0) + delta);
+  if (task.stage === null) return;
+  let stage = kept.byStage.get(task.stage);
+  if (!stage) {
+    stage = new Map();
+    kept.byStage.set(task.stage, stage);
+  }
+  stage.set(task.status, (stage.get(task.status) ?? 0) + delta);
+}
+
+/** Insert into an ascending list (new tasks have the highest ids, so this is nearly always a push). */
+function insert(list: number[], id: number): void {
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as number) > id) at--;
+  if (list[at - 1] !== id) list.splice(at, 0, id);
+}
+
+function remove(list: number[] | undefined, id: number): void {
+  const at = list?.indexOf(id) ?? -1;
+  if (list && at >= 0) list.splice(at, 1);
 }
 
 function addEdge(blockers: Map<number, Set<number>>, taskId: number, blockedBy: number): void {
@@ -146,61 +219,79 @@ function addEdge(blockers: Map<number, Set<number>>, taskId: number, blockedBy: 
   else blockers.set(taskId, new Set([blockedBy]));
 }
 
+function closedGates(gates: readonly Gate[]): Map<string, string> {
+  const byStage = new Map<string, string>();
+  for (const g of gates) {
+    if (gateOpen(g)) continue;
+    const text = `${describeGate(g)} (${g.status})`;
+    const before = byStage.get(g.before);
+    byStage.set(g.before, before === undefined ? text : `${before}; ${text}`);
+  }
+  return byStage;
+}
+
 function columns(row: Task): ViewTask {
   return { id: row.id, subject: row.subject, status: row.status, owner: row.owner, role: row.role, stage: row.stage };
 }
 
-function snapshotOf(kept: Kept): TaskView {
-  const tasks = [...kept.tasks.values()].map((t) => ({ ...t }));
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  const unfinishedByStage = new Map<string, number[]>();
-  for (const t of tasks) {
-    if (t.status === 'completed' || t.stage === null) continue;
-    const list = unfinishedByStage.get(t.stage);
-    if (list) list.push(t.id);
-    else unfinishedByStage.set(t.stage, [t.id]);
-  }
-  const gateByStage = new Map<string, string>();
-  for (const g of kept.gates) {
-    if (gateOpen(g)) continue;
-    const text = `${describeGate(g)} (${g.status})`;
-    const before = gateByStage.get(g.before);
-    gateByStage.set(g.before, before === undefined ? text : `${before}; ${text}`);
-  }
-  const pipeline = [...kept.pipeline];
+function viewOf(kept: Kept): TaskView {
   const earlier = (stage: string | null): string[] => {
-    const index = stage === null ? -1 : pipeline.indexOf(stage);
-    return index <= 0 ? [] : pipeline.slice(0, index);
+    const index = stage === null ? -1 : kept.pipeline.indexOf(stage);
+    return index <= 0 ? [] : kept.pipeline.slice(0, index);
   };
-  const openExplicit = (task: ViewTask): number[] =>
-    [...(kept.blockers.get(task.id) ?? [])].filter((b) => byId.has(b) && byId.get(b)?.status !== 'completed').sort((a, b) => a - b);
+  const open = (id: number): boolean => {
+    const blocker = kept.tasks.get(id);
+    return blocker !== undefined && blocker.status !== 'completed';
+  };
+
+  function ready(task: ViewTask): boolean {
+    if (task.status !== 'pending') return false;
+    if (task.stage !== null && kept.gates.has(task.stage)) return false;
+    for (const stage of earlier(task.stage)) if ((kept.unfinished.get(stage)?.length ?? 0) > 0) return false;
+    for (const id of kept.blockers.get(task.id) ?? []) if (open(id)) return false;
+    return true;
+  }
 
   return {
-    pipeline,
-    tasks,
+    pipeline: [...kept.pipeline],
+    select(keep) {
+      const out: ViewTask[] = [];
+      for (const task of kept.tasks.values()) if (keep(task)) out.push(task);
+      return out;
+    },
+    counts() {
+      const byStatus: BoardCounts['byStatus'] = {};
+      for (const [status, n] of kept.byStatus) if (n > 0) byStatus[status] = n;
+      const byStage: BoardCounts['byStage'] = {};
+      const stages = [...kept.pipeline, ...[...kept.byStage.keys()].filter((s) => !kept.pipeline.includes(s))];
+      for (const stage of stages) {
+        const counted: Partial<Record<TaskStatus, number>> = {};
+        for (const [status, n] of kept.byStage.get(stage) ?? []) if (n > 0) counted[status] = n;
+        if (Object.keys(counted).length > 0) byStage[stage] = counted;
+      }
+      return { total: kept.tasks.size, byStatus, byStage };
+    },
     blockedBy(task) {
       if (task.status === 'completed') return [];
-      const open = openExplicit(task);
-      const shown = new Set(open);
+      const explicit = [...(kept.blockers.get(task.id) ?? [])].filter(open).sort((a, b) => a - b);
+      const shown = new Set(explicit);
       const stageBlockers: number[] = [];
       for (const stage of earlier(task.stage)) {
-        for (const id of unfinishedByStage.get(stage) ?? []) {
+        for (const id of kept.unfinished.get(stage) ?? []) {
           if (stageBlockers.length >= STAGE_BLOCKERS_SHOWN) break;
           if (!shown.has(id)) stageBlockers.push(id);
         }
       }
-      return [...open, ...stageBlockers];
+      return [...explicit, ...stageBlockers];
     },
     gate(task) {
-      return task.status === 'completed' || task.stage === null ? undefined : gateByStage.get(task.stage);
+      return task.status === 'completed' || task.stage === null ? undefined : kept.gates.get(task.stage);
     },
+    ready,
     claimable(task, member, role) {
-      if (task.status !== 'pending') return false;
       if (task.owner !== null && task.owner !== member) return false;
       if (task.role !== null && task.role !== role) return false;
-      if (task.stage !== null && gateByStage.has(task.stage)) return false;
-      if (earlier(task.stage).some((stage) => (unfinishedByStage.get(stage)?.length ?? 0) > 0)) return false;
-      return openExplicit(task).length === 0;
+      return ready(task);
     },
   };
 }
