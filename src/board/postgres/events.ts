@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { jsonText } from './json.js';
+import { dollarQuoted, integerLiteral } from './literal.js';
 
 /** An event appended in a transaction, waiting for its number. */
 export interface PendingEvent {
@@ -9,14 +9,6 @@ export interface PendingEvent {
   payload: unknown;
   /** The clock when appended, never before the transaction's previous event. */
   ts: number;
-}
-
-/** A dollar-quoting tag that does not occur in the text, so the text needs no escaping at all. */
-function dollarTag(text: string): string {
-  for (;;) {
-    const tag = `$e${randomBytes(4).toString('hex')}$`;
-    if (!text.includes(tag)) return tag;
-  }
 }
 
 /**
@@ -32,11 +24,9 @@ function dollarTag(text: string): string {
  */
 export function flushSql(runId: number, list: PendingEvent[]): string {
   const rows = list.map((e, i) => ({ ord: i + 1, ts: e.ts, actor: e.actor, type: e.type, task_id: e.taskId, payload: e.payload }));
-  const json = jsonText(rows);
-  const tag = dollarTag(json);
-  const run = Math.trunc(runId);
+  const run = integerLiteral(runId);
   const count = list.length;
-  const last = Math.trunc(list.at(-1)?.ts ?? 0);
+  const last = integerLiteral(Math.trunc(list.at(-1)?.ts ?? 0));
   return `WITH c AS (
   INSERT INTO event_counters AS k (run_id, seq, ts, prev_ts) VALUES (${run}, ${count}, ${last}, 0)
   ON CONFLICT (run_id) DO UPDATE SET seq = k.seq + excluded.seq, prev_ts = k.ts, ts = greatest(k.ts, excluded.ts)
@@ -44,5 +34,5 @@ export function flushSql(runId: number, list: PendingEvent[]): string {
 )
 INSERT INTO events (run_id, seq, ts, actor, type, task_id, payload)
 SELECT ${run}, c.base + x.ord, greatest(c.prev_ts, x.ts), x.actor, x.type, x.task_id, x.payload
-FROM c CROSS JOIN jsonb_to_recordset(${tag}${json}${tag}::jsonb) AS x(ord int, ts bigint, actor text, type text, task_id int, payload jsonb)`;
+FROM c CROSS JOIN jsonb_to_recordset(${dollarQuoted(jsonText(rows))}::jsonb) AS x(ord int, ts bigint, actor text, type text, task_id int, payload jsonb)`;
 }

@@ -134,8 +134,6 @@ function prepare(db: Db) {
         .prepare('tb_insert_task'),
     ),
     task: once(() => db.select().from(tasks).where(taskKey).prepare('tb_task')),
-    taskForUpdate: once(() => db.select().from(tasks).where(taskKey).for('update').prepare('tb_task_lock')),
-    taskSkipLocked: once(() => db.select().from(tasks).where(taskKey).for('update', { skipLocked: true }).prepare('tb_task_skip')),
     taskByKey: once(() => db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare('tb_task_key')),
     taskRows: once(() => db.select().from(tasks).where(eq(tasks.runId, p('runId'))).orderBy(asc(tasks.id)).prepare('tb_task_rows')),
     summaries: once(() => db.select(summary).from(tasks).where(eq(tasks.runId, p('runId'))).orderBy(asc(tasks.id)).prepare('tb_summaries')),

@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
 import { eventCounters, gates, members, messages, questions, runs, tasks, usage } from '../../../db/postgres/schema.js';
 import type { BoardClock } from '../clock.js';
 import { decodeEvent, eventTaskId, type BoardEvent } from '../events.js';
@@ -6,8 +8,10 @@ import type { Tx } from '../store.js';
 import type { Task } from '../types.js';
 import { flushSql, type PendingEvent } from './events.js';
 import { jsonText, withoutNul } from './json.js';
+import { columnLiteral, integerLiteral } from './literal.js';
 import type { Connection } from './statements.js';
-import { keptDeps, keptTaskList, type KeptLists } from './kept-lists.js';
+import { keptRunView, type IntRead, type KeptLists, type RunView } from './kept-lists.js';
+import { TASK_FOR_UPDATE, TASK_SKIP_LOCKED, taskFromRaw, type RawTask } from './task-rows.js';
 
 /** Advisory lock keys are (LOCK_SPACE, run id); (LOCK_SPACE, 0) guards migrations. */
 export const LOCK_SPACE = 0x74626f61;
@@ -37,12 +41,18 @@ export interface TxState {
   /** Runs whose dependency edges changed, and runs with an event about edges (task.dependency, task.deleted). */
   depsChanged: Set<number>;
   depEvents: Set<number>;
+  /** Runs whose gates this transaction wrote. */
+  gatesWritten: Set<number>;
+  /** The tasks, edges and gates read for a run, reused by the rest of the transaction (see `mayKeep`). */
+  views: Map<number, RunView>;
   /** Task rows this transaction holds locked, as they are now: nobody else can change them until it ends. */
   lockedTasks: Map<string, Task>;
+  /** Task updates not sent yet: they go with the next statement, or with COMMIT (see `later`). */
+  later: string[];
 }
 
 export function newTxState(write: boolean): TxState {
-  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set(), changedTasks: new Map(), eventTasks: new Map(), depsChanged: new Set(), depEvents: new Set(), lockedTasks: new Map() };
+  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set(), changedTasks: new Map(), eventTasks: new Map(), depsChanged: new Set(), depEvents: new Set(), gatesWritten: new Set(), views: new Map(), lockedTasks: new Map(), later: [] };
 }
 
 function note(map: Map<number, Set<number>>, runId: number, taskId: number): void {
@@ -54,6 +64,25 @@ function note(map: Map<number, Set<number>>, runId: number, taskId: number): voi
 const p = (name: string) => sql.placeholder(name);
 
 type UpdatableTable = typeof tasks | typeof runs | typeof members | typeof gates | typeof questions;
+
+function beginSql(state: TxState): string {
+  return state.write ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+}
+
+const taskColumns = new Map<string, PgColumn>(Object.entries(getTableColumns(tasks)));
+
+/** UPDATE of one task as SQL text (see literal.ts); null when nothing is set. */
+function taskUpdateSql(runId: number, id: number, set: Record<string, unknown>): string | null {
+  const assignments: string[] = [];
+  for (const [key, value] of Object.entries(set)) {
+    if (value === undefined) continue;
+    const column = taskColumns.get(key);
+    if (!column) throw new Error(`tasks has no column ${key}`);
+    assignments.push(`"${column.name}" = ${columnLiteral(column, value)}`);
+  }
+  if (assignments.length === 0) return null;
+  return `UPDATE tasks SET ${assignments.join(', ')} WHERE run_id = ${integerLiteral(runId)} AND id = ${integerLiteral(id)}`;
+}
 
 /** Names of UPDATE statements by table and columns, the same on every connection of this process. */
 const updateNames = new Map<string, string>();
@@ -70,10 +99,12 @@ function decoded(rows: { runId: number; seq: number; ts: number; actor: string; 
 export function createTx(conn: Connection, state: TxState, ctx: StoreContext): Tx {
   const { client, db, st } = conn;
 
+  /** BEGIN if not sent yet, and the statements waiting to be sent (a lock, task updates), as one batch. */
   async function begin(): Promise<void> {
-    if (state.begun) return;
-    await client.query(state.write ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const batch = [...(state.begun ? [] : [beginSql(state)]), ...state.later];
+    state.later = [];
     state.begun = true;
+    await client.query(batch.join(';\n'));
   }
 
   // The rules may start several reads at once (Promise.all); a connection runs one statement at a
@@ -88,15 +119,39 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
   /** Run a statement inside the transaction. */
   function q<T>(run: () => Promise<T>): Promise<T> {
     return serial(async () => {
-      if (!state.begun) await begin();
+      if (!state.begun || state.later.length > 0) await begin();
       return run();
     });
   }
+
+  /**
+   * A read whose parameters are all integers. With BEGIN, a lock or writes still to send, it goes
+   * in the same batch as plain SQL (one round trip instead of two); otherwise as a named statement.
+   */
+  const readInts: IntRead = <R>(name: string, text: string, values: number[]) =>
+    serial(async (): Promise<R[]> => {
+      const pending = [...(state.begun ? [] : [beginSql(state)]), ...state.later];
+      if (pending.length === 0) return (await client.query<R & pg.QueryResultRow>({ name, text, values })).rows;
+      state.later = [];
+      state.begun = true;
+      const inline = text.replace(/\$(\d+)/g, (_, n: string) => integerLiteral(values[Number(n) - 1] ?? Number.NaN));
+      const results: pg.QueryResult<R & pg.QueryResultRow> | pg.QueryResult<R & pg.QueryResultRow>[] = await client.query([...pending, inline].join(';\n'));
+      return Array.isArray(results) ? (results.at(-1)?.rows ?? []) : results.rows;
+    });
 
   /** A write to a run: it is notified when the transaction commits. */
   async function w<T>(runId: number, run: () => Promise<T>): Promise<T> {
     state.touched.add(runId);
     return q(run);
+  }
+
+  /**
+   * May the rest of this transaction reuse what it read of the run's edges and gates? A read
+   * transaction is one snapshot; a write holding the run's lock (shared or exclusive) keeps out
+   * every writer of edges and gate states, which take the lock exclusively.
+   */
+  function mayKeep(runId: number): boolean {
+    return !state.write || state.locks.has(runId);
   }
 
   async function update(name: string, table: UpdatableTable, where: SQL, set: Record<string, unknown>, key: Record<string, unknown>): Promise<void> {
@@ -138,11 +193,8 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       const fn = mode === 'exclusive' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
       // Both are integers, so the statement can go in one round trip with BEGIN.
       const lock = `SELECT ${fn}(${LOCK_SPACE}, ${Math.trunc(runId)})`;
-      await serial(async () => {
-        if (state.begun) return client.query(lock);
-        await client.query(`${state.write ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'}; ${lock}`);
-        state.begun = true;
-      });
+      // Sent with the next statement: nothing reads before it, and it saves a round trip.
+      await serial(async () => state.later.push(lock));
     },
 
     async insertRun(values) {
@@ -217,18 +269,22 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       const key = `${runId}:${id}`;
       const held = state.lockedTasks.get(key);
       if (held) return { ...held };
-      const statement = lock === 'skip' ? st.taskSkipLocked() : lock ? st.taskForUpdate() : st.task();
-      const [row] = await q(() => statement.execute({ runId, id }));
+      const [row] = lock
+        ? (await readInts<RawTask>(lock === 'skip' ? 'tb_task_skip' : 'tb_task_lock', lock === 'skip' ? TASK_SKIP_LOCKED : TASK_FOR_UPDATE, [runId, id])).map(taskFromRaw)
+        : await q(() => st.task().execute({ runId, id }));
       if (row && lock) state.lockedTasks.set(key, row);
       return row ? { ...row } : undefined;
     },
     findTaskByKey: async (runId, key) => (await q(() => st.taskByKey().execute({ runId, key })))[0],
     listTaskRows: (runId) => q(() => st.taskRows().execute({ runId })),
     async listTaskSummaries(runId) {
-      // The kept list holds committed rows only: a transaction that wrote to the run reads its own.
+      // The kept lists hold committed rows only: a transaction that wrote to the run reads its own.
       if (!state.touched.has(runId)) {
-        const kept = await q(() => keptTaskList(client, ctx.kept, runId));
-        if (kept) return kept;
+        const view = await keptRunView(readInts, ctx.kept, runId);
+        if (view) {
+          if (mayKeep(runId)) state.views.set(runId, view);
+          return view.tasks;
+        }
       }
       return q(() => st.summaries().execute({ runId }));
     },
@@ -242,7 +298,10 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       // The row as this update leaves it (a field given as undefined is not set: then ask again).
       if (held && Object.values(set).some((v) => v === undefined)) state.lockedTasks.delete(key);
       else if (held) state.lockedTasks.set(key, { ...held, ...withoutNul(set) });
-      await w(runId, () => update('tasks', tasks, and(eq(tasks.runId, p('runId')), eq(tasks.id, p('id'))) ?? sql`false`, set, { runId, id }));
+      state.touched.add(runId);
+      // Nothing waits for its result: it goes with the next statement or with COMMIT, saving a round trip.
+      const text = taskUpdateSql(runId, id, withoutNul(set));
+      if (text) await serial(async () => state.later.push(text));
     },
     async deleteTask(runId, id) {
       note(state.changedTasks, runId, id);
@@ -254,10 +313,8 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
     completionOrder: async (runId) => (await q(() => st.completed().execute({ runId }))).map((r) => r.id),
 
     async listDeps(runId) {
-      if (!state.touched.has(runId)) {
-        const kept = await q(() => keptDeps(client, ctx.kept, runId));
-        if (kept) return kept;
-      }
+      const view = state.views.get(runId);
+      if (view && !state.depsChanged.has(runId)) return [...view.deps];
       return q(() => st.deps().execute({ runId }));
     },
     openExplicitBlockers: (runId, taskId) => q(() => st.openBlockers().execute({ runId, taskId })),
@@ -272,10 +329,23 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
 
     nextGateId: async (runId) =>
       (await q(() => db.select({ next: sql`coalesce(max(${gates.id}), 0) + 1`.mapWith(Number) }).from(gates).where(eq(gates.runId, runId))))[0]?.next ?? 1,
-    insertGate: (gate) => w(gate.runId, () => db.insert(gates).values(gate)).then(() => undefined),
+    async insertGate(gate) {
+      state.gatesWritten.add(gate.runId);
+      await w(gate.runId, () => db.insert(gates).values(gate));
+    },
     getGate: async (runId, id) => (await q(() => db.select().from(gates).where(and(eq(gates.runId, runId), eq(gates.id, id)))))[0],
-    listGates: (runId) => q(() => st.gates().execute({ runId })),
-    updateGate: (runId, id, set) => w(runId, () => update('gates', gates, and(eq(gates.runId, p('runId')), eq(gates.id, p('id'))) ?? sql`false`, set, { runId, id })),
+    async listGates(runId) {
+      const view = state.views.get(runId);
+      const written = state.gatesWritten.has(runId);
+      if (view?.gates && !written) return view.gates.map((g) => ({ ...g }));
+      const rows = await q(() => st.gates().execute({ runId }));
+      if (view && !written) view.gates = rows.map((g) => ({ ...g }));
+      return rows;
+    },
+    async updateGate(runId, id, set) {
+      state.gatesWritten.add(runId);
+      await w(runId, () => update('gates', gates, and(eq(gates.runId, p('runId')), eq(gates.id, p('id'))) ?? sql`false`, set, { runId, id }));
+    },
 
     nextQuestionId: async (runId) =>
       (await q(() => db.select({ next: sql`coalesce(max(${questions.id}), 0) + 1`.mapWith(Number) }).from(questions).where(eq(questions.runId, runId))))[0]?.next ?? 1,
@@ -353,7 +423,8 @@ SELECT $1::int, $2::text, $3::int + (m.n - 1)::int, m.message FROM json_array_el
  * events one dollar-quoted literal).
  */
 export async function commitTx(conn: Connection, state: TxState, ctx: StoreContext): Promise<void> {
-  const statements: string[] = [];
+  const statements: string[] = [...state.later];
+  state.later = [];
   for (const [runId, list] of state.pending) {
     if (list.length > 0) statements.push(flushSql(runId, list));
   }
@@ -363,10 +434,10 @@ export async function commitTx(conn: Connection, state: TxState, ctx: StoreConte
     const named = state.eventTasks.get(runId);
     if ([...changed].some((id) => !named?.has(id))) untracked.add(runId);
   }
-  for (const runId of untracked) statements.push(`UPDATE event_counters SET untracked = untracked + 1 WHERE run_id = ${Math.trunc(runId)}`);
+  for (const runId of untracked) statements.push(`UPDATE event_counters SET untracked = untracked + 1 WHERE run_id = ${integerLiteral(runId)}`);
   if (!state.begun && statements.length === 0) return;
-  if (state.write) for (const runId of state.touched) statements.push(`SELECT pg_notify('${CHANGES_CHANNEL}', '${Math.trunc(runId)}:${ctx.storeId}')`);
-  const begin = state.begun ? [] : ['BEGIN'];
+  if (state.write) for (const runId of state.touched) statements.push(`SELECT pg_notify('${CHANGES_CHANNEL}', '${integerLiteral(runId)}:${ctx.storeId}')`);
+  const begin = state.begun ? [] : [beginSql(state)];
   state.begun = true;
   await conn.client.query([...begin, ...statements, 'COMMIT'].join(';\n'));
 }
