@@ -31,7 +31,7 @@ function isListedTask(value: unknown): value is ListedTask {
 }
 
 type Mode =
-  | { kind: 'looking'; list: ListedTask[] | null }
+  | { kind: 'looking'; list: ListedTask[] | null; open?: number }
   | { kind: 'claimed'; taskId: string }
   | { kind: 'working'; taskId: string; subject: string; program: ProgramState }
   | { kind: 'stuck'; taskId: string };
@@ -115,7 +115,7 @@ function decide(messages: Message[], who: { member: string; role: string }, rng:
   if (claimable) {
     return call('TaskUpdate', { taskId: claimable.id, status: 'in_progress' }, `Claiming #${claimable.id} "${claimable.subject}".`, between(rng, 300, 800));
   }
-  const open = mode.list.filter((t) => t.status !== 'completed').length;
+  const open = mode.open ?? mode.list.filter((t) => t.status !== 'completed').length;
   const text = open === 0 ? 'Every task is done.' : `Nothing I can take right now (${open} open task${open === 1 ? '' : 's'}, none free for a ${who.role || 'member'}). Standing by.`;
   return { text, calls: [], latencyMs: between(rng, 200, 600) };
 }
@@ -167,6 +167,11 @@ function replay(messages: Message[]): Mode {
   return mode;
 }
 
+function openCount(byStatus: Record<string, unknown>): number {
+  const count = (status: string) => (typeof byStatus[status] === 'number' ? byStatus[status] : 0);
+  return count('pending') + count('in_progress');
+}
+
 function findResult(blocks: UserBlock[], id: string): ToolResultBlock | undefined {
   return blocks.find((b): b is ToolResultBlock => b.type === 'tool_result' && b.tool_use_id === id);
 }
@@ -178,7 +183,10 @@ function apply(mode: Mode, use: ToolUseBlock, result: { content: string; isError
     if (mode.kind === 'working' || mode.kind === 'stuck') return mode;
     // A failed (or interrupted) listing says nothing about the board: look again rather than stand by.
     const tasks = !result.isError && isObject(parsed) && Array.isArray(parsed.tasks) ? parsed.tasks : null;
-    return { kind: 'looking', list: tasks?.every(isListedTask) ? tasks : null };
+    const list = tasks?.every(isListedTask) ? tasks : null;
+    // A listing sized for the reader shows only some tasks; its counts say how many are left.
+    const open = isObject(parsed) && isObject(parsed.counts) && isObject(parsed.counts.byStatus) ? openCount(parsed.counts.byStatus) : undefined;
+    return open === undefined ? { kind: 'looking', list } : { kind: 'looking', list, open };
   }
   if (use.name === 'TaskUpdate' && input.status === 'in_progress' && mode.kind !== 'working') {
     return !result.isError && isObject(parsed) && parsed.success === true ? { kind: 'claimed', taskId: String(input.taskId) } : { kind: 'looking', list: null };
