@@ -92,7 +92,8 @@ export async function joinSeat(opts: JoinOptions): Promise<Seat> {
       if (left) return;
       const held = await board.tasksOwnedBy(runId, name);
       current = held[0]?.id ?? null;
-      if (OUT.includes((await status()) ?? 'idle')) return;
+      // The client may have gone while this call ran: a member that left stays stopped.
+      if (left || OUT.includes((await status()) ?? 'idle')) return;
       await board.updateMember(runId, name, { status: current === null ? 'idle' : 'working', currentTask: current, step: null }, actor);
     },
     async rejoinIfOut() {
