@@ -23,13 +23,13 @@ export interface WorkerOutcome {
  * Run claim workers (test/helpers/claim-worker.ts) as separate node processes on one board file.
  * Each opens the board and reports ready; they are released together so their claims race.
  */
-export async function runClaimWorkers(file: string, runId: number, names: string[], worker = WORKER): Promise<WorkerOutcome[]> {
+export async function runClaimWorkers(file: string, runId: number, names: string[], worker = WORKER, timeoutMs = 120_000): Promise<WorkerOutcome[]> {
   // Beside a board file; in the temp folder for a PostgreSQL board.
   const goFile = /^postgres(ql)?:\/\//i.test(file) ? path.join(os.tmpdir(), `teamboard-go-${process.pid}-${Date.now()}`) : `${file}.go`;
   fs.rmSync(goFile, { force: true });
   const children = names.map((name) => ({
     name,
-    child: execa(process.execPath, ['--import', 'tsx', worker, file, String(runId), name, goFile], { cwd: REPO_ROOT, reject: false, timeout: 120_000 }),
+    child: execa(process.execPath, ['--import', 'tsx', worker, file, String(runId), name, goFile], { cwd: REPO_ROOT, reject: false, timeout: timeoutMs }),
   }));
   const ready = () => names.every((name) => fs.existsSync(`${goFile}.${name}.ready`));
   let exited = false;
