@@ -68,6 +68,17 @@ describe('reaching the server', () => {
     });
   });
 
+  it('says where the board is without the password', async () => {
+    const url = new URL(t.file);
+    url.password = 'secret';
+    const board = await openBoard(url.toString());
+    try {
+      expect(board.location).toBe(`postgres://postgres@${url.hostname}:${url.port}${url.pathname}`);
+    } finally {
+      await board.close();
+    }
+  });
+
   it('refuses a database with no board when one must exist, and creates one otherwise', async () => {
     const url = databaseUrl(server(), `board_${process.pid}_fresh`);
     const where = new URL(url);

@@ -92,7 +92,8 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
 
   return {
     kind: 'postgres',
-    location: url,
+    // For messages: never the password.
+    location: `postgres://${where.user}@${where.host}:${where.port}/${where.database}`,
     read: (fn) => transaction(false, fn),
     write: (fn) => transaction(true, fn),
     version: async (runId) => changes.version(runId),
