@@ -15,8 +15,14 @@ export interface EventLine {
   /** What happened. Its subject is `who` ("claimed #4 Train"), unless `standalone`. */
   text: string;
   tone: Tone;
-  /** Worth a line of its own in headless progress; the feed shows every event. */
+  /** Worth a line of its own in headless progress. */
   important: boolean;
+  /**
+   * A meaningful step, worth a line in the board's activity feed: one line per step, so the events
+   * that only restate another (a TaskUpdate call and the completion it made, a status change the
+   * members panel shows) are left out.
+   */
+  feed: boolean;
   /** The text names its own subject (news about the run or a gate): headless prints it without `who`. */
   standalone: boolean;
   /** What a person can do about it from a shell, e.g. `team answer 3 q2 <choice>`. */
@@ -50,6 +56,9 @@ const GATE_TONE: Record<GateEventType, Tone> = {
   'gate.stopped': 'bad',
 };
 
+/** Tools that act on the board: the board records what they did as events of its own. */
+const BOARD_TOOLS = new Set(['TaskList', 'TaskGet', 'TaskUpdate', 'TaskCreate', 'AskUserQuestion', 'SendMessage']);
+
 type GateEventType = 'gate.closed' | 'gate.waiting' | 'gate.passed' | 'gate.failed' | 'gate.overridden' | 'gate.stopped';
 
 const task = (id: number, subject: string): string => (subject === '' ? `#${id}` : `#${id} ${oneLine(subject)}`);
@@ -65,6 +74,8 @@ function names(list: string[], max = 3): string {
 function metadataText(metadata: Record<string, Json> | undefined): string {
   if (metadata === undefined) return '';
   return Object.entries(metadata)
+    // A simulated model's script (kept in metadata by older runs) is never shown.
+    .filter(([k]) => k !== 'sim')
     .flatMap(([k, v]) => (v === null ? [`-${k}`] : flattenJson(v, k, 1).map(([key, text]) => `${key}=${text}`)))
     .join(' ');
 }
@@ -77,11 +88,12 @@ function seconds(ms: number): string {
 export function describeEvent(event: BoardEvent): EventLine {
   const run = `run ${event.runId}`;
   const by = event.actor;
-  const line = (who: string, text: string, tone: Tone, important: boolean, more: Partial<Pick<EventLine, 'standalone' | 'hint'>> = {}): EventLine => ({
+  const line = (who: string, text: string, tone: Tone, important: boolean, more: Partial<Pick<EventLine, 'standalone' | 'hint' | 'feed'>> = {}): EventLine => ({
     who,
     text,
     tone,
     important,
+    feed: more.feed ?? important,
     standalone: more.standalone ?? false,
     ...(more.hint !== undefined ? { hint: more.hint } : {}),
   });
@@ -120,14 +132,14 @@ export function describeEvent(event: BoardEvent): EventLine {
     }
     case 'member.status': {
       const p = event.payload;
-      return line(p.member, MEMBER_STATUS[p.to] ?? `is ${p.to}`, p.to === 'dead' ? 'bad' : 'dim', false);
+      return line(p.member, MEMBER_STATUS[p.to] ?? `is ${p.to}`, p.to === 'dead' ? 'bad' : 'dim', false, { feed: p.to === 'dead' });
     }
     case 'member.removed': {
       const p = event.payload;
       return line(p.member, `${p.state === 'dead' ? 'is dead' : 'stopped'}${reason(p.reason)}`, 'bad', true);
     }
     case 'member.said':
-      return line(event.payload.member, `“${oneLine(event.payload.text)}”`, 'say', false);
+      return line(event.payload.member, `“${oneLine(event.payload.text)}”`, 'say', false, { feed: true });
     case 'model.retrying': {
       const p = event.payload;
       const cause = p.status !== null ? `${p.status} (${oneLine(p.reason)})` : oneLine(p.reason);
@@ -140,12 +152,16 @@ export function describeEvent(event: BoardEvent): EventLine {
       if (failedExit) parts.push(`exit ${p.exitCode}`);
       if (p.files && p.files.length > 0) parts.push(`wrote ${names(p.files)}`);
       if (!p.ok) parts.push(`error: ${oneLine(p.error ?? 'failed')}`);
-      return line(p.member, parts.join(' · '), p.ok && !failedExit ? 'normal' : 'bad', true);
+      // A board tool's call that worked is told by the board's own event (claimed, completed, asked).
+      const feed = !p.ok || !BOARD_TOOLS.has(p.tool);
+      return line(p.member, parts.join(' · '), p.ok && !failedExit ? 'normal' : 'bad', true, { feed });
     }
     case 'task.created': {
       const p = event.payload;
       const simulated = p.simulated ? ' (simulated)' : '';
-      return line(by, `created ${task(p.taskId, p.subject)}${p.stage ? ` [${p.stage}]` : ''}${attempt(p.attempt)}${simulated}`, 'dim', by !== 'human');
+      // The team's plan is created at the start in one go: only later tasks (a retrain, an agent's own) are news.
+      const later = p.attempt > 1 || (by !== 'coordinator' && by !== 'human');
+      return line(by, `created ${task(p.taskId, p.subject)}${p.stage ? ` [${p.stage}]` : ''}${attempt(p.attempt)}${simulated}`, 'dim', by !== 'human', { feed: later });
     }
     case 'task.claimed': {
       const p = event.payload;
@@ -163,10 +179,10 @@ export function describeEvent(event: BoardEvent): EventLine {
       const p = event.payload;
       const fields = p.fields.filter((f) => f !== 'metadata');
       const detail = [metadataText(p.metadata), fields.length > 0 ? `(${fields.join(', ')})` : ''].filter((s) => s !== '');
-      return line(by, `updated #${p.taskId}${detail.length > 0 ? `: ${detail.join(' ')}` : ''}`, 'dim', false);
+      return line(by, `updated #${p.taskId}${detail.length > 0 ? `: ${detail.join(' ')}` : ''}`, 'dim', false, { feed: p.metadata !== undefined });
     }
     case 'task.deleted':
-      return line(by, `deleted ${task(event.payload.taskId, event.payload.subject)}`, 'dim', false);
+      return line(by, `deleted ${task(event.payload.taskId, event.payload.subject)}`, 'dim', false, { feed: true });
     case 'task.dependency':
       return line(by, `#${event.payload.taskId} now waits on #${event.payload.blockedBy}`, 'dim', false);
     case 'gate.added':
@@ -190,7 +206,7 @@ export function describeEvent(event: BoardEvent): EventLine {
       return line(p.answeredBy, `answered q${p.question}: ${oneLine(describeAnswers(p.answers))}`, 'good', true);
     }
     case 'question.cancelled':
-      return line(by, `q${event.payload.question} cancelled${reason(event.payload.reason)}`, 'dim', false);
+      return line(by, `q${event.payload.question} cancelled${reason(event.payload.reason)}`, 'dim', false, { feed: true });
     case 'message.sent': {
       const p = event.payload;
       return line(p.from, `→ ${p.to === '*' ? 'everyone' : p.to}${p.summary ? `: ${oneLine(p.summary)}` : ''}`, 'normal', true);
@@ -209,6 +225,6 @@ function gateLine(event: EventOf<GateEventType>): EventLine {
   const what = p.detail ?? p.description;
   const note = p.note ? ` (note: ${oneLine(p.note)})` : '';
   const important = event.type !== 'gate.closed' && event.type !== 'gate.waiting';
-  return { who: event.actor, text: `gate before ${p.before} ${status}: ${oneLine(what)}${note}`, tone: GATE_TONE[event.type], important, standalone: true };
+  return { who: event.actor, text: `gate before ${p.before} ${status}: ${oneLine(what)}${note}`, tone: GATE_TONE[event.type], important, feed: event.type !== 'gate.closed', standalone: true };
 }
 

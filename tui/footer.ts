@@ -1,8 +1,9 @@
 import { isTerminal } from '../src/board/liveness.js';
 import type { RunState } from '../src/board/snapshot.js';
-import { padLine, seg, type Line } from './lines.js';
+import { lineLength, padLine, seg, type Line } from './lines.js';
 
-export type Focus = 'board' | 'question' | 'detail';
+/** What has the keyboard. */
+export type Focus = 'board' | 'question' | 'detail' | 'doc' | 'files' | 'help';
 
 export interface FooterState {
   focus: Focus;
@@ -10,9 +11,50 @@ export interface FooterState {
   runId: number;
   runState: RunState;
   hasQuestion: boolean;
+  /** Printable keys go into an answer being typed (q and ? are text then). */
+  typing: boolean;
+  /** The question or task on screen names workspace files (o opens them). */
+  files: boolean;
   confirmStop: boolean;
   notice: string | null;
   error: string | null;
+}
+
+export function isLiveState(state: RunState): boolean {
+  return state !== 'crashed' && !isTerminal(state);
+}
+
+/** What Ctrl-C does, which depends on whether this process drives a live run. */
+export function ctrlCHint(state: Pick<FooterState, 'mode' | 'runState'>): string {
+  return state.mode === 'owner' && isLiveState(state.runState) ? 'Ctrl-C stop (asks first)' : 'Ctrl-C detach';
+}
+
+/** The keys that work now, most useful first; `must` ones stay when the line is cut to the width. */
+function keysFor(state: FooterState): { key: string; must?: boolean }[] {
+  const live = isLiveState(state.runState);
+  const leave = state.mode === 'owner' && live ? 'q detach (run goes on)' : live ? 'q detach' : 'q close';
+  const ctrlC = { key: ctrlCHint(state), must: true };
+  switch (state.focus) {
+    case 'help':
+      return [{ key: 'Esc or ? close this', must: true }, { key: leave }, ctrlC];
+    case 'question':
+      if (state.typing) return [{ key: 'typing: q and ? are text', must: true }, { key: 'Esc clears' }, ...(state.files ? [{ key: 'Ctrl-O files' }] : []), ctrlC];
+      return [{ key: 'Esc board', must: true }, ...(state.files ? [{ key: 'o files' }] : []), { key: '? keys', must: true }, { key: leave }, ctrlC];
+    case 'detail':
+      return [{ key: 'Esc close', must: true }, { key: '? keys', must: true }, { key: leave }, ctrlC];
+    case 'doc':
+    case 'files':
+      return [{ key: 'Esc back', must: true }, { key: '? keys', must: true }, { key: leave }, ctrlC];
+    case 'board': {
+      const keys: { key: string; must?: boolean }[] = [{ key: '←→↑↓ select' }, { key: '⏎ details' }];
+      if (state.hasQuestion) keys.unshift({ key: 'a answer', must: true });
+      if (live) keys.push({ key: state.runState === 'paused' ? 'p resume' : 'p pause' });
+      keys.push({ key: 'f files' }, { key: 'm member' }, { key: 'PgUp/PgDn feed' }, { key: '? keys', must: true }, { key: leave, must: true });
+      if (live) keys.push({ key: 'Q stop' });
+      keys.push(ctrlC);
+      return keys;
+    }
+  }
 }
 
 export function footerLine(state: FooterState, width: number): Line {
@@ -20,20 +62,16 @@ export function footerLine(state: FooterState, width: number): Line {
     const text = ` Stop run ${state.runId}? Every agent stops after its current step.  y stop · n keep going `;
     return padLine([seg(text, { bold: true })], width).map((s) => ({ ...s, inverse: true, color: 'red' }));
   }
-  const live = state.runState !== 'crashed' && !isTerminal(state.runState);
-  const keys: string[] = [];
-  if (state.focus === 'question') keys.push('Esc board', 'Ctrl-C detach');
-  else if (state.focus === 'detail') keys.push('↑↓ scroll', 'Esc close', 'q detach');
-  else {
-    keys.push('←→↑↓/Tab select', '⏎ details');
-    if (live) keys.push(state.runState === 'paused' ? 'p resume' : 'p pause');
-    if (state.hasQuestion) keys.push('a answer');
-    keys.push(state.mode === 'owner' && live ? 'q detach (run goes on)' : 'q detach');
-    if (live) keys.push('Q stop');
-  }
   const line: Line = [];
   if (state.error) line.push(seg(state.error, { color: 'red', bold: true }), seg('  '));
   else if (state.notice) line.push(seg(state.notice, { color: 'yellow' }), seg('  '));
-  line.push(seg(keys.join(' · '), { dim: true }));
+  const room = Math.max(0, width - lineLength(line));
+  let keys = keysFor(state);
+  // Drop the optional keys from the end until the rest fits; the ones a person needs to get out stay.
+  while (keys.map((k) => k.key).join(' · ').length > room && keys.some((k) => !k.must)) {
+    const drop = keys.map((k) => k.must === true).lastIndexOf(false);
+    keys = keys.filter((_, i) => i !== drop);
+  }
+  line.push(seg(keys.map((k) => k.key).join(' · '), { dim: true }));
   return line;
 }

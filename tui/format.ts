@@ -67,13 +67,27 @@ export function formatCost(usd: number): string {
   return `$${Math.round(usd)}`;
 }
 
-/** Elapsed run time at minute resolution, so an idle board has nothing to redraw. */
-export function formatElapsed(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return '<1m';
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
+/** A duration on a clock: m:ss, or h:mm:ss past an hour (elapsed run time, time on a step). */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const s = String(total % 60).padStart(2, '0');
+  const m = Math.floor(total / 60);
+  if (m < 60) return `${m}:${s}`;
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${s}`;
+}
+
+/** A file size as people read it: 812 B, 4.2 KB, 3.1 MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A path cut from the left to fit, keeping its end (the part that tells files apart). */
+export function truncateStart(text: string, width: number): string {
+  if (width <= 0) return '';
+  const clean = oneLine(text);
+  return clean.length <= width ? clean : `…${clean.slice(clean.length - Math.max(0, width - 1))}`;
 }
 
 /** Offset of an event from the run start: m:ss, or h:mm:ss past an hour. */

@@ -46,8 +46,10 @@ export function padLine(line: Line, width: number, style: Omit<Segment, 'text'> 
   return rest > 0 ? [...fitted, { text: ' '.repeat(rest), ...style }] : fitted;
 }
 
-/** A section title followed by a dim rule to the edge. */
-export function titleLine(title: string, width: number, style: Omit<Segment, 'text'> = { bold: true }): Line {
-  const rule = Math.max(0, width - title.length - 1);
-  return rule > 0 ? [seg(title, style), seg(` ${'─'.repeat(rule)}`, { dim: true })] : [seg(title, style)];
+/** A section title followed by a dim rule to the edge, and optionally a note at the end of the rule. */
+export function titleLine(title: string, width: number, style: Omit<Segment, 'text'> = { bold: true }, note = ''): Line {
+  const tail = note === '' || width - title.length < note.length + 6 ? '' : ` ${note}`;
+  const rule = Math.max(0, width - title.length - 1 - tail.length);
+  if (rule <= 0) return [seg(title, style)];
+  return tail === '' ? [seg(title, style), seg(` ${'─'.repeat(rule)}`, { dim: true })] : [seg(title, style), seg(` ${'─'.repeat(rule)}`, { dim: true }), seg(tail, { dim: true })];
 }

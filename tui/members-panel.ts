@@ -1,12 +1,34 @@
-import type { SnapshotMember } from '../src/board/snapshot.js';
-import { formatCost, formatTokens, pad, padStart } from './format.js';
+import type { BoardSnapshot, SnapshotMember } from '../src/board/snapshot.js';
+import { formatClock, formatCost, formatTokens, pad, padStart } from './format.js';
 import type { LayoutMode } from './layout.js';
-import { seg, titleLine, type Line } from './lines.js';
+import { seg, titleLine, type Line, type Segment } from './lines.js';
 import { MEMBER_STATUS_COLOR } from './theme.js';
+import { memberWaitText } from './waits.js';
+
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** Whether any member is in the middle of a step (a model call, a command): the spinner turns then. */
+export function anyStepRunning(members: readonly SnapshotMember[]): boolean {
+  return members.some((m) => m.step !== null && m.status === 'working');
+}
 
 export function memberStatusText(member: SnapshotMember): string {
   if (member.status === 'waiting') return member.waitingOn !== null ? `waiting on q${member.waitingOn}` : 'waiting';
   return member.status;
+}
+
+/** What the member is doing now, in a few words: its step with the time on it, what it waits for when idle. */
+export function memberDoing(member: SnapshotMember, snapshot: Pick<BoardSnapshot, 'run' | 'stages' | 'tasks'>, now: number, spin: number): Segment[] {
+  const color = MEMBER_STATUS_COLOR[member.status];
+  if (member.status === 'working' && member.step !== null) {
+    const on = member.stepAt === null ? '' : `${formatClock(now - member.stepAt)} `;
+    const live = snapshot.run.state === 'running';
+    return [seg(`${live ? (SPINNER[spin % SPINNER.length] ?? '') : '·'} `, { color }), seg(on, { color, bold: true }), seg(member.step)];
+  }
+  if (member.status === 'waiting') return [seg(member.waitingOn !== null ? `waits on you: q${member.waitingOn}` : 'waiting', { color, bold: true })];
+  if (member.status === 'idle') return [seg('idle', { color }), seg(` · ${memberWaitText(member, snapshot)}`, { dim: true })];
+  if (member.status === 'dead') return [seg('dead (stopped answering)', { color, bold: true })];
+  return [seg(member.status, { color })];
 }
 
 function taskText(member: SnapshotMember): string {
@@ -21,29 +43,54 @@ function byUrgency(members: SnapshotMember[]): SnapshotMember[] {
   return [...members].sort((a, b) => URGENCY[a.status] - URGENCY[b.status] || a.name.localeCompare(b.name));
 }
 
-export function membersLines(members: SnapshotMember[], width: number, height: number, mode: LayoutMode): Line[] {
+export interface MembersContext {
+  snapshot: Pick<BoardSnapshot, 'run' | 'stages' | 'tasks'>;
+  now: number;
+  /** Spinner frame. */
+  spin: number;
+}
+
+export function membersLines(members: SnapshotMember[], width: number, height: number, mode: LayoutMode, ctx: MembersContext): Line[] {
   if (height <= 0) return [];
   const lines: Line[] = [titleLine(`Members (${members.length})`, width)];
   const nameWidth = Math.min(14, Math.max(4, ...members.map((m) => m.name.length)));
   const roleWidth = mode === 'wide' ? Math.min(18, Math.max(4, ...members.map((m) => m.role.length))) : 0;
-  const statusWidth = 15;
   const numbers = 7 + 1 + 7;
-  const fixed = 2 + nameWidth + 1 + (roleWidth > 0 ? roleWidth + 1 : 0) + statusWidth + 1 + numbers + 1;
+  const fixed = 2 + nameWidth + 1 + (roleWidth > 0 ? roleWidth + 1 : 0) + numbers + 1;
   const free = Math.max(0, width - fixed);
-  const showAction = free >= 30;
-  const taskWidth = showAction ? Math.min(30, Math.floor(free * 0.45)) : free;
+  const taskWidth = free >= 40 ? Math.min(32, Math.floor(free * 0.4)) : 0;
+  const doingWidth = Math.max(0, free - (taskWidth > 0 ? taskWidth + 1 : 0));
   const room = height - 1;
   const shown = members.length > room ? byUrgency(members).slice(0, Math.max(0, room - 1)) : members;
   for (const m of shown) {
     const color = MEMBER_STATUS_COLOR[m.status];
     const line: Line = [seg('● ', { color }), seg(pad(m.name, nameWidth), { bold: true }), seg(' ')];
     if (roleWidth > 0) line.push(seg(pad(m.role, roleWidth), { dim: true }), seg(' '));
-    line.push(seg(pad(memberStatusText(m), statusWidth), { color }), seg(' '));
-    line.push(seg(pad(taskText(m), taskWidth), m.currentTask === null ? { dim: true } : {}), seg(' '));
+    line.push(...fitted(memberDoing(m, ctx.snapshot, ctx.now, ctx.spin), doingWidth), seg(' '));
+    if (taskWidth > 0) line.push(seg(pad(taskText(m), taskWidth), m.currentTask === null ? { dim: true } : {}), seg(' '));
     line.push(seg(padStart(formatTokens(m.tokens), 7)), seg(' '), seg(padStart(formatCost(m.costUsd), 7), { dim: true }));
-    if (showAction) line.push(seg(' '), seg(m.lastAction ?? '', { dim: true }));
     lines.push(line);
   }
   if (shown.length < members.length) lines.push([seg(`+${members.length - shown.length} more`, { dim: true })]);
   return lines;
+}
+
+/** Segments cut or padded to exactly `width` cells. */
+function fitted(segments: Segment[], width: number): Segment[] {
+  const out: Segment[] = [];
+  let used = 0;
+  const total = segments.reduce((n, s) => n + s.text.length, 0);
+  const room = total > width ? Math.max(0, width - 1) : width;
+  for (const s of segments) {
+    if (used >= room) break;
+    const text = s.text.slice(0, room - used);
+    out.push({ ...s, text });
+    used += text.length;
+  }
+  if (total > width && width > 0) {
+    out.push(seg('…', { dim: true }));
+    used++;
+  }
+  if (used < width) out.push(seg(' '.repeat(width - used)));
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import { resolveAnswers, type RawAnswer } from '../src/board/answers.js';
+import { needsOption, resolveAnswers, type RawAnswer } from '../src/board/answers.js';
 import { BoardError } from '../src/board/errors.js';
 import type { AnswerPart, Answers, QuestionItem, QuestionKind, QuestionPayload } from '../src/board/types.js';
 
@@ -7,7 +7,7 @@ import type { AnswerPart, Answers, QuestionItem, QuestionKind, QuestionPayload }
 export interface AnswerDraft {
   questionId: number;
   part: number;
-  /** Option index; options.length is the free-text "Other" row. */
+  /** Option index; options.length is the free-text row. */
   cursor: number;
   selected: number[];
   other: string;
@@ -15,6 +15,13 @@ export interface AnswerDraft {
   answers: AnswerPart[];
   /** Why the last answer was refused (shown on the panel; nothing was submitted). */
   error: string | null;
+  /** Rows the person scrolled the panel by (PgUp/PgDn), from where the cursor puts it. */
+  scroll: number;
+  /**
+   * Own words typed at a question that needs an option (an approval, a gate decision): kept, and
+   * the panel asks which option they go with, as its note (a condition on an approval).
+   */
+  words: string | null;
 }
 
 /** What the panel needs of a question: its parts, and its kind (which decides whether own words are taken). */
@@ -28,15 +35,25 @@ export type DraftOutcome =
   | { kind: 'submit'; draft: AnswerDraft; answers: Answers }
   /** Esc on the first part: hand the keyboard back to the board. */
   | { kind: 'leave'; draft: AnswerDraft }
-  /** A key the panel does not use (q, Q, p... when not typing): the board may handle it. */
+  /** A key the panel does not use (q, Q, p, o, ? when not typing): the board may handle it. */
   | { kind: 'pass'; draft: AnswerDraft };
 
+/** Rows PgUp/PgDn move the panel. */
+export const PANEL_PAGE = 5;
+
 export function newDraft(questionId: number): AnswerDraft {
-  return { questionId, part: 0, cursor: 0, selected: [], other: '', answers: [], error: null };
+  return { questionId, part: 0, cursor: 0, selected: [], other: '', answers: [], error: null, scroll: 0, words: null };
 }
 
 export function isOnOther(draft: AnswerDraft, item: QuestionItem): boolean {
   return draft.cursor === item.options.length;
+}
+
+/** Whether printable keys are typed into the answer (the free-text row has the cursor). */
+export function isTyping(draft: AnswerDraft | null, question: DraftQuestion | null): boolean {
+  if (!draft || !question || draft.words !== null) return false;
+  const item = question.payload.questions[draft.part];
+  return item !== undefined && isOnOther(draft, item);
 }
 
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -48,12 +65,16 @@ export function draftKey(draft: AnswerDraft, question: DraftQuestion, input: str
   const onOther = draft.cursor === n;
   const next = (patch: Partial<AnswerDraft>): DraftOutcome => ({ kind: 'draft', draft: { ...draft, error: null, ...patch } });
 
-  if (key.upArrow || (!onOther && input === 'k')) return next({ cursor: Math.max(0, draft.cursor - 1) });
-  if (key.downArrow || (!onOther && input === 'j')) return next({ cursor: Math.min(n, draft.cursor + 1) });
+  if (key.pageDown) return next({ scroll: draft.scroll + PANEL_PAGE });
+  if (key.pageUp) return next({ scroll: Math.max(0, draft.scroll - PANEL_PAGE) });
+  if (draft.words !== null) return wordsKey(draft, question, item, input, key);
+
+  if (key.upArrow || (!onOther && input === 'k')) return next({ cursor: Math.max(0, draft.cursor - 1), scroll: 0 });
+  if (key.downArrow || (!onOther && input === 'j')) return next({ cursor: Math.min(n, draft.cursor + 1), scroll: 0 });
   if (key.escape) {
     if (onOther && draft.other !== '') return next({ other: '' });
     if (draft.part > 0) {
-      return next({ part: draft.part - 1, cursor: 0, selected: [], other: '', answers: draft.answers.slice(0, -1) });
+      return next({ part: draft.part - 1, cursor: 0, selected: [], other: '', answers: draft.answers.slice(0, -1), scroll: 0 });
     }
     return { kind: 'leave', draft: { ...draft, error: null } };
   }
@@ -67,7 +88,7 @@ export function draftKey(draft: AnswerDraft, question: DraftQuestion, input: str
 
   if (/^[1-9]$/.test(input)) {
     const index = Number(input) - 1;
-    if (index === n) return next({ cursor: n });
+    if (index === n) return next({ cursor: n, scroll: 0 });
     const option = item.options[index];
     if (!option) return next({ error: `there are ${n + 1} choices; press 1-${n + 1}` });
     if (!item.multiSelect) return finish(draft, question, item, option.label);
@@ -77,13 +98,40 @@ export function draftKey(draft: AnswerDraft, question: DraftQuestion, input: str
   return { kind: 'pass', draft };
 }
 
+/** Own words waiting for an option: a number puts them with that option as its note; e or Esc goes back to editing them. */
+function wordsKey(draft: AnswerDraft, question: DraftQuestion, item: QuestionItem, input: string, key: Key): DraftOutcome {
+  const words = draft.words ?? '';
+  if (key.escape || input === 'e' || key.backspace) return { kind: 'draft', draft: { ...draft, words: null, other: words, cursor: item.options.length, error: null } };
+  if (/^[1-9]$/.test(input)) {
+    const option = item.options[Number(input) - 1];
+    if (!option) return { kind: 'draft', draft: { ...draft, error: `press 1-${item.options.length} to choose, or e to edit your words` } };
+    return finishPart(draft, question, noted(item, option.label, words));
+  }
+  return { kind: 'draft', draft: { ...draft, error: `press 1-${item.options.length} to choose what your words go with, or e to edit them` } };
+}
+
+/**
+ * An option with the person's words as its note, as `team answer` takes it ("Approve: only EU
+ * first"); built directly when the label itself holds a separator the parser would split at.
+ */
+function noted(item: QuestionItem, label: string, words: string): AnswerPart {
+  try {
+    const [part] = resolveAnswers({ questions: [item] }, [`${label}: ${words}`], 'approval');
+    if (part && part.picked[0] === label && part.text === words) return part;
+  } catch (error) {
+    if (!(error instanceof BoardError)) throw error;
+  }
+  return { question: item.question, picked: [label], text: words };
+}
+
 function confirm(draft: AnswerDraft, question: DraftQuestion, item: QuestionItem): DraftOutcome {
   const n = item.options.length;
   const typed = draft.other.trim();
   const onOther = draft.cursor === n;
   if (!item.multiSelect) {
     if (onOther) {
-      if (typed === '') return { kind: 'draft', draft: { ...draft, error: 'type your answer, then press Enter' } };
+      if (typed === '') return { kind: 'draft', draft: { ...draft, error: needsOption(question.kind) ? 'type a note or your words, then press Enter' : 'type your answer, then press Enter' } };
+      if (needsOption(question.kind) && isOwnWords(item, typed)) return { kind: 'draft', draft: { ...draft, words: typed, error: null } };
       return finish(draft, question, item, typed);
     }
     const option = item.options[draft.cursor];
@@ -99,6 +147,16 @@ function confirm(draft: AnswerDraft, question: DraftQuestion, item: QuestionItem
   return finish(draft, question, item, picked);
 }
 
+/** Text that names no option (and no option with a note): the person's own words. */
+function isOwnWords(item: QuestionItem, text: string): boolean {
+  try {
+    const [part] = resolveAnswers({ questions: [item] }, [text], 'agent');
+    return part !== undefined && part.picked.length === 0;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Check this part's answer now, where it is given (a typed answer may name an option, or be
  * refused for a decision that needs one), then go to the next part or submit them all.
@@ -112,11 +170,15 @@ function finish(draft: AnswerDraft, question: DraftQuestion, item: QuestionItem,
     throw error;
   }
   if (!part) return { kind: 'pass', draft };
+  return finishPart(draft, question, part);
+}
+
+function finishPart(draft: AnswerDraft, question: DraftQuestion, part: AnswerPart): DraftOutcome {
   const answers = [...draft.answers, part];
   if (draft.part + 1 < question.payload.questions.length) {
-    return { kind: 'draft', draft: { ...draft, part: draft.part + 1, cursor: 0, selected: [], other: '', answers, error: null } };
+    return { kind: 'draft', draft: { ...draft, part: draft.part + 1, cursor: 0, selected: [], other: '', answers, error: null, scroll: 0, words: null } };
   }
-  return { kind: 'submit', draft: { ...draft, answers, error: null }, answers };
+  return { kind: 'submit', draft: { ...draft, answers, error: null, words: null }, answers };
 }
 
 function toggle(list: number[], index: number): number[] {

@@ -2,6 +2,7 @@ import { render } from 'ink';
 import type { Board } from '../src/board/board.js';
 import { supportsColor } from './ansi.js';
 import { BoardApp, type BoardMode, type ExitReason } from './BoardApp.js';
+import { inkSideStdout, Screen } from './screen.js';
 import { enterAltScreen, leaveAltScreen, restoreTerminal } from './terminal.js';
 import { POLL_MS } from './use-board-snapshot.js';
 
@@ -18,7 +19,7 @@ export interface RenderBoardOptions {
   /** Draw on the terminal's alternate screen (default: when stdout is a TTY). */
   altScreen?: boolean;
   pollMs?: number;
-  /** Called after every frame Ink draws, with the time it took (benchmarks). */
+  /** Called after every frame drawn, with the time it took to lay it out and write it (benchmarks). */
   onRender?: (renderTimeMs: number) => void;
 }
 
@@ -45,6 +46,13 @@ export function renderBoard(opts: RenderBoardOptions): BoardHandle {
     restoreTerminal(stdout, stdin);
   };
   process.once('exit', restore);
+  // The frame is written by the Screen (only the rows that changed); Ink gets a stdout that shows
+  // nothing but follows the terminal's size, and keeps the keys, resizes and the app's life.
+  const screen = new Screen(stdout);
+  // Registered before Ink hears of the resize, so the frame drawn for the new size is drawn whole.
+  const onResize = () => screen.invalidate();
+  stdout.on('resize', onResize);
+  const side = inkSideStdout(stdout);
   const instance = render(
     <BoardApp
       board={opts.board}
@@ -52,26 +60,28 @@ export function renderBoard(opts: RenderBoardOptions): BoardHandle {
       mode={opts.mode}
       color={supportsColor(stdout)}
       pollMs={opts.pollMs ?? POLL_MS}
+      screen={screen}
+      {...(opts.onRender ? { onFrame: opts.onRender } : {})}
       onExit={(r) => {
         reason = r;
       }}
     />,
-    {
-      stdout,
-      stdin,
-      exitOnCtrlC: false,
-      maxFps: 10,
-      ...(opts.onRender ? { onRender: ({ renderTime }: { renderTime: number }) => opts.onRender?.(renderTime) } : {}),
-    },
+    { stdout: side.stdout, stdin, exitOnCtrlC: false },
   );
+  const detach = () => {
+    side.detach();
+    stdout.off('resize', onResize);
+  };
   const finished = instance.waitUntilExit().then(
     () => {
+      detach();
       process.off('exit', restore);
       restore();
       if (reason === 'detach') opts.onDetach?.();
       if (reason === 'stop') opts.onStop?.();
     },
     (error: unknown) => {
+      detach();
       process.off('exit', restore);
       restore();
       throw error;

@@ -1,29 +1,23 @@
 import { renderToString } from 'ink';
 import type { BoardSnapshot } from '../src/board/snapshot.js';
+import { toAnsi } from './ansi.js';
 import { BoardView } from './BoardView.js';
+import { frameLines, plainFrameState } from './board-frame.js';
 import type { Size } from './layout.js';
-import { newDraft } from './question-input.js';
+import { Screen } from './screen.js';
 
-/** One frame of the board as a string, without a terminal (benchmarks, docs, static output). */
+/** One frame of the board as text through Ink, without a terminal (docs, static output, comparisons). */
 export function renderFrame(snapshot: BoardSnapshot, size: Size, color = false, now = snapshot.run.startedAt + snapshot.run.elapsedMs): string {
-  const question = snapshot.questions[0] ?? null;
-  return renderToString(
-    <BoardView
-      color={color}
-      snapshot={snapshot}
-      size={size}
-      now={now}
-      mode="attach"
-      focus={question ? 'question' : 'board'}
-      selectedId={null}
-      detail={null}
-      detailScroll={0}
-      question={question}
-      draft={question ? newDraft(question.id) : null}
-      confirmStop={false}
-      notice={null}
-      error={null}
-    />,
-    { columns: size.columns },
-  );
+  return renderToString(<BoardView color={color} {...plainFrameState(snapshot, size, now)} />, { columns: size.columns });
+}
+
+/**
+ * One frame as the live board draws it on a terminal: the rows laid out, then written whole by a
+ * fresh Screen (the worst case: every row changed). Returns the bytes a terminal would get.
+ */
+export function drawFrame(snapshot: BoardSnapshot, size: Size, color = true, now = snapshot.run.startedAt + snapshot.run.elapsedMs): string {
+  let written = '';
+  const screen = new Screen({ write: (chunk: string) => (written += chunk) });
+  screen.draw(frameLines(plainFrameState(snapshot, size, now)).map((line) => toAnsi(line, Math.max(1, size.columns), color)));
+  return written;
 }

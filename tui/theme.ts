@@ -1,4 +1,4 @@
-import type { RunState } from '../src/board/snapshot.js';
+import type { RunState, SnapshotGate } from '../src/board/snapshot.js';
 import type { GateStatus, MemberStatus } from '../src/board/types.js';
 import type { Tone } from './describe-event.js';
 
@@ -20,13 +20,17 @@ export const MEMBER_STATUS_COLOR: Record<MemberStatus, string> = {
   dead: 'red',
 };
 
-export const GATE_MARK: Record<GateStatus, { mark: string; color: string }> = {
-  closed: { mark: '◷', color: 'yellow' },
-  waiting: { mark: '◷', color: 'yellow' },
-  passed: { mark: '✓', color: 'green' },
-  overridden: { mark: '✓', color: 'yellow' },
-  failed: { mark: '✗', color: 'red' },
-  stopped: { mark: '✗', color: 'magenta' },
+/**
+ * How a gate looks in each status: a mark, a colour and a word, so passed, overridden, failed,
+ * closed and waiting gates differ even without colour.
+ */
+export const GATE_LOOK: Record<GateStatus, { mark: string; color: string; word: (gate: Pick<SnapshotGate, 'kind' | 'decidedBy'>) => string }> = {
+  closed: { mark: '○', color: 'gray', word: () => 'not yet' },
+  waiting: { mark: '◷', color: 'yellow', word: (g) => (g.kind === 'approval' ? 'waiting for you' : 'checking') },
+  passed: { mark: '✓', color: 'green', word: (g) => (g.kind === 'approval' ? `approved${g.decidedBy ? ` by ${g.decidedBy}` : ''}` : 'passed') },
+  overridden: { mark: '⚑', color: 'yellow', word: (g) => `overridden${g.decidedBy ? ` by ${g.decidedBy}` : ''}` },
+  failed: { mark: '✗', color: 'red', word: () => 'failed' },
+  stopped: { mark: '■', color: 'magenta', word: (g) => (g.kind === 'approval' ? 'rejected' : 'stopped the run') },
 };
 
 export const TONE_COLOR: Record<Tone, string | undefined> = {

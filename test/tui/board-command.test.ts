@@ -40,16 +40,17 @@ describe('team board without a terminal', () => {
     const { out, error } = await runBoard(['1']);
     expect(error).toBeNull();
     const lines = out.split('\n');
-    expect(lines[0]).toMatch(/^churn-project · run 1 · sim seed 7 · ● running · \S+ · \$0\.42 \/ \$5\.00 · 26k tok$/);
+    expect(lines[0]).toMatch(/^churn-project · run 1 · (sim seed 7 · )?● running \S+ · 2\/6 (tasks )?done · \$0\.42 \/ \$5\.00 · 26k tok/);
+    expect(out).toContain(`workspace ${tb.dir}/ws`);
     expect(out).toContain('? Question q1 from mle');
     expect(out).toContain('  [Metric] Which metric should the model optimise?');
     expect(out).toContain('    2. Recall - Catch as many churners as possible');
     expect(out).toContain('  answer with: team answer 1 q1 "<option or text>"');
     expect(out).toMatch(/^Ready \(1\) ─+$/m);
     expect(out).toMatch(/^Blocked \(2\) ─+$/m);
-    expect(out).toContain('#6 ← #3,#5 deploy Serve the model');
+    expect(out).toContain('#6 deploy Serve the model\n  ← after training · gate: approval');
     expect(out).toContain('  ds: Building the feature table');
-    expect(out).toContain('● mle    ml-engineer     waiting on q1');
+    expect(out).toContain('● mle    ml-engineer     waits on you: q1');
     expect(out).not.toContain('\u001B[');
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { coordinator } from '../../src/board/actor.js';
 import { openBoard } from '../../src/board/open.js';
-import { askMetric, seedBoard, waitFor, type TestBoard } from './helpers.js';
+import { askMetric, seedBoard, waitFor, type TestBoard, stable } from './helpers.js';
 import { mountBoard, type Harness } from './harness.js';
 
 let tb: TestBoard;
@@ -24,21 +24,28 @@ describe('board frame', () => {
     tb = await seedBoard();
     ui = await mountBoard(tb, { columns: 120, rows: 40 });
     const frame = ui.frame();
-    expect(frame.split('\n')[0]).toBe('churn-project · run 1 · sim seed 7 · ● running · 1m · $0.42 / $5.00 · 26k tok');
-    expect(frame).toContain('◷ approval before deploy waiting');
+    const lines = frame.split('\n');
+    expect(lines[0]).toBe('churn-project · run 1 · sim seed 7 · ● running 1:50 · 2/6 tasks done · $0.42 / $5.00 · 26k tok (sim estimate)');
+    expect(lines[1]).toBe('data ██ 2/2 › features ░ 0/1 › training ░ 0/1 › validation 0/0 › [◷ approval waiting for you] deploy ░ 0/1');
+    expect(lines[2]).toBe(`workspace ${tb.dir}/ws`);
     expect(frame).toMatch(/Ready \(1\) ─+ Blocked \(2\) ─+ In progress \(1\) ─+ Done \(2\) ─+/);
     expect(frame).toContain('#4 Write the data dictionary');
-    expect(frame).toContain('#5 ← #3 train Train the chur…');
+    expect(frame).toContain('#5 train Train the churn mod…');
+    expect(frame).toContain('  ← #3 ');
     expect(frame).toContain('ds: Building the feature t…');
     expect(frame).toContain('✓ #2 data Profile the data');
-    expect(frame).toContain('● ds     data-scientist  working         #3 Build the feature table      1.5k   $0.01 Bash: python features.py');
-    expect(frame).toContain('● devops devops-engineer dead');
+    expect(frame).toMatch(/^● ds {5}data-scientist {2}working {2,}#3 Build the feature table {2,}1\.5k {3}\$0\.01$/m);
+    expect(frame).toContain('● devops devops-engineer dead (stopped answering)');
+    expect(frame).toContain('● mle    ml-engineer     idle · next #5 ← #3');
     expect(frame).toContain('00:05 ds          Bash: python generate.py --rows 5000');
     expect(frame).toContain('00:45 ds          “Joining billing with usage now.”');
     expect(frame).toContain('00:35 ds          updated #2: metrics.churn_rate=0.21');
-    expect(frame.split('\n').at(-1)).toBe('←→↑↓/Tab select · ⏎ details · p pause · q detach · Q stop');
+    // One line per step: the plan's creation and status changes are not news in the feed.
+    expect(frame).not.toContain('created #1');
+    expect(frame).not.toContain('is working');
+    expect(frame.split('\n').at(-1)).toBe('←→↑↓ select · ⏎ details · p pause · f files · m member · PgUp/PgDn feed · ? keys · q detach · Q stop · Ctrl-C detach');
     expectFits(frame, 120, 40);
-    expect(frame).toMatchSnapshot();
+    expect(stable(frame)).toMatchSnapshot();
   });
 
   it('switches to a 2×2 grid at 80×24 and fits the screen', async () => {
@@ -49,7 +56,7 @@ describe('board frame', () => {
     expect(frame).toMatch(/^In progress \(1\) ─+ Done \(2\) ─+$/m);
     expectFits(frame, 80, 24);
     expect(frame.split('\n')).toHaveLength(23);
-    expect(frame).toMatchSnapshot();
+    expect(stable(frame)).toMatchSnapshot();
   });
 
   it('stacks the columns on a narrow terminal', async () => {
@@ -111,13 +118,13 @@ describe('board frame', () => {
     }
   });
 
-  it('does not render while nothing changes', async () => {
+  it('does not render while nothing changes (the clock moves once a second)', async () => {
     tb = await seedBoard();
     ui = await mountBoard(tb);
     await new Promise((r) => setTimeout(r, 60));
     const before = ui.frames();
     await new Promise((r) => setTimeout(r, 300));
-    expect(ui.frames()).toBe(before);
+    expect(ui.frames()).toBeLessThanOrEqual(before + 1);
     await askMetric(tb);
     await waitFor(() => expect(ui?.frame()).toContain('Question q1 from mle'));
     expect(ui.frames()).toBeGreaterThan(before);

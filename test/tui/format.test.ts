@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardEvent, NewEvent } from '../../src/board/events.js';
 import { progressLine } from '../../src/cli/progress.js';
 import { describeEvent } from '../../tui/describe-event.js';
-import { formatCost, formatElapsed, formatOffset, formatTokens, idList, stageTag, truncate, wrap } from '../../tui/format.js';
+import { formatBytes, formatClock, formatCost, formatOffset, formatTokens, idList, stageTag, truncate, truncateStart, wrap } from '../../tui/format.js';
 import { allocateRows, fitWindow, layoutMode, splitBody } from '../../tui/layout.js';
 import { fitLine, seg } from '../../tui/lines.js';
 
@@ -12,7 +12,9 @@ describe('formatting', () => {
   it('formats tokens, cost, elapsed time and offsets', () => {
     expect([formatTokens(950), formatTokens(1500), formatTokens(26_000), formatTokens(2_345_678)]).toEqual(['950', '1.5k', '26k', '2.35M']);
     expect([formatCost(0), formatCost(0.004), formatCost(0.42), formatCost(5)]).toEqual(['$0.00', '<$0.01', '$0.42', '$5.00']);
-    expect([formatElapsed(59_999), formatElapsed(60_000), formatElapsed(3_725_000)]).toEqual(['<1m', '1m', '1h02m']);
+    expect([formatClock(59_999), formatClock(60_000), formatClock(3_725_000)]).toEqual(['0:59', '1:00', '1:02:05']);
+    expect([formatBytes(812), formatBytes(4300), formatBytes(3_250_000)]).toEqual(['812 B', '4.2 KB', '3.1 MB']);
+    expect(truncateStart('/tmp/runs/1/workspace', 12)).toBe('…1/workspace');
     expect([formatOffset(65_000), formatOffset(3_725_000)]).toEqual(['01:05', '1:02:05']);
   });
 

@@ -40,7 +40,7 @@ export const MEMBERS = [
   { name: 'devops', agent: 'devops-engineer', role: 'devops-engineer', model: 'sim' },
 ];
 
-const CONFIG: RunConfig = {
+export const CONFIG: RunConfig = {
   team: 'churn-project',
   description: 'A seeded board for the terminal board tests',
   pipeline: PIPELINE,
@@ -169,4 +169,127 @@ export const KEYS = {
   backspace: '\u007F',
   space: ' ',
   ctrlC: '\u0003',
+  ctrlO: '\u000F',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  home: '\u001B[H',
+  end: '\u001B[F',
+  shiftTab: '\u001B[Z',
 };
+
+export const MODEL_CARD = [
+  '# Model card: subscriber churn',
+  '',
+  '## Model',
+  '',
+  '- Family: logistic regression (21 features, feature set `full`)',
+  '- Optimised for: `auc`; decision threshold 0.31',
+  '',
+  '## Test-split results',
+  '',
+  '| metric | model | baseline |',
+  '|---|---|---|',
+  '| AUC | 0.833 | 0.677 |',
+  '| Brier score | 0.121 | |',
+  '',
+  'Deploy gate (AUC >= 0.75 and above the baseline): **passed** (lift over baseline 0.156).',
+  '',
+  '```sh',
+  'node scripts/model-card.js',
+  '```',
+  '',
+  '## Limitations',
+  '',
+  ...Array.from({ length: 40 }, (_, i) => `- Limitation number ${i + 1}: trained and tested on synthetic subscribers, real data will differ in ways that matter.`),
+  '',
+].join('\n');
+
+export const METRICS = { auc: 0.833, baseline_auc: 0.677, auc_lift: 0.156, calibration: [{ bin: '0.0-0.1', count: 120 }] };
+
+/**
+ * Files in the seeded run's workspace: the model card and metrics an approval names, a binary
+ * file, a file too big for the viewer, and a symlink that leads out of the workspace.
+ */
+export function seedWorkspace(tb: TestBoard): string {
+  const ws = path.join(tb.dir, 'ws');
+  fs.mkdirSync(path.join(ws, 'reports'), { recursive: true });
+  fs.mkdirSync(path.join(ws, 'artifacts'), { recursive: true });
+  fs.writeFileSync(path.join(ws, 'reports', 'model-card.md'), MODEL_CARD);
+  fs.writeFileSync(path.join(ws, 'reports', 'metrics.json'), JSON.stringify(METRICS));
+  fs.writeFileSync(path.join(ws, 'artifacts', 'model.bin'), Buffer.from([1, 2, 0, 3, 4]));
+  fs.writeFileSync(path.join(ws, 'artifacts', 'huge.log'), 'x'.repeat(1024 * 1024 + 10));
+  fs.writeFileSync(path.join(tb.dir, 'secret.txt'), 'TOP SECRET CONTENT');
+  fs.symlinkSync(path.join(tb.dir, 'secret.txt'), path.join(ws, 'reports', 'leak.md'));
+  return ws;
+}
+
+export const APPROVAL_TEXT =
+  'Ship the churn model? Check reports/model-card.md and reports/metrics.json in the workspace (test AUC, lift over the baseline, calibration) before approving.';
+
+/** The coordinator asks for the approval before deploy, as it does when the earlier stages are done. */
+export async function askApproval(tb: TestBoard): Promise<number> {
+  const gate = (await tb.board.listGates(tb.runId))[0];
+  const question = await tb.board.askQuestion(
+    tb.runId,
+    {
+      kind: 'approval',
+      askedBy: 'coordinator',
+      gateId: gate?.id ?? null,
+      payload: {
+        questions: [
+          {
+            question: APPROVAL_TEXT,
+            header: 'Approve',
+            multiSelect: false,
+            options: [
+              { label: 'Approve', value: 'approve', description: 'Stage deploy may start.' },
+              { label: 'Reject', value: 'reject', description: 'Stop the run without starting it.' },
+            ],
+          },
+        ],
+      },
+    },
+    coordinator,
+  );
+  return question.id;
+}
+
+export const FEATURES_OUTPUT = Array.from({ length: 30 }, (_, i) => `features: step ${i + 1} of 30 done`);
+
+/**
+ * What ds did for task #3 as the runtime records it: a command that worked (its whole output in
+ * ds's conversation), a file written, a command that failed (only its tail kept), metrics and
+ * notes recorded; and a sim script, which the board must never show.
+ */
+export async function recordWork(tb: TestBoard): Promise<void> {
+  const { board, runId } = tb;
+  const ds = memberActor('ds', 'data-scientist');
+  const tail = FEATURES_OUTPUT.slice(-12);
+  await board.appendEvent(runId, ds, { type: 'tool.called', payload: { member: 'ds', tool: 'Bash', summary: 'python features.py', ok: true, exitCode: 0, output: tail, taskId: 3 } });
+  await board.appendEvent(runId, ds, { type: 'tool.called', payload: { member: 'ds', tool: 'Write', summary: 'reports/features.md', ok: true, files: ['reports/features.md'], taskId: 3 } });
+  await board.appendEvent(runId, ds, {
+    type: 'tool.called',
+    payload: { member: 'ds', tool: 'Bash', summary: 'python check.py', ok: true, exitCode: 2, output: ['Traceback (most recent call last):', 'KeyError: region'], taskId: 3 },
+  });
+  await board.updateTask(runId, 3, { metadata: { metrics: { rows: 5000, auc: 0.81 }, feature_set: 'full', report: 'reports/features.md', sim: { steps: [{ say: 'SIM SCRIPT' }] } } }, ds);
+  const result = JSON.stringify({ exitCode: 0, stdout: `${FEATURES_OUTPUT.join('\n')}\n`, stderr: '' });
+  await board.saveTranscript(
+    runId,
+    'ds',
+    0,
+    [
+      { role: 'user', content: 'Build the features.' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call-1', name: 'Bash', input: { command: 'python features.py' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call-1', content: result }] },
+    ],
+    null,
+  );
+  const ws = path.join(tb.dir, 'ws', 'reports');
+  fs.mkdirSync(ws, { recursive: true });
+  fs.writeFileSync(path.join(ws, 'features.md'), '# Features\n\n- tenure\n- monthly_charge\n');
+}
+
+/** A frame with the seeded run's temporary folder written as <tmp>, for snapshots. */
+export function stable(frame: string): string {
+  return frame.replace(/\/[\w/.-]*teamboard-tui-\w+/g, '<tmp>');
+}

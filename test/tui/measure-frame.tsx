@@ -1,12 +1,14 @@
 /**
- * What a frame of the terminal board costs, drawn three ways from the same snapshot (500 tasks,
+ * What a frame of the terminal board costs, drawn several ways from the same snapshot (500 tasks,
  * 20 members, 200 events), for docs/decisions/0010-terminal-board-lines.md. Not a test; run by hand:
  *
  *   NODE_ENV=production npx tsx test/tui/measure-frame.tsx
  *
  * - lines only: the pure functions that lay the frame out (frameLines), no React or Ink;
- * - lines, one Text a row (what the board does): the rows as SGR strings in one Ink Text each;
- * - the same without the root Box's overflow="hidden" (the lines already fit the screen);
+ * - rows written by the Screen: what the live board does since issue 13 (every row, as on a
+ *   first frame or after a resize; later frames write only the rows that changed);
+ * - one Text a row through Ink: the rows as SGR strings in one Ink Text each (the tests' path);
+ * - the same with the root Box's overflow="hidden" (as before issue 13);
  * - Ink components: the same content as nested Text per styled segment, the four task columns
  *   laid out by Ink's flexbox (Box per column) instead of padded by the line functions.
  *
@@ -18,13 +20,14 @@ import type { BoardSnapshot, SnapshotMember, TaskColumns } from '../../src/board
 import type { TaskSummary } from '../../src/board/types.js';
 import { feedLines } from '../../tui/activity-feed.js';
 import { toAnsi } from '../../tui/ansi.js';
-import { frameLines, type FrameState } from '../../tui/board-frame.js';
+import { frameLines, plainFrameState, type FrameState } from '../../tui/board-frame.js';
 import { footerLine } from '../../tui/footer.js';
 import { headerLines } from '../../tui/header.js';
 import { allocateRows, cellsPerRow, frameHeight, layoutMode, splitBody, type Size } from '../../tui/layout.js';
 import type { Line } from '../../tui/lines.js';
 import { membersLines } from '../../tui/members-panel.js';
 import { BoardView } from '../../tui/BoardView.js';
+import { drawFrame } from '../../tui/render-frame.js';
 import { COLUMN_ORDER, columnLines, gridRowNeeds } from '../../tui/task-columns.js';
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
@@ -108,15 +111,15 @@ function bigSnapshot(): BoardSnapshot {
 }
 
 function state(snapshot: BoardSnapshot, size: Size): FrameState {
-  return { snapshot, size, now: T0 + 200_000, mode: 'attach', focus: 'board', selectedId: null, detail: null, detailScroll: 0, question: null, draft: null, confirmStop: false, notice: null, error: null };
+  return plainFrameState(snapshot, size, T0 + 200_000);
 }
 
-/** The board's rows without clipping the root box. */
-function Unclipped(props: FrameState) {
+/** The board's rows in a root box that clips (as the board drew them before issue 13). */
+function Clipped(props: FrameState) {
   const width = props.size.columns;
   const rows = frameLines(props).map((line) => toAnsi(line, width, true));
   return (
-    <Box flexDirection="column" width={width} height={rows.length}>
+    <Box flexDirection="column" width={width} height={rows.length} overflow="hidden">
       {rows.map((row, i) => (
         <Text key={i} wrap="truncate-end">
           {row === '' ? ' ' : row}
@@ -146,7 +149,7 @@ function ComponentBoard({ snapshot, size }: { snapshot: BoardSnapshot; size: Siz
   const width = size.columns;
   const layout = layoutMode(width);
   const height = frameHeight(size);
-  const header = headerLines(snapshot, T0 + 200_000, layout, 2);
+  const header = headerLines(snapshot, T0 + 200_000, width, 3);
   const rest = height - header.length - 1;
   const split = splitBody(rest, snapshot.members.length, layout);
   const rowHeights = allocateRows(split.tasks, gridRowNeeds(snapshot.tasks, layout));
@@ -163,7 +166,7 @@ function ComponentBoard({ snapshot, size }: { snapshot: BoardSnapshot; size: Siz
         <Box key={`r${r}`} flexDirection="row" columnGap={1} height={rowHeights[r] ?? 0}>
           {keys.map((key) => (
             <Box key={key} flexDirection="column" width={cellWidth} overflow="hidden">
-              {columnLines(key, snapshot.tasks[key], snapshot.run.pipeline, cellWidth, rowHeights[r] ?? 0, null).map((line, i) => (
+              {columnLines(key, snapshot.tasks[key], snapshot, cellWidth, rowHeights[r] ?? 0, null).map((line, i) => (
                 <Segments key={i} line={line} />
               ))}
             </Box>
@@ -171,7 +174,7 @@ function ComponentBoard({ snapshot, size }: { snapshot: BoardSnapshot; size: Siz
         </Box>
       ))}
       <Box flexDirection="column" height={split.members}>
-        {membersLines(snapshot.members, width, split.members, layout).map((line, i) => (
+        {membersLines(snapshot.members, width, split.members, layout, { snapshot, now: T0 + 200_000, spin: 0 }).map((line, i) => (
           <Segments key={i} line={line} />
         ))}
       </Box>
@@ -180,7 +183,7 @@ function ComponentBoard({ snapshot, size }: { snapshot: BoardSnapshot; size: Siz
           <Segments key={i} line={line} />
         ))}
       </Box>
-      <Segments line={footerLine({ focus: 'board', mode: 'attach', runId: 1, runState: 'running', hasQuestion: false, confirmStop: false, notice: null, error: null }, width)} />
+      <Segments line={footerLine({ focus: 'board', mode: 'attach', runId: 1, runState: 'running', hasQuestion: false, typing: false, files: false, confirmStop: false, notice: null, error: null }, width)} />
     </Box>
   );
 }
@@ -210,12 +213,13 @@ const sizes: Size[] = [
   { columns: 240, rows: 80 },
 ];
 console.log(`NODE_ENV=${process.env.NODE_ENV ?? 'unset'}, Node ${process.version}; median of 60 frames, ms`);
-console.log('| size | lines only | lines, one Text a row (the board) | the same, root not clipped | Ink components (Text per segment, flexbox columns) |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| size | lines only | rows written by the Screen (the live board) | one Text a row through Ink, root not clipped (tests) | the same, root clipped | Ink components (Text per segment, flexbox columns) |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const size of sizes) {
   const lines = timeMs(() => frameLines(state(snapshot, size)).map((line) => toAnsi(line, size.columns, true)));
+  const screen = timeMs(() => drawFrame(snapshot, size, true, T0 + 200_000));
   const board = timeMs(() => renderToString(<BoardView color {...state(snapshot, size)} />, { columns: size.columns }));
-  const unclipped = timeMs(() => renderToString(<Unclipped {...state(snapshot, size)} />, { columns: size.columns }));
+  const clipped = timeMs(() => renderToString(<Clipped {...state(snapshot, size)} />, { columns: size.columns }));
   const components = timeMs(() => renderToString(<ComponentBoard snapshot={snapshot} size={size} />, { columns: size.columns }));
-  console.log(`| ${size.columns}×${size.rows} | ${lines.toFixed(2)} | ${board.toFixed(2)} | ${unclipped.toFixed(2)} | ${components.toFixed(2)} |`);
+  console.log(`| ${size.columns}×${size.rows} | ${lines.toFixed(2)} | ${screen.toFixed(2)} | ${board.toFixed(2)} | ${clipped.toFixed(2)} | ${components.toFixed(2)} |`);
 }
