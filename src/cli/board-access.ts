@@ -4,7 +4,6 @@ import path from 'node:path';
 import { human } from '../board/actor.js';
 import type { Board } from '../board/board.js';
 import { BoardError } from '../board/errors.js';
-import { boardLocation, isPostgresUrl, openBoard } from '../board/open.js';
 import type { Run, RunConfig } from '../board/types.js';
 import type { CommandIO } from './io.js';
 
@@ -17,6 +16,8 @@ export interface BoardAccess {
 
 /** Open the board a command works on. */
 export async function openBoardFor(io: CommandIO, access: BoardAccess): Promise<Board> {
+  // The store (drizzle, the SQLite driver) loads only when a command opens a board: `team --help` does not.
+  const { boardLocation, isPostgresUrl, openBoard } = await import('../board/open.js');
   const location = boardLocation(io.env, io.cwd(), access.board);
   if (access.mustExist && !isPostgresUrl(location) && !fs.existsSync(location)) throw missingBoard(io, location, access.board);
   return openBoard(location, { mustExist: access.mustExist });
