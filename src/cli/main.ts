@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { DefinitionError } from '../definitions/errors.js';
 import { processIO } from './io.js';
 import { registerAgentsCommand } from './commands/agents.js';
 import { registerBoardCommand } from './commands/board.js';
@@ -50,6 +51,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode;
+    }
+    // A team or agent file with several mistakes gets all of them, as `team teams validate` lists them.
+    if (error instanceof DefinitionError) {
+      for (const line of error.errors) processIO.stderr(`team: ${line}\n`);
+      return 1;
     }
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
