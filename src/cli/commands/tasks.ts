@@ -60,7 +60,7 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
   const tasks = program
     .command('tasks')
     .description('read and change the tasks of a run (the same rules as the agents)')
-    .addHelpText('after', '\nExamples:\n  team tasks create --subject "Profile data"\n  team tasks create --subject "Train" --blocked-by 1\n  team tasks update 2 --status in_progress --owner mle\n  team tasks list --json');
+    .addHelpText('after', '\nExamples:\n  team tasks create --subject "Profile data"\n  team tasks create --subject "Train" --blocked-by 1\n  team tasks update 2 --status in_progress --owner mle\n  team tasks update 2 --owner ds --reassign      (take #2 from mle)\n  team tasks list --json');
 
   tasks
     .command('list')
@@ -145,7 +145,8 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .option('--subject <text>', 'new subject')
     .option('--description <text>', 'new description')
     .option('--active-form <text>', 'present-continuous form')
-    .option('--owner <name>', 'assign to a member ("" to unassign)')
+    .option('--owner <name>', 'assign to a member ("" to unassign); a task someone owns needs --reassign')
+    .option('--reassign', 'take the task from its current owner (without it, changing the owner of an owned task is refused)')
     .option('--blocked-by <ids>', 'add blockers (comma-separated ids)')
     .option('--blocks <ids>', 'add dependents (comma-separated ids)')
     .option('--stage <stage>', 'move to a pipeline stage')
@@ -153,7 +154,7 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .option('--metadata <json>', 'merge a JSON object into the metadata (null removes a key)')
     .option('--run <id>', 'run id (default: the latest run)')
     .option('--json', 'print JSON')
-    .action(async (id: string, opts: { status?: TaskPatch['status']; subject?: string; description?: string; activeForm?: string; owner?: string; blockedBy?: string; blocks?: string; stage?: string; role?: string; metadata?: string; run?: string; json?: boolean }) => {
+    .action(async (id: string, opts: { status?: TaskPatch['status']; subject?: string; description?: string; activeForm?: string; owner?: string; reassign?: boolean; blockedBy?: string; blocks?: string; stage?: string; role?: string; metadata?: string; run?: string; json?: boolean }) => {
       await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
         const run = await resolveRun(board, io, opts.run);
         const result = await board.updateTask(
@@ -170,6 +171,7 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
             stage: opts.stage,
             role: opts.role,
             metadata: opts.metadata ? parseMetadata(opts.metadata) : undefined,
+            ...(opts.reassign ? { reassign: true } : {}),
           },
           human,
         );
