@@ -5,7 +5,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { packageRoot } from '../../shared/paths.js';
 import { BoardError } from '../errors.js';
-import { codeOf, connectionProblem, messageOf, type Where } from './errors.js';
+import { codeOf, connectionProblem, messageOf, parseBoardUrl, type Where } from './errors.js';
 import { LOCK_SPACE } from './tx.js';
 
 /** Connections of one process to one board: enough for every member's turn to write at once. */
@@ -25,7 +25,7 @@ export function createPool(url: string): pg.Pool {
 
 /** The same server, another database (`postgres` to create the board's). */
 function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
+  const u = parseBoardUrl(url);
   u.pathname = `/${encodeURIComponent(database)}`;
   return u.toString();
 }

@@ -10,18 +10,29 @@ export interface Where {
   label: string;
 }
 
-export function describeUrl(url: string): Where {
-  let parsed: URL;
+/**
+ * A board URL as a URL object. libpq's form for a unix socket, `postgres://user@/db?host=/run/postgresql`,
+ * has no host part, which URL does not accept: the socket folder in `host=` stands for it.
+ */
+export function parseBoardUrl(url: string): URL {
   try {
-    parsed = new URL(url);
+    return new URL(url);
   } catch {
-    throw new BoardError('invalid', 'the board URL is not a valid postgres:// URL; write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE');
+    try {
+      return new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=[/?#]|$)/i, '$1localhost'));
+    } catch {
+      throw new BoardError('invalid', 'the board URL is not a valid postgres:// URL; write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE');
+    }
   }
+}
+
+export function describeUrl(url: string): Where {
+  const parsed = parseBoardUrl(url);
   const socketHost = parsed.searchParams.get('host');
-  const host = decodeURIComponent(parsed.hostname) || socketHost || process.env.PGHOST || 'localhost';
-  const port = Number(parsed.port || process.env.PGPORT || 5432);
+  const host = socketHost || decodeURIComponent(parsed.hostname) || process.env.PGHOST || 'localhost';
+  const port = Number(parsed.port || parsed.searchParams.get('port') || process.env.PGPORT || 5432);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || process.env.PGDATABASE || decodeURIComponent(parsed.username) || 'postgres';
-  const user = decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || 'postgres';
+  const user = decodeURIComponent(parsed.username) || parsed.searchParams.get('user') || process.env.PGUSER || process.env.USER || 'postgres';
   return { host, port, database, user, label: `${host}:${port}/${database}` };
 }
 
