@@ -7,6 +7,7 @@ import { checkBudget, decideBudget } from './coordinator/budget.js';
 import { createExternalLeases } from './coordinator/leases.js';
 import { decideFailedGate, evaluateMetricGates } from './coordinator/metric-gates.js';
 import { settleRun, type LiveMember } from './coordinator/settle.js';
+import { askStuck, decideStuck, helpCause } from './coordinator/stuck.js';
 
 export type { Answerer, LiveMember };
 export { baseKey } from './coordinator/retrain.js';
@@ -22,7 +23,7 @@ export interface CoordinatorOptions {
 
 /**
  * The run's referee, made of parts that each decide one thing (src/runtime/coordinator/): metric
- * gates, approvals, retrains, the budget, auto-answers and the end of the run. Leases are the
+ * gates, approvals, retrains, the budget, stuck tasks, auto-answers and the end of the run. Leases are the
  * driver's (they need to know who is busy).
  */
 export interface Coordinator {
@@ -30,9 +31,12 @@ export interface Coordinator {
   handle(events: readonly BoardEvent[]): Promise<void>;
   /** Checks that do not wait for an event: gates ready to ask, budget, questions left to auto-answer. */
   check(): Promise<void>;
-  /** Nobody can act: complete the run, or fail it saying what is stuck. Returns the final status, or null to keep waiting. */
+  /** Nobody can act: complete the run, or ask the person about what is stuck. Returns the final status, or null to keep waiting. */
   settle(live: readonly LiveMember[]): Promise<'completed' | 'failed' | null>;
 }
+
+/** Questions the coordinator asked and acts on once answered. */
+const DECIDED: ReadonlySet<string> = new Set(['gate', 'approval', 'budget', 'stuck']);
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { board, runId, answerer } = options;
@@ -41,6 +45,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   /** An answered coordinator question: the part that asked it acts on the option picked. */
   async function decide(question: Question): Promise<void> {
     if (question.kind === 'budget') return decideBudget(board, runId, question);
+    if (question.kind === 'stuck') return decideStuck(board, runId, question);
     if (question.gateId === null) return;
     const gate = await board.getGate(runId, question.gateId);
     if (question.kind === 'approval') return decideApproval(board, runId, question, gate);
@@ -55,7 +60,13 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           const question = await board.getQuestion(runId, event.payload.question);
           if (question) await autoAnswer(board, runId, question, answerer);
         }
-        if (event.type === 'question.answered' && (event.payload.kind === 'gate' || event.payload.kind === 'approval' || event.payload.kind === 'budget')) {
+        // A member asked for help (a step failed twice, or it said it cannot go on): the person decides.
+        if (event.type === 'task.updated' && event.payload.metadata?.needs_help === true) {
+          const task = await board.getTask(runId, event.payload.taskId);
+          const cause = task && task.status !== 'completed' ? helpCause(task) : null;
+          if (task && cause) await askStuck(board, runId, task, cause);
+        }
+        if (event.type === 'question.answered' && DECIDED.has(event.payload.kind)) {
           const question = await board.getQuestion(runId, event.payload.question);
           if (question) await decide(question);
         }

@@ -1,7 +1,7 @@
 import { coordinator as coordinatorActor } from '../board/actor.js';
 import type { Board } from '../board/board.js';
 import type { BoardEvent, EventType } from '../board/events.js';
-import { isTerminal } from '../board/liveness.js';
+import { HEARTBEAT_MS, isTerminal } from '../board/liveness.js';
 import type { Run, RunStatus } from '../board/types.js';
 import { ModelError } from '../models/model.js';
 import type { Clock } from '../shared/clock.js';
@@ -10,6 +10,7 @@ import type { Coordinator, LiveMember } from './coordinator.js';
 import { createLeaseWatch, describeLease, type BusyMember } from './coordinator/leases.js';
 import { act, canThink, deliverAnswer, runPendingCalls, setStatus, stopMember, think, wake, type MemberRuntime } from './member.js';
 import { DriveLostError } from './errors.js';
+import { checkHolding, wakeForDecision } from './stuck-members.js';
 import { isVirtual } from './virtual-clock.js';
 
 export interface DriveOptions {
@@ -25,6 +26,12 @@ export interface DriveOptions {
   pollMs?: number;
   /** A busy member whose heartbeat is older than this (on the run's clock) is declared dead. */
   leaseMs?: number;
+  /**
+   * The ordered driver's lease on the wall clock (default: leaseMs): its run clock may be virtual
+   * and stands still while a step hangs for real, so a member stuck in a model call or a command
+   * is caught by the time that really passed since its last heartbeat.
+   */
+  wallLeaseMs?: number;
   /** Read events after this sequence number (a resume re-reads nothing already handled); default: from now on. */
   fromSeq?: number;
 }
@@ -67,6 +74,7 @@ export function createPump(opts: DriveOptions): () => Promise<void> {
         if (event.type === 'question.answered' || event.type === 'question.cancelled') {
           for (const m of members) if (m.state === 'waiting') await deliverAnswer(m, event.payload.question);
         }
+        if (event.type === 'question.answered' && event.payload.kind === 'stuck') await wakeForDecision(board, runId, members, event.payload.question);
         if (WAKE_EVENTS.has(event.type)) wakeNeeded = true;
       }
       if (wakeNeeded) await wakeIdle(board, runId, members);
@@ -96,7 +104,15 @@ export async function wakeIdle(board: Board, runId: number, members: readonly Me
 }
 
 function liveView(members: readonly MemberRuntime[]): LiveMember[] {
-  return members.map((m) => ({ name: m.cfg.name, role: m.cfg.role, state: m.state }));
+  return members.map((m) => ({ name: m.cfg.name, role: m.cfg.role, state: m.state, ...(m.fatal ? { fatal: true } : {}) }));
+}
+
+/** After a turn that ended idle: remind a member still holding a task, else offer it new work. */
+async function afterIdle(board: Board, runId: number, member: MemberRuntime): Promise<void> {
+  if (member.state !== 'idle') return;
+  await checkHolding(member);
+  // The board may have changed while it was thinking: a wake sent then would have been lost.
+  if (member.state === 'idle') await wakeIdle(board, runId, [member]);
 }
 
 function outcomeOfRun(run: Run | undefined): Outcome | null {
@@ -107,6 +123,7 @@ function outcomeOfRun(run: Run | undefined): Outcome | null {
 async function failMember(member: MemberRuntime, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const fatal = error instanceof ModelError && !error.retryable;
+  member.fatal = fatal;
   await stopMember(member, message, fatal ? 'stopped' : 'dead');
 }
 
@@ -124,6 +141,7 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
   const pump = createPump(opts);
   const pollMs = opts.pollMs ?? 100;
   const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
+  const wallLeaseMs = opts.wallLeaseMs ?? opts.leaseMs ?? DEFAULT_LEASE_MS;
   /** When each member holding a reply started thinking: it is busy until it acts. */
   const thinkingSince = new Map<MemberRuntime, number>();
   const order = new Map(members.map((m, i) => [m.cfg.name, i]));
@@ -154,20 +172,19 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
     return expired.length > 0;
   }
 
-  async function step(member: MemberRuntime): Promise<void> {
+  async function step(member: MemberRuntime, stepSignal: AbortSignal): Promise<void> {
     try {
       if (member.reply) {
         const reply = member.reply;
         member.reply = null;
         thinkingSince.delete(member);
-        await act(member, reply, signal);
+        await act(member, reply, stepSignal);
         member.nextAt = clock.now();
-        // The board may have changed while it was thinking: a wake sent then would have been lost.
-        if (member.state === 'idle') await wakeIdle(board, runId, [member]);
+        await afterIdle(board, runId, member);
         return;
       }
       if (member.partial) {
-        await runPendingCalls(member, signal);
+        await runPendingCalls(member, stepSignal);
         return;
       }
       if (!canThink(member)) {
@@ -175,12 +192,42 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
         return;
       }
       thinkingSince.set(member, clock.now());
-      const reply = await think(member, signal);
+      const reply = await think(member, stepSignal);
       member.reply = reply;
       member.nextAt = clock.now() + (reply.latencyMs ?? 0);
     } catch (error) {
       thinkingSince.delete(member);
-      if (!signal?.aborted) await failMember(member, error);
+      if (!stepSignal.aborted) await failMember(member, error);
+    }
+  }
+
+  /**
+   * A step, watched on the wall clock: when the member has not beaten for wallLeaseMs of real
+   * time (a model call or a command that hangs), the step is aborted and the member is out, as a
+   * lapsed lease is in real time; the run goes on without waiting for the step.
+   */
+  async function watchedStep(member: MemberRuntime): Promise<void> {
+    const abort = new AbortController();
+    const forward = () => abort.abort(signal?.reason);
+    signal?.addEventListener('abort', forward, { once: true });
+    member.beatAt = Date.now();
+    let watch: ReturnType<typeof setInterval> | undefined;
+    const lapsed = new Promise<'lapsed'>((resolve) => {
+      watch = setInterval(() => {
+        if (Date.now() - member.beatAt > wallLeaseMs) resolve('lapsed');
+      }, Math.max(10, Math.min(HEARTBEAT_MS, Math.floor(wallLeaseMs / 3))));
+    });
+    try {
+      const outcome = await Promise.race([step(member, abort.signal).then(() => 'done' as const), lapsed]);
+      if (outcome === 'lapsed') {
+        abort.abort();
+        thinkingSince.delete(member);
+        member.reply = null;
+        await stopMember(member, `no progress for ${describeLease(wallLeaseMs)} of real time: lease expired`, 'dead');
+      }
+    } finally {
+      clearInterval(watch);
+      signal?.removeEventListener('abort', forward);
     }
   }
 
@@ -204,7 +251,7 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
     if (member) {
       if (await expireLeases(member.nextAt)) continue;
       if (isVirtual(clock)) clock.advanceTo(member.nextAt);
-      await step(member);
+      await watchedStep(member);
       continue;
     }
     if (members.some((m) => m.state === 'waiting')) {
@@ -279,7 +326,7 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
           // A reply that comes after the lease expired (or the run ended) is dropped: the member is out.
           if (!abort.signal.aborted) await act(member, reply, abort.signal);
         }
-        if (member.state === 'idle') await wakeIdle(board, runId, [member]);
+        await afterIdle(board, runId, member);
       } catch (error) {
         if (!finished && !abort.signal.aborted) await failMember(member, error);
       } finally {

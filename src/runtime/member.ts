@@ -13,6 +13,7 @@ import { reopenPermissionCalls } from './permissions.js';
 import { KICKOFF, systemPrompt } from './prompt.js';
 import { toolContextFor } from './tool-context.js';
 import { toolCallDetails } from './tool-event.js';
+import { screenToolCalls } from './tool-input.js';
 import { summarizeCall } from './tool-summary.js';
 import { persist, readTranscript, type PartialTurn } from './transcript.js';
 import { createWriteQueue } from './write-queue.js';
@@ -60,6 +61,12 @@ export interface MemberRuntime {
   reply: ModelResponse | null;
   /** Tasks this member was woken for since it last claimed one: never offered twice. */
   offered: Set<number>;
+  /** Taken out by a model failure no retry can fix (a refused key): never revived. */
+  fatal: boolean;
+  /** It ended a turn holding an unfinished task and was reminded (src/runtime/stuck-members.ts); `at`: its conversation length then. */
+  holding: { taskId: number; at: number } | null;
+  /** Wall-clock time of its last step or heartbeat: the ordered driver's lease reads it (its run clock may be virtual). */
+  beatAt: number;
 }
 
 const INTERRUPTED =
@@ -85,6 +92,9 @@ export async function createMember(env: MemberEnv, cfg: MemberConfig): Promise<M
     currentTask: null,
     reply: null,
     offered: new Set(),
+    fatal: false,
+    holding: null,
+    beatAt: Date.now(),
   };
   const stored = await env.board.loadTranscript(env.runId, cfg.name);
   if (stored) await restore(member, readTranscript(stored, cfg.name, env.runId));
@@ -155,6 +165,7 @@ export async function setStatus(member: MemberRuntime, state: MemberState, ops: 
  */
 export async function setStep(member: MemberRuntime, step: string | null, ops: BoardOps = member.env.board): Promise<void> {
   const { runId } = member.env;
+  member.beatAt = Date.now();
   if (step === member.step) {
     if (step !== null) await ops.heartbeat(runId, [member.cfg.name]);
     return;
@@ -248,7 +259,9 @@ export async function act(member: MemberRuntime, response: ModelResponse, signal
       await tx.noteLastAction(runId, name, text.slice(0, 160));
     });
   }
-  const assistant: PartialTurn['assistant'] = { role: 'assistant', content: response.content };
+  // A call cut off by max_tokens, or nested too deep to handle, is answered with an error and never run.
+  const { content, refused } = screenToolCalls(response, member.env.maxTokens);
+  const assistant: PartialTurn['assistant'] = { role: 'assistant', content };
   if (toolUses(assistant).length === 0) {
     member.messages.push(assistant);
     member.turnsSinceIdle = 0;
@@ -260,6 +273,13 @@ export async function act(member: MemberRuntime, response: ModelResponse, signal
     return;
   }
   member.partial = { assistant, results: {}, started: [], question: null };
+  for (const call of refused) {
+    member.partial.results[call.id] = { content: JSON.stringify({ error: call.error }), isError: true };
+    await board.appendEvent(runId, actor(member), {
+      type: 'tool.called',
+      payload: { member: name, tool: call.name, summary: '', ok: false, error: call.error.slice(0, 200), ...(member.currentTask !== null ? { taskId: member.currentTask } : {}) },
+    });
+  }
   // No persist here: runPendingCalls marks the first call started and persists before anything runs.
   await runPendingCalls(member, signal);
 }

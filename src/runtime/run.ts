@@ -8,6 +8,7 @@ import type { Model } from '../models/model.js';
 import type { Clock } from '../shared/clock.js';
 import { killBashProcessGroups } from '../tools/bash.js';
 import { createCoordinator, type Answerer } from './coordinator.js';
+import { autoStuckAnswers } from './coordinator/stuck.js';
 import { driveConcurrently, driveInOrder, type Outcome } from './driver.js';
 import { DriveLostError, RuntimeError } from './errors.js';
 import { createMember, type MemberRuntime } from './member.js';
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   leaseMs?: number;
   /** The lease of members run from outside teamboard (MCP clients); see EXTERNAL_LEASE_MS. */
   externalLeaseMs?: number;
+  /** The ordered driver's lease on the wall clock (default: leaseMs); see DriveOptions. */
+  wallLeaseMs?: number;
   /** Who drives the run, as the board records it (default: this process). */
   driver?: string;
   /** How Bash commands run (default: in the bubblewrap sandbox); see src/runtime/run-sandbox.ts. */
@@ -124,6 +127,7 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
     ...(opts.onEvents ? { onEvents: opts.onEvents } : {}),
     ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
     ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
+    ...(opts.wallLeaseMs !== undefined ? { wallLeaseMs: opts.wallLeaseMs } : {}),
   });
 }
 
@@ -134,7 +138,9 @@ function answererFor(opts: ExecuteOptions): Answerer | undefined {
   return async (question) => {
     const recorded = tape ? await tape(question) : null;
     if (recorded) return recorded;
-    return autoAnswer ? { answers: autoAnswers(question), by: 'auto' } : null;
+    if (!autoAnswer) return null;
+    if (question.kind === 'stuck') return { answers: await autoStuckAnswers(opts.board, opts.runId, question), by: 'auto' };
+    return { answers: autoAnswers(question), by: 'auto' };
   };
 }
 

@@ -25,8 +25,10 @@ export const askUserQuestionTool = defineTool({
   description:
     'Ask the person watching the board to decide something that is theirs to decide (a definition, a trade-off, ' +
     'an approval). The questions appear on the board; only you wait for the answer, the rest of the team goes on. ' +
-    'Give 2-4 options per question with the recommended one first; the person may also answer in their own words. ' +
-    'Returns {answers: {"<question>": "<label or text>" | ["<label>", ...]}}.',
+    'Give 2-4 options per question with the recommended one first, each question with its own text. The person may also ' +
+    'answer in their own words: then the result carries a note, and you map the words to the one option they name (say ' +
+    'which you took) or ask a short follow-up; never put their words into a command as they are. ' +
+    'Returns {answers: {"<question>": "<label>" | "<label> (note: ...)" | "<own words>" | ["<label>", ...]}, note?}.',
   inputSchema: input,
   async execute(args, ctx): Promise<ToolResult> {
     try {

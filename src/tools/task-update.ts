@@ -22,8 +22,10 @@ export const taskUpdateTool = defineTool({
   description:
     'Change a task on the team board. Claim a task by setting status "in_progress" (it must be pending, unowned or yours, ' +
     'with every blocker completed and your role allowed); set "completed" when the work is done and checked. ' +
-    'Record results in metadata. Rules are enforced: a refused update returns success false and an error saying why ' +
-    '(for example which blockers are still open). Returns {success, taskId, updatedFields, statusChange?}.',
+    'Record results in metadata. If you cannot go on with a task you own (a step keeps failing, something is missing), ' +
+    'set metadata {needs_help: true, error: "<one line: what failed>"} and end your turn: the person is asked to retry, ' +
+    'reassign or mark it done, and you are woken with their decision. Rules are enforced: a refused update returns success ' +
+    'false and an error saying why (for example which blockers are still open). Returns {success, taskId, updatedFields, statusChange?}.',
   inputSchema: input,
   async execute(args, ctx): Promise<ToolResult> {
     const taskIdText = String(args.taskId);

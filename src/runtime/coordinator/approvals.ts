@@ -41,9 +41,34 @@ export async function decideApproval(board: Board, runId: number, question: Ques
   const by = decidedBy(question);
   const choice = pickedValue(question);
   if (choice === 'approve') {
-    await board.setGateStatus(runId, gate.id, 'passed', `approved (${by})`, coordinatorActor, by, answerNote(question));
+    const condition = answerNote(question);
+    const recipients = condition ? await stageMembers(board, runId, gate.before) : [];
+    await board.transaction(async (tx) => {
+      await tx.setGateStatus(runId, gate.id, 'passed', `approved (${by})`, coordinatorActor, by, condition);
+      for (const to of recipients) {
+        await tx.sendMessage(
+          runId,
+          { from: 'coordinator', to, summary: `approved with a condition: ${condition}`.slice(0, 200), body: conditionMessage(gate.before, by, condition ?? '') },
+          coordinatorActor,
+        );
+      }
+    });
     return;
   }
   if (choice === 'reject') return stopAtGate(board, runId, gate, `rejected by ${by}`);
   await askAgain(board, runId, question);
+}
+
+/** The members who will do the guarded stage's work: owners of its tasks, and members of their roles (everyone for a task without a role). */
+async function stageMembers(board: Board, runId: number, stage: string): Promise<string[]> {
+  const [tasks, members] = await Promise.all([board.listTaskRows(runId), board.listMembers(runId)]);
+  const staged = tasks.filter((t) => t.stage === stage && t.status !== 'completed');
+  const owners = new Set(staged.flatMap((t) => (t.owner ? [t.owner] : [])));
+  const roles = new Set(staged.map((t) => t.role));
+  return members.filter((m) => owners.has(m.name) || roles.has(m.role) || roles.has(null)).map((m) => m.name);
+}
+
+/** What each member of the guarded stage reads: the condition is part of the approval, not a remark. */
+function conditionMessage(stage: string, by: string, condition: string): string {
+  return `Stage ${stage} was approved (${by}) on a condition: "${condition}". Hold your ${stage} work to it, and say so in your task notes; if it cannot be met, ask the person before going on.`;
 }

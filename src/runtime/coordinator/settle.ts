@@ -1,18 +1,25 @@
 import { coordinator as coordinatorActor } from '../../board/actor.js';
 import type { Board } from '../../board/board.js';
 import type { BoardEvent } from '../../board/events.js';
-import type { Run, TaskSummary } from '../../board/types.js';
+import type { Run, Task, TaskSummary } from '../../board/types.js';
+import { askStuck, helpCause } from './stuck.js';
 
 /** A member as the driver sees it when nobody can act. */
 export interface LiveMember {
   name: string;
   role: string;
   state: string;
+  /** Taken out by a failure no retry in this process can fix (the API refused the key or the request). */
+  fatal?: boolean;
 }
 
 /**
  * Nobody can act: complete the run when every task is done and no question is open, keep waiting
- * while a question is open, or fail it saying what is stuck. Returns the final status, or null.
+ * while a question is open (or a seat run from outside has work), or put the first task that
+ * cannot move to the person as a `stuck` question (retry, reassign, mark done, stop): a run fails
+ * only when the person says stop. The one exception is every member out for a cause this process
+ * cannot fix (the API refused the key): the run fails at once, naming it. Returns the final
+ * status, or null to keep waiting.
  */
 export async function settleRun(board: Board, runId: number, live: readonly LiveMember[]): Promise<'completed' | 'failed' | null> {
   const run = await board.requireRun(runId);
@@ -24,10 +31,38 @@ export async function settleRun(board: Board, runId: number, live: readonly Live
   }
   if (open.length > 0) return null;
   if (await waitForExternal(board, run, tasks)) return null;
-  const out = allOut(live) ? everyMemberOut(await board.listEvents(runId), live) : null;
-  const reason = out ?? stuckReason(tasks, live, (await board.listMembers(runId)).map((m) => m.name));
-  await board.setRunStatus(runId, 'failed', reason, coordinatorActor);
-  return 'failed';
+  if (allOut(live) && live.every((m) => m.fatal === true)) {
+    await board.setRunStatus(runId, 'failed', everyMemberOut(await board.listEvents(runId), live) ?? 'every member stopped', coordinatorActor);
+    return 'failed';
+  }
+  const names = (await board.listMembers(runId)).map((m) => m.name);
+  const stuck = await firstStuck(board, runId, tasks, live, names);
+  if (stuck) await askStuck(board, runId, stuck.task, stuck.cause);
+  return null;
+}
+
+/**
+ * The task to ask about: one whose owner asked for help, else the first open task that waits on
+ * no other task (the cause rather than what follows from it), else the first open task.
+ */
+async function firstStuck(
+  board: Board,
+  runId: number,
+  tasks: readonly TaskSummary[],
+  live: readonly LiveMember[],
+  allMembers: readonly string[],
+): Promise<{ task: Task; cause: string } | null> {
+  const open = tasks.filter((t) => t.status !== 'completed');
+  const rows = new Map((await board.listTaskRows(runId)).map((t) => [t.id, t]));
+  for (const summary of open) {
+    const row = rows.get(summary.id);
+    const cause = row ? helpCause(row) : null;
+    if (row && cause) return { task: row, cause };
+  }
+  const first = open.find((t) => t.blockedBy.length === 0) ?? open[0];
+  const row = first ? rows.get(first.id) : undefined;
+  if (!first || !row) return null;
+  return { task: row, cause: `it ${stuckCause(first, tasks, live, allMembers)}` };
 }
 
 /** What the board says while a seat run from outside has work waiting for it. */
@@ -87,22 +122,24 @@ export function everyMemberOut(events: readonly BoardEvent[], live: readonly Liv
 /** Up to six open tasks and why each cannot move: in progress by someone out, a gate, a blocker, a missing role. */
 export function stuckReason(tasks: readonly TaskSummary[], live: readonly LiveMember[], allMembers: readonly string[]): string {
   const open = tasks.filter((t) => t.status !== 'completed');
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  const alive = live.filter((m) => m.state !== 'stopped' && m.state !== 'dead');
-  const lines = open.slice(0, 6).map((t) => {
-    if (t.status === 'in_progress') {
-      const owner = live.find((m) => m.name === t.owner);
-      return `#${t.id} "${t.subject}" is in progress by ${t.owner ?? 'nobody'}${owner ? `, who is ${owner.state}` : allMembers.includes(t.owner ?? '') ? '' : ' (not a member)'}`;
-    }
-    if (t.gate) return `#${t.id} "${t.subject}" waits for a gate: ${t.gate}`;
-    const [firstBlocker] = t.blockedBy;
-    if (firstBlocker !== undefined) {
-      const first = byId.get(firstBlocker);
-      return `#${t.id} "${t.subject}" waits on ${t.blockedBy.map((b) => `#${b}`).join(', ')}${first ? ` (#${first.id} is ${first.status.replace('_', ' ')})` : ''}`;
-    }
-    if (t.role && !alive.some((m) => m.role === t.role)) return `#${t.id} "${t.subject}" needs a ${t.role}, and no live member has that role`;
-    return `#${t.id} "${t.subject}" is pending but no member took it`;
-  });
+  const lines = open.slice(0, 6).map((t) => `#${t.id} "${t.subject}" ${stuckCause(t, tasks, live, allMembers)}`);
   const more = open.length > 6 ? `; and ${open.length - 6} more` : '';
   return `stuck: no member can make progress. ${lines.join('; ')}${more}`;
+}
+
+/** Why one open task cannot move, as the end of a sentence about it ("is pending but no member took it"). */
+export function stuckCause(t: TaskSummary, tasks: readonly TaskSummary[], live: readonly LiveMember[], allMembers: readonly string[]): string {
+  const alive = live.filter((m) => m.state !== 'stopped' && m.state !== 'dead');
+  if (t.status === 'in_progress') {
+    const owner = live.find((m) => m.name === t.owner);
+    return `is in progress by ${t.owner ?? 'nobody'}${owner ? `, who is ${owner.state}` : allMembers.includes(t.owner ?? '') ? '' : ' (not a member)'}`;
+  }
+  if (t.gate) return `waits for a gate: ${t.gate}`;
+  const [firstBlocker] = t.blockedBy;
+  if (firstBlocker !== undefined) {
+    const first = tasks.find((x) => x.id === firstBlocker);
+    return `waits on ${t.blockedBy.map((b) => `#${b}`).join(', ')}${first ? ` (#${first.id} is ${first.status.replace('_', ' ')})` : ''}`;
+  }
+  if (t.role && !alive.some((m) => m.role === t.role)) return `needs a ${t.role}, and no live member has that role`;
+  return 'is pending but no member took it';
 }
