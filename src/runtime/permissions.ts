@@ -142,11 +142,11 @@ function questionItem(member: string, verdict: Extract<PermissionVerdict, { allo
     header: PERMISSION_HEADER,
     multiSelect: false,
     options: [
-      { label: 'Allow once', value: ALLOW_ONCE, description: 'Run this command line this one time; the next one like it is asked about again.' },
+      { label: 'Allow once', value: ALLOW_ONCE, description: 'Run this command line this one time; ask again next time.' },
       ...(pattern !== null && verdict.kind === 'command'
-        ? [{ label: 'Allow for the run', value: ALLOW_PATTERN, description: `Allow Bash(${pattern}) to ${member} for the rest of the run, and run this command line.` }]
+        ? [{ label: 'Allow for the run', value: ALLOW_PATTERN, description: `Allow Bash(${pattern}) to ${member} until the run ends, and run it.` }]
         : []),
-      { label: 'Deny', value: DENY, description: `Do not run it. A note ("deny: use the cached copy") is the reason ${member} reads.` },
+      { label: 'Deny', value: DENY, description: `Do not run it; a note ("deny: why") is the reason ${member} reads.` },
     ],
   };
 }

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { human } from '../../src/board/actor.js';
 import { resolveAnswers } from '../../src/board/answers.js';
 import type { Board } from '../../src/board/board.js';
 import { openBoard } from '../../src/board/open.js';
@@ -91,7 +90,7 @@ async function openQuestion(board: Board, runId: number, count = 1): Promise<Que
 async function answerAsPerson(run: TestRun, question: Question, raw: string): Promise<void> {
   const other = await openBoard(run.boardFile);
   try {
-    await other.answerQuestion(run.runId, question.id, resolveAnswers(question.payload, [raw], 'permission'), 'cli', { ...human, via: 'cli' });
+    await other.answerQuestion(run.runId, question.id, resolveAnswers(question.payload, [raw], 'permission'), 'cli', { kind: 'human', via: 'cli' });
   } finally {
     await other.close();
   }

@@ -114,6 +114,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
           io.stdout('\nWaiting for your answer\n');
           for (const q of open) {
             if (q.payload.context?.cause) io.stdout(`  q${q.id}: ${q.payload.context.cause}\n`);
+            if (q.payload.context?.command) io.stdout(`  q${q.id} command: ${q.payload.context.command}\n`);
             for (const item of q.payload.questions) {
               io.stdout(`  q${q.id} from ${q.askedBy} [${item.header}] ${item.question}\n`);
               item.options.forEach((o, i) => io.stdout(`      ${i + 1}. ${o.label}${o.description ? ` - ${truncate(o.description, 70)}` : ''}\n`));
