@@ -217,8 +217,10 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
         if (Date.now() - member.beatAt > wallLeaseMs) resolve('lapsed');
       }, Math.max(10, Math.min(HEARTBEAT_MS, Math.floor(wallLeaseMs / 3))));
     });
+    member.inStep = true;
+    const stepped = step(member, abort.signal).finally(() => (member.inStep = false));
     try {
-      const outcome = await Promise.race([step(member, abort.signal).then(() => 'done' as const), lapsed]);
+      const outcome = await Promise.race([stepped.then(() => 'done' as const), lapsed]);
       if (outcome === 'lapsed') {
         abort.abort();
         thinkingSince.delete(member);
@@ -319,6 +321,7 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
       }
       const abort = new AbortController();
       busy.set(name, { since: clock.now(), abort });
+      member.inStep = true;
       try {
         if (member.partial) await runPendingCalls(member, abort.signal);
         else {
@@ -330,6 +333,7 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
       } catch (error) {
         if (!finished && !abort.signal.aborted) await failMember(member, error);
       } finally {
+        member.inStep = false;
         if (busy.get(name)?.abort === abort) busy.delete(name);
       }
     }

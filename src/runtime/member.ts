@@ -67,6 +67,8 @@ export interface MemberRuntime {
   holding: { taskId: number; at: number } | null;
   /** Wall-clock time of its last step or heartbeat: the ordered driver's lease reads it (its run clock may be virtual). */
   beatAt: number;
+  /** A driver step of this member has started and not returned (one that hangs after its lease ran out stays so). */
+  inStep: boolean;
 }
 
 const INTERRUPTED =
@@ -95,6 +97,7 @@ export async function createMember(env: MemberEnv, cfg: MemberConfig): Promise<M
     fatal: false,
     holding: null,
     beatAt: Date.now(),
+    inStep: false,
   };
   const stored = await env.board.loadTranscript(env.runId, cfg.name);
   if (stored) await restore(member, readTranscript(stored, cfg.name, env.runId));

@@ -92,9 +92,12 @@ export async function wakeForDecision(board: Board, runId: number, members: read
   }
 }
 
-/** A member out of the run for a cause a retry can fix (a lost lease, too many turns) is brought back, idle. */
+/**
+ * A member out of the run for a cause a retry can fix (a lost lease, too many turns) is brought
+ * back, idle; not one whose last step still hangs (it could never take a turn).
+ */
 function revive(member: MemberRuntime): void {
-  if ((member.state === 'stopped' || member.state === 'dead') && !member.fatal) member.state = 'idle';
+  if ((member.state === 'stopped' || member.state === 'dead') && !member.fatal && !member.inStep) member.state = 'idle';
 }
 
 function capital(text: string): string {

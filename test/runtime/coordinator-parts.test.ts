@@ -13,6 +13,7 @@ import { createLeaseWatch } from '../../src/runtime/coordinator/leases.js';
 import { decideFailedGate, evaluateMetricGates, judge } from '../../src/runtime/coordinator/metric-gates.js';
 import { baseKey, retrain, retrainKeys } from '../../src/runtime/coordinator/retrain.js';
 import { everyMemberOut, settleRun, stuckReason } from '../../src/runtime/coordinator/settle.js';
+import { askStuck, autoStuckAnswers, decideStuck, helpCause, STUCK_OPTIONS } from '../../src/runtime/coordinator/stuck.js';
 import { createTestBoard, type TestBoard } from '../helpers/board.js';
 
 const PIPELINE = ['features', 'training', 'validation', 'deploy'];
@@ -196,6 +197,31 @@ describe('approvals', () => {
     expect(await t.board.getGate(t.runId, 1)).toMatchObject({ status: 'passed', detail: 'approved (cli)', decidedBy: 'cli', note: 'EU customers first' });
   });
 
+  it('sends the condition of an approval to every member who will do the guarded stage: owners of its tasks and members of their roles', async () => {
+    await t.board.createTasks(
+      t.runId,
+      [
+        { subject: 'Package', stage: 'deploy', role: 'mlops-engineer' },
+        { subject: 'Validate', stage: 'validation', role: 'data-scientist' },
+      ],
+      human,
+    );
+    await complete(2);
+    await t.board.addGate(t.runId, { before: 'deploy', spec: { kind: 'approval' } }, human);
+    await askApprovals(t.board, t.runId, await t.board.listGates(t.runId));
+    await decideApproval(t.board, t.runId, await answer(1, 'Approve: only EU customers first'), await t.board.getGate(t.runId, 1));
+    const messages = await t.board.listMessages(t.runId);
+    expect(messages.map((m) => [m.from, m.to])).toEqual([['coordinator', 'mlops']]);
+    expect(messages[0]?.body).toBe(
+      'Stage deploy was approved (cli) on a condition: "only EU customers first". Hold your deploy work to it, and say so in your task notes; if it cannot be met, ask the person before going on.',
+    );
+    // An approval without a condition sends nothing.
+    await t.board.addGate(t.runId, { before: 'deploy', spec: { kind: 'approval' } }, human);
+    await askApprovals(t.board, t.runId, await t.board.listGates(t.runId));
+    await decideApproval(t.board, t.runId, await answer(2, 'Approve'), await t.board.getGate(t.runId, 2));
+    expect(await t.board.listMessages(t.runId)).toHaveLength(1);
+  });
+
   it('stops the run on reject', async () => {
     await t.board.addGate(t.runId, { before: 'deploy', spec: { kind: 'approval' } }, human);
     await askApprovals(t.board, t.runId, await t.board.listGates(t.runId));
@@ -319,11 +345,32 @@ describe('leases', () => {
 });
 
 describe('settle', () => {
-  it('completes a run whose tasks are all done, waits while a question is open, else fails with what is stuck', async () => {
+  it('completes a run whose tasks are all done, waits while a question is open, else asks about the first task that cannot move', async () => {
     const live = [{ name: 'ds', role: 'data-scientist', state: 'idle' }];
     await t.board.createTask(t.runId, { subject: 'Only', stage: 'features', role: 'ml-engineer' }, human);
+    expect(await settleRun(t.board, t.runId, live)).toBeNull();
+    expect((await t.board.requireRun(t.runId)).status).toBe('running');
+    const [asked] = await t.board.listQuestions(t.runId, 'open');
+    expect(asked).toMatchObject({ kind: 'stuck', askedBy: 'coordinator', taskId: 1 });
+    expect(asked?.payload).toEqual({
+      questions: [{ question: 'Task #1 "Only" cannot go on: it needs a ml-engineer, and no live member has that role. What now?', header: 'Stuck', options: [...STUCK_OPTIONS], multiSelect: false }],
+      context: { taskId: 1, cause: 'it needs a ml-engineer, and no live member has that role' },
+    });
+    expect(STUCK_OPTIONS.map((o) => o.value)).toEqual(['retry', 'reassign', 'done', 'stop']);
+    // One question at a time: while it is open the run waits.
+    expect(await settleRun(t.board, t.runId, live)).toBeNull();
+    expect(await t.board.listQuestions(t.runId, 'open')).toHaveLength(1);
+    await decideStuck(t.board, t.runId, await answer(1, 'done: nobody here trains'));
+    expect(await t.board.getTask(t.runId, 1)).toMatchObject({ status: 'completed', metadata: { marked_done: 'done by cli: nobody here trains' } });
+    expect(await settleRun(t.board, t.runId, live)).toBe('completed');
+  });
+
+  it('fails at once, naming the cause, when every member is out for a cause no retry here can fix', async () => {
+    await t.board.createTask(t.runId, { subject: 'Only' }, human);
+    const live = [{ name: 'ds', role: 'data-scientist', state: 'stopped', fatal: true }];
+    await t.board.appendEvent(t.runId, coordinatorActor, { type: 'member.removed', payload: { member: 'ds', state: 'stopped', reason: 'the API key was refused' } });
     expect(await settleRun(t.board, t.runId, live)).toBe('failed');
-    expect((await t.board.requireRun(t.runId)).statusReason).toBe('stuck: no member can make progress. #1 "Only" needs a ml-engineer, and no live member has that role');
+    expect((await t.board.requireRun(t.runId)).statusReason).toBe('every member stopped (ds): the API key was refused');
   });
 
   it('says why every member stopped when they all did', () => {
@@ -339,5 +386,72 @@ describe('settle', () => {
     expect(everyMemberOut(events, [...live, { name: 'ops', role: 'c', state: 'idle' }])).toBeNull();
     const tasks = [{ id: 2, subject: 'Train', status: 'in_progress' as const, owner: 'ds', role: null, stage: null, activeForm: null, attempt: 1, blockedBy: [], stageWaits: 0 }];
     expect(stuckReason(tasks, live, ['ds', 'mle'])).toBe('stuck: no member can make progress. #2 "Train" is in progress by ds, who is stopped');
+  });
+});
+
+describe('stuck tasks', () => {
+  /** mle claimed "Train", ran a command that failed, and asked for help. */
+  async function stuckTrain(): Promise<Question> {
+    await t.board.createTask(t.runId, { subject: 'Train', stage: 'training', role: 'ml-engineer' }, human);
+    await t.board.updateTask(t.runId, 1, { status: 'in_progress' }, t.as('mle'));
+    const output = ['config: optimise must be one of auc | recall | precision, got "recall, but calibrated"'];
+    await t.board.appendEvent(t.runId, t.as('mle'), { type: 'tool.called', payload: { member: 'mle', tool: 'Bash', summary: 'node scripts/config.js set', ok: true, exitCode: 1, output, taskId: 1 } });
+    await t.board.updateTask(t.runId, 1, { metadata: { needs_help: true, error: 'exit code 1: config: optimise must be one of auc | recall | precision' } }, t.as('mle'));
+    const task = await t.board.requireTask(t.runId, 1);
+    await askStuck(t.board, t.runId, task, helpCause(task) ?? '');
+    return question(1);
+  }
+
+  it('asks with the task, the one-line cause and the last lines of the failing output; once per task', async () => {
+    const asked = await stuckTrain();
+    expect(asked.payload.questions[0]?.question).toBe('Task #1 "Train" cannot go on: exit code 1: config: optimise must be one of auc | recall | precision. What now?');
+    expect(asked.payload.context).toEqual({
+      taskId: 1,
+      cause: 'exit code 1: config: optimise must be one of auc | recall | precision',
+      output: ['config: optimise must be one of auc | recall | precision, got "recall, but calibrated"'],
+    });
+    await askStuck(t.board, t.runId, await t.board.requireTask(t.runId, 1), 'again');
+    expect(await t.board.listQuestions(t.runId, 'open')).toHaveLength(1);
+  });
+
+  it('"Retry" clears the call for help and keeps the task with its owner', async () => {
+    await stuckTrain();
+    await decideStuck(t.board, t.runId, await answer(1, 'Retry: fixed the config'));
+    const task = await t.board.requireTask(t.runId, 1);
+    expect(task).toMatchObject({ status: 'in_progress', owner: 'mle' });
+    expect(task.metadata.needs_help).toBeUndefined();
+    expect(task.metadata.retried).toBe('retry by cli: fixed the config');
+  });
+
+  it('"Reassign" puts the task back on the board, to the member a note names when it may take it', async () => {
+    await t.board.addMember(t.runId, { name: 'mle2', agent: 'ml-engineer', role: 'ml-engineer', model: 'sim' }, human);
+    await stuckTrain();
+    await decideStuck(t.board, t.runId, await answer(1, 'reassign: give it to mle2'));
+    expect(await t.board.requireTask(t.runId, 1)).toMatchObject({ status: 'pending', owner: 'mle2', attempt: 2 });
+  });
+
+  it('"Reassign" naming a member of another role leaves the task unowned on the board', async () => {
+    await stuckTrain();
+    await decideStuck(t.board, t.runId, await answer(1, 'reassign: ds'));
+    expect(await t.board.requireTask(t.runId, 1)).toMatchObject({ status: 'pending', owner: null });
+  });
+
+  it('"Stop" fails the run with a short headline: the task, the cause and the next step', async () => {
+    await stuckTrain();
+    await decideStuck(t.board, t.runId, await answer(1, 'Stop'));
+    const run = await t.board.requireRun(t.runId);
+    expect(run.status).toBe('failed');
+    expect(run.statusReason).toBe(`stuck at #1 "Train": exit code 1: config: optimise must be one of auc | recall | precision (stopped by cli). Next: fix it, then \`team resume ${t.runId}\``);
+  });
+
+  it('--auto-answer retries a task once, and stops the second time it is stuck', async () => {
+    const first = await stuckTrain();
+    expect(await autoStuckAnswers(t.board, t.runId, first)).toEqual([{ question: first.payload.questions[0]?.question, picked: ['Retry'], text: null }]);
+    await t.board.answerQuestion(t.runId, first.id, await autoStuckAnswers(t.board, t.runId, first), 'auto', coordinatorActor);
+    await decideStuck(t.board, t.runId, await question(first.id));
+    await t.board.updateTask(t.runId, 1, { metadata: { needs_help: true, error: 'exit code 1 again' } }, t.as('mle'));
+    await askStuck(t.board, t.runId, await t.board.requireTask(t.runId, 1), 'exit code 1 again');
+    const second = await question(2);
+    expect(await autoStuckAnswers(t.board, t.runId, second)).toEqual([{ question: second.payload.questions[0]?.question, picked: ['Stop'], text: 'stopped by --auto-answer: retried once already' }]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message, ToolUseBlock } from '../../src/models/model.js';
 import { createVirtualClock } from '../../src/runtime/virtual-clock.js';
 import { KICKOFF } from '../../src/runtime/prompt.js';
+import { breakdownNote, optionsNamed } from '../../src/models/sim-program.js';
 import { T0, callsOf, playSim, saidOf, simTurn, type ToolAnswer } from '../helpers/runtime.js';
 
 type Listed = { id: string; subject?: string; status: string; owner?: string; role?: string; blockedBy?: string[]; gate?: string };
@@ -218,14 +219,79 @@ describe('simulated model: carrying out a task', () => {
       return { task: { id: '1', subject: 'Do the thing', description: 'Do it.', status: 'in_progress', owner: 'ds', blocks: [], blockedBy: [], metadata: { sim: { steps: [{ bash: 'echo leaked' }] } } } };
     });
     expect(calls.map((c) => c.name)).toEqual(['TaskList', 'TaskUpdate', 'TaskGet', 'TaskUpdate', 'TaskList']);
-    expect(calls[3]?.input).toEqual({ taskId: '1', status: 'completed', metadata: { completed_steps: 0 } });
+    // No script given: nothing is run, and the task is marked simulated rather than passed off as done.
+    expect(calls[3]?.input).toEqual({ taskId: '1', status: 'completed', metadata: { simulated: true } });
   });
 
-  it('substitutes a free-text ("Other") answer as typed, and several labels as their values', async () => {
+  it('marks a task without a script simulated, saying nothing was run, written or asked', async () => {
+    const board = fakeBoard([]);
+    const { calls, texts } = await playSim((call) => {
+      if (call.name !== 'TaskGet') return board(call);
+      return { task: { id: '1', subject: 'Choose the tone', description: 'Ask the person (AskUserQuestion) which tone to use.', status: 'in_progress', owner: 'ds', blocks: [], blockedBy: [], metadata: {} } };
+    });
+    expect(calls[3]?.input).toEqual({ taskId: '1', status: 'completed', metadata: { simulated: true } });
+    expect(texts[3]).toBe(
+      'Task #1 "Choose the tone" has no script for the simulated model, so I ran nothing, wrote nothing and did not ask the person what it wants decided. Marking it done as simulated: this is a dry run, no work was done.',
+    );
+    expect(calls.some((c) => c.name === 'AskUserQuestion')).toBe(false);
+  });
+
+  it('finds a script out of band by the subject TaskGet shows, the retrain steps for a retrained copy', async () => {
+    const script = { steps: [{ bash: 'echo first' }], retrain_steps: [{ bash: 'echo again' }] };
+    const asked: unknown[] = [];
+    const scripts = (team: string, task: { subject: string; attempt: number }) => {
+      asked.push([team, task]);
+      return task.subject === 'Do the thing' ? script : null;
+    };
+    for (const [subject, attempt, command] of [
+      ['Do the thing', 1, 'echo first'],
+      ['Do the thing (retrain 2)', 2, 'echo again'],
+    ] as const) {
+      const board = fakeBoard([]);
+      const { calls } = await playSim(
+        (call) => (call.name === 'TaskGet' ? { task: { id: '1', subject, attempt, description: 'Do it.', status: 'in_progress', owner: 'ds', blocks: [], blockedBy: [], metadata: {} } } : board(call)),
+        { sim: { scripts } },
+      );
+      expect(calls.find((c) => c.name === 'Bash')?.input).toMatchObject({ command });
+    }
+    // Asked again each turn (the model rebuilds what it does from the conversation): the team, and the subject without "(retrain N)".
+    expect([...new Set(asked.map((a) => JSON.stringify(a)))].map((a) => JSON.parse(a))).toEqual([
+      ['test-team', { subject: 'Do the thing', attempt: 1 }],
+      ['test-team', { subject: 'Do the thing', attempt: 2 }],
+    ]);
+  });
+
+  const OWN_WORDS_NOTE = 'The person answered in their own words instead of picking an option.';
+
+  it('maps own words that name exactly one option to it, says so, and keeps the words as a note', async () => {
     const small = [steps[1], { bash: 'echo {{flavour}}' }];
-    const other = await playSim(fakeBoard(small, { AskUserQuestion: { answers: { 'Which flavour?': 'Pistachio, please' } } }));
-    expect(other.calls.find((c) => c.name === 'Bash')?.input).toEqual({ command: 'echo Pistachio, please', description: 'run echo Pistachio, please' });
-    expect(other.calls.at(-2)?.input).toEqual({ taskId: '1', status: 'completed', metadata: { answers: { flavour: 'Pistachio, please' }, completed_steps: 2 } });
+    const words = 'chocolate, but the dark kind please';
+    const { calls, texts } = await playSim(fakeBoard(small, { AskUserQuestion: { answers: { 'Which flavour?': words }, note: OWN_WORDS_NOTE } }));
+    expect(calls.find((c) => c.name === 'Bash')?.input).toEqual({ command: 'echo choc', description: 'run echo choc' });
+    expect(texts[4]).toBe(`You answered in your own words ("${words}"); I take that as "Chocolate" and use choc. Running \`echo choc\`.`);
+    expect(calls.at(-2)?.input).toEqual({ taskId: '1', status: 'completed', metadata: { answers: { flavour: 'choc' }, answer_notes: { flavour: words }, completed_steps: 2 } });
+  });
+
+  it('asks a short follow-up with the same options when own words name no option, or several, and never runs them', async () => {
+    const small = [steps[1], { bash: 'echo {{flavour}}' }];
+    for (const words of ['Pistachio, please', 'vanilla or chocolate', 'not vanilla']) {
+      const { calls, texts } = await playSim(
+        fakeBoard(small, { AskUserQuestion: [{ answers: { 'Which flavour?': words }, note: OWN_WORDS_NOTE }, { answers: { [`You said "${words}"; which of these do you mean?`]: 'Vanilla' } }] }),
+      );
+      const asks = calls.filter((c) => c.name === 'AskUserQuestion').map((c) => (c.input as { questions: { question: string; header: string; options: unknown[] }[] }).questions[0]);
+      expect(asks.map((q) => q?.question)).toEqual(['Which flavour?', `You said "${words}"; which of these do you mean?`]);
+      expect(asks[1]?.header).toBe('Flavour');
+      expect(asks[1]?.options).toEqual(asks[0]?.options);
+      expect(texts[4]).toBe(`Your answer "${words}" does not name exactly one of the options, so I am asking which one you mean rather than guessing.`);
+      expect(calls.filter((c) => c.name === 'Bash').map((c) => c.input)).toEqual([{ command: 'echo vanilla', description: 'run echo vanilla' }]);
+    }
+  });
+
+  it('uses the option of a pick that came with a note, and several labels as their values', async () => {
+    const small = [steps[1], { bash: 'echo {{flavour}}' }];
+    const noted = await playSim(fakeBoard(small, { AskUserQuestion: { answers: { 'Which flavour?': 'Chocolate (note: no nuts)' } } }));
+    expect(noted.calls.find((c) => c.name === 'Bash')?.input).toMatchObject({ command: 'echo choc' });
+    expect(noted.calls.at(-2)?.input).toMatchObject({ metadata: { answers: { flavour: 'choc' }, answer_notes: { flavour: 'no nuts' } } });
 
     const several = await playSim(fakeBoard(small, { AskUserQuestion: { answers: { 'Which flavour?': ['Vanilla', 'chocolate'] } } }));
     expect(several.calls.find((c) => c.name === 'Bash')?.input).toMatchObject({ command: 'echo vanilla,choc' });
@@ -253,6 +319,34 @@ describe('simulated model: carrying out a task', () => {
     expect(texts[5]).toBe('I could not get past a step of #1: exit code 1: hint: run generate first. Recording the error and asking for help.');
     expect(last.content).toEqual([{ type: 'text', text: 'I could not finish task #1; it needs a person to look at the error recorded on it.' }]);
     expect(calls.some((c) => (c.input as { status?: string }).status === 'completed')).toBe(false);
+  });
+
+  it('stuck, it waits while the person has not decided, goes on from the failed step after a retry, and leaves a task taken from it', async () => {
+    const failed = { exitCode: 1, stdout: '', stderr: 'config: optimise must be one of auc | recall | precision' };
+    const script = [{ bash: 'node setup.js' }, { bash: 'node train.js' }, { bash: 'node evaluate.js' }];
+    const stuck = await playSim(fakeBoard(script, { Bash: [{ exitCode: 0, stdout: '', stderr: '' }, failed, failed] }));
+    const woken = (note: string): Message[] => [...stuck.messages, { role: 'user', content: note }];
+    const taskGet = (metadata: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+      JSON.stringify({ task: { id: '1', subject: 'Do the thing', description: 'Do it.', status: 'in_progress', owner: 'ds', blocks: [], blockedBy: [], metadata, sim: { steps: script }, ...over } });
+    /** The conversation after the woken member read its task, and the model's next turn. */
+    const afterRead = async (content: string) => {
+      const read = await simTurn(woken('The board changed.'));
+      expect(callsOf(read)).toEqual([{ name: 'TaskGet', input: { taskId: '1' } }]);
+      const use = read.content.find((b): b is ToolUseBlock => b.type === 'tool_use');
+      return simTurn([...woken('The board changed.'), { role: 'assistant', content: read.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: use?.id ?? '', content }] }]);
+    };
+
+    const waiting = await afterRead(taskGet({ needs_help: true, error: 'exit code 1' }));
+    expect(waiting.content).toEqual([{ type: 'text', text: "Task #1 still waits for the person's decision on the error recorded on it; standing by." }]);
+
+    const retried = await afterRead(taskGet({ retried: 'retry by cli' }));
+    expect(callsOf(retried)).toEqual([{ name: 'Bash', input: { command: 'node train.js', description: 'run node train.js' } }]);
+    expect(saidOf(retried)).toBe('Running `node train.js`.');
+
+    for (const over of [{ status: 'completed' }, { status: 'pending', owner: '' }, { owner: 'ds2' }]) {
+      const gone = await afterRead(taskGet({}, over));
+      expect(callsOf(gone)).toEqual([{ name: 'TaskList', input: {} }]);
+    }
   });
 
   it('goes on after one failure followed by a success, and counts error results as failures', async () => {
@@ -303,5 +397,55 @@ describe('simulated model: determinism and timing', () => {
     ]);
     const { calls } = await playSim(fakeBoard([{ bash: 'true' }]), { sim: { failureRate: 0.5 }, seed: 5 });
     expect(calls.filter((c) => !c.id.endsWith('_noise')).map((c) => c.name)).toEqual(['TaskList', 'TaskUpdate', 'TaskGet', 'Bash', 'TaskUpdate', 'TaskList']);
+  });
+});
+
+describe('simulated model: what it makes of what it read', () => {
+  const options = [
+    { label: 'AUC', value: 'auc' },
+    { label: 'Recall', value: 'recall' },
+    { label: 'Precision', value: 'precision' },
+  ];
+  const rollout = [
+    { label: 'Canary 10%', value: 'canary-10' },
+    { label: 'Shadow', value: 'shadow' },
+    { label: 'Full', value: 'full' },
+  ];
+  const labels = (found: Record<string, unknown>[]) => found.map((o) => o.label);
+
+  it('finds the options named in own words: whole labels or values, else a word only one option has; negations name none', () => {
+    expect(labels(optionsNamed('recall, but keep it calibrated for the retention team', options))).toEqual(['Recall']);
+    expect(labels(optionsNamed('AUC please', options))).toEqual(['AUC']);
+    expect(labels(optionsNamed('recall or precision, you choose', options))).toEqual(['Recall', 'Precision']);
+    expect(labels(optionsNamed('canary, and watch the latency', rollout))).toEqual(['Canary 10%']);
+    expect(labels(optionsNamed('canary-10', rollout))).toEqual(['Canary 10%']);
+    expect(labels(optionsNamed('whatever is safest', rollout))).toEqual([]);
+    expect(labels(optionsNamed('not recall', options))).toEqual([]);
+    expect(labels(optionsNamed("don't ship it in full", rollout))).toEqual([]);
+  });
+
+  it('makes its note from the breakdowns in the file it read, largest first', () => {
+    const profile = {
+      rows: 1500,
+      churn_rate: 0.2,
+      far_outliers: 40,
+      missing_rate: { customer_id: 0, region: 0.011, monthly_charge: 0.019, last_login_days: 0.029 },
+      numeric: { monthly_charge: { mean: 45, far_outliers: 30 }, minutes_m1: { mean: 240, far_outliers: 10 }, tenure: { mean: 19, far_outliers: 0 } },
+    };
+    expect(breakdownNote('reports/profile.json', profile)).toBe(
+      'From reports/profile.json: missing_rate above zero in last_login_days (0.029), monthly_charge (0.019), region (0.011); far_outliers in monthly_charge (30), minutes_m1 (10).',
+    );
+    expect(breakdownNote('data/raw/meta.json', { rows: 1500, churn_rate: 0.2 })).toBeNull();
+  });
+
+  it('records that note with the metrics of a metrics step', async () => {
+    const file = JSON.stringify({ rows: 10, missing_rate: { region: 0.5, plan: 0 } }, null, 2)
+      .split('\n')
+      .map((line, i) => `${String(i + 1).padStart(6)}\t${line}`)
+      .join('\n');
+    const { calls, texts } = await playSim(fakeBoard([{ metrics: 'reports/profile.json' }], { Read: file }));
+    const note = 'From reports/profile.json: missing_rate above zero in region (0.500).';
+    expect(calls[4]?.input).toEqual({ taskId: '1', metadata: { metrics: { rows: 10 }, note } });
+    expect(texts[4]).toBe(`Recording rows=10. ${note}`);
   });
 });
