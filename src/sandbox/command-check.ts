@@ -19,7 +19,7 @@ export interface CheckOptions {
   workspace?: string;
   /** Folders besides the workspace that redirections may write to (the command's own /tmp, `sandbox.paths.write`). */
   writable?: readonly string[];
-  /** The command's own home: with it, `~` in a redirection target is that folder (and so is checked like any path). */
+  /** The command's own home: with it, `~` in a redirection target is that folder, and writes there are allowed. */
   home?: string;
 }
 
@@ -87,7 +87,8 @@ function checkRedirection(redirection: Redirection, workspace: string, options: 
     target = path.join(options.home, target.slice(1));
   }
   const resolved = path.resolve(workspace, target);
-  if ([workspace, ...(options.writable ?? [])].some((dir) => isInside(dir, resolved))) return { allowed: true };
+  const writable = [workspace, ...(options.writable ?? []), ...(options.home !== undefined ? [options.home] : [])];
+  if (writable.some((dir) => isInside(dir, resolved))) return { allowed: true };
   return refuse(text, `it writes to ${resolved}, outside the workspace`, null);
 }
 
