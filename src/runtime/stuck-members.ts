@@ -69,7 +69,7 @@ export async function wakeForDecision(board: Board, runId: number, members: read
   if (!task) return;
   const label = `task #${task.id} "${task.subject}"`;
   for (const m of members) {
-    if (m.currentTask === task.id && task.owner !== m.cfg.name) {
+    if (m.currentTask === task.id && (task.status === 'completed' || task.owner !== m.cfg.name)) {
       const what = task.status === 'completed' ? 'was marked done by the person' : 'was put back on the board by the person';
       await wake(m, `${capital(label)} ${what}; leave it and look for other work with TaskList.`);
     }

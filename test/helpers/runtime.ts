@@ -138,6 +138,8 @@ export interface RunOptions {
   maxTurns?: number;
   pollMs?: number;
   leaseMs?: number;
+  /** The ordered driver's lease on the wall clock (default: leaseMs). */
+  wallLeaseMs?: number;
   signal?: AbortSignal;
   ordered?: boolean;
   onEvents?: (events: BoardEvent[]) => void;
@@ -159,6 +161,7 @@ export function runOrdered(t: TestRun, opts: RunOptions = {}): Promise<Outcome> 
     ...(opts.resumed !== undefined ? { resumed: opts.resumed } : {}),
     ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
     ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
+    ...(opts.wallLeaseMs !== undefined ? { wallLeaseMs: opts.wallLeaseMs } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onEvents ? { onEvents: opts.onEvents } : {}),
   });
