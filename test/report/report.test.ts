@@ -215,6 +215,9 @@ describe('headlines of runs that did not ship', () => {
       await t.board.updateTask(t.runId, first.id, { status: 'in_progress' }, t.as('a'));
       await t.board.updateTask(t.runId, first.id, { status: 'completed' }, t.as('a'));
       await t.board.updateTask(t.runId, second.id, { status: 'in_progress' }, t.as('a'));
+      // A process drove the run and let go of it without ending it (as after kill -9, once its claim lapsed).
+      expect(await t.board.claimRun(t.runId, 'pid 1 on test', 1, coordinator)).toEqual({ ok: true, takenOver: null });
+      await t.board.releaseRun(t.runId, 'pid 1 on test');
       // Nobody drives the run any more: it shows as crashed, and the open attempt runs to the last event.
       const report = await buildReport(t.board, t.runId);
       expect(report.run.state).toBe('crashed');
