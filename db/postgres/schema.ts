@@ -69,6 +69,8 @@ export const members = pgTable(
     stepAt: big('step_at'),
     /** The process (driver or worker) running this member, when one does. */
     worker: text('worker'),
+    /** The wall-clock heartbeat of that process: one silent for the worker lease has its members taken back. */
+    workerBeatAt: big('worker_beat_at'),
     heartbeatAt: big('heartbeat_at'),
     turns: integer('turns').notNull().default(0),
     inputTokens: big('input_tokens').notNull().default(0),

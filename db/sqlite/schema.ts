@@ -61,6 +61,8 @@ export const members = sqliteTable(
     stepAt: integer('step_at'),
     /** The process (driver or worker) running this member, when one does. */
     worker: text('worker'),
+    /** The wall-clock heartbeat of that process: one silent for the worker lease has its members taken back. */
+    workerBeatAt: integer('worker_beat_at'),
     heartbeatAt: integer('heartbeat_at'),
     turns: integer('turns').notNull().default(0),
     inputTokens: integer('input_tokens').notNull().default(0),

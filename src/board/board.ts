@@ -38,6 +38,9 @@ import type {
 /** The outcome of asking to drive a run: this process now drives it, or who already does. */
 export type DriveClaim = { ok: true; takenOver: string | null } | { ok: false; driver: string; pid: number | null; heartbeatAt: number | null };
 
+/** The outcome of a process asking to run members of a run: it now runs them, or the first one a live process already runs. */
+export type MemberClaim = { ok: true } | { ok: false; member: string; worker: string; beatAt: number | null };
+
 /** Reads: each is consistent on its own; readSnapshot is consistent across its parts. */
 export interface BoardReads {
   getRun(runId: number): Promise<Run | undefined>;
@@ -95,6 +98,17 @@ export interface BoardWrites {
   beatRun(runId: number, driver: string): Promise<boolean>;
   /** The driver lets go of the run (it ended, or the process is exiting). */
   releaseRun(runId: number, driver: string): Promise<void>;
+
+  /**
+   * A process (a `team worker`, or the driver for the members it runs) takes these members, all or
+   * none: refused while a process that beat within `leaseMs` (wall clock) runs one of them. The
+   * run's driver may take any member.
+   */
+  claimMembers(runId: number, worker: string, names: readonly string[], leaseMs: number): Promise<MemberClaim>;
+  /** The heartbeat of a process running members; returns the names it still runs. */
+  beatWorker(runId: number, worker: string): Promise<string[]>;
+  /** The process lets go of its members (it is exiting); their tasks stay theirs. */
+  releaseWorker(runId: number, worker: string): Promise<void>;
 
   addMember(runId: number, input: NewMember, actor: Actor): Promise<Member>;
   updateMember(runId: number, name: string, patch: MemberPatch, actor: Actor): Promise<void>;

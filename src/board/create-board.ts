@@ -13,6 +13,7 @@ import { readSnapshot } from './rules/snapshot.js';
 import { claimNext, createTask, createTasks, releaseTask, requireTask, updateTask } from './rules/tasks.js';
 import { openBlockers } from './rules/blockers.js';
 import { getTaskDetail, listTasks } from './rules/views.js';
+import { beatWorker, claimMembers, releaseWorker } from './rules/workers.js';
 
 type Runner = <T>(fn: (tx: Tx) => Promise<T>, write: boolean) => Promise<T>;
 
@@ -56,6 +57,9 @@ function boardOps(run: Runner): Omit<BoardOps, 'version'> {
     claimRun: (runId, driver, pid, actor) => write((tx) => claimRun(tx, runId, driver, pid, actor)),
     beatRun: (runId, driver) => write((tx) => beatRun(tx, runId, driver)),
     releaseRun: (runId, driver) => write((tx) => releaseRun(tx, runId, driver)),
+    claimMembers: (runId, worker, names, leaseMs) => write((tx) => claimMembers(tx, runId, worker, names, leaseMs)),
+    beatWorker: (runId, worker) => write((tx) => beatWorker(tx, runId, worker)),
+    releaseWorker: (runId, worker) => write((tx) => releaseWorker(tx, runId, worker)),
     addMember: (runId, input, actor) => write((tx) => addMember(tx, runId, input, actor)),
     updateMember: (runId, name, patch, actor) => write((tx) => updateMember(tx, runId, name, patch, actor)),
     heartbeat: (runId, names) => write((tx) => tx.heartbeatMembers(runId, names, tx.now())),

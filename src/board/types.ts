@@ -72,7 +72,9 @@ export interface Member {
   /** What the member is doing right now, and since when; null between steps. */
   step: string | null;
   stepAt: number | null;
+  /** The process (the run's driver or a `team worker`) running this member, and its last wall-clock beat. */
   worker: string | null;
+  workerBeatAt: number | null;
   heartbeatAt: number | null;
   turns: number;
   inputTokens: number;

@@ -44,6 +44,7 @@ function member(name: string, role: string, patch: Partial<Member> = {}): Member
     step: null,
     stepAt: null,
     worker: null,
+    workerBeatAt: null,
     heartbeatAt: NOW - 1000,
     turns: 0,
     inputTokens: 0,

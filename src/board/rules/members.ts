@@ -21,6 +21,7 @@ export async function addMember(tx: Tx, runId: number, input: NewMember, actor: 
     step: null,
     stepAt: null,
     worker: null,
+    workerBeatAt: null,
     heartbeatAt: tx.now(),
     turns: 0,
     inputTokens: 0,

@@ -52,7 +52,7 @@ function toGate(row: GateRow): Gate {
 export function hotStatements(sqlite: Database.Database) {
   const task = sqlite.prepare<[number, number], TaskRow>(`SELECT ${TASK} FROM tasks WHERE run_id = ? AND id = ?`);
   const MEMBER = `run_id AS runId, name, agent, role, model, status, current_task AS currentTask, last_action AS lastAction, step,
-    step_at AS stepAt, worker, heartbeat_at AS heartbeatAt, turns, input_tokens AS inputTokens, output_tokens AS outputTokens,
+    step_at AS stepAt, worker, worker_beat_at AS workerBeatAt, heartbeat_at AS heartbeatAt, turns, input_tokens AS inputTokens, output_tokens AS outputTokens,
     cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens, cost_usd AS costUsd`;
   const member = sqlite.prepare<[number, string], Member>(`SELECT ${MEMBER} FROM members WHERE run_id = ? AND name = ?`);
   const members = sqlite.prepare<[number], Member>(`SELECT ${MEMBER} FROM members WHERE run_id = ? ORDER BY name`);

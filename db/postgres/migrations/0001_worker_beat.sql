@@ -1,0 +1,1 @@
+ALTER TABLE "members" ADD COLUMN "worker_beat_at" bigint;

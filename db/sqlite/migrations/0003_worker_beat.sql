@@ -1,0 +1,1 @@
+ALTER TABLE `members` ADD `worker_beat_at` integer;
