@@ -65,8 +65,10 @@ const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(3) : 'n/a');
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function render(results: ScenarioResult[]): string {
+  const baseline = results[0];
+  const perTask = (r: ScenarioResult) => r.cpuMs / r.completed;
   const summary = markdownTable(
-    ['members', 'tasks', 'makespan', 'lower bound', 'makespan / bound', 'work-only bound', 'makespan / work-only', 'model turns per task', 'claims lost to a race', 'CPU per task', 'CPU total', 'wall'],
+    ['members', 'tasks', 'makespan', 'lower bound', 'makespan / bound', 'work-only bound', 'makespan / work-only', 'model turns per task', 'claims lost to a race', 'CPU per task', `CPU per task / ${baseline ? `${baseline.members} × ${thousands(baseline.tasks)}` : 'first'}`, 'CPU total', 'wall'],
     results.map((r) => [
       String(r.members),
       thousands(r.tasks),
@@ -77,7 +79,8 @@ export function render(results: ScenarioResult[]): string {
       ratio(r.makespanMs, r.workBound.ms),
       (r.modelCalls / r.completed).toFixed(2),
       thousands(r.lostClaims),
-      `${(r.cpuMs / r.completed).toFixed(1)} ms`,
+      `${perTask(r).toFixed(1)} ms`,
+      baseline ? `**${(perTask(r) / perTask(baseline)).toFixed(2)}x**` : 'n/a',
       `${(r.cpuMs / 1000).toFixed(1)} s`,
       `${(r.wallMs / 1000).toFixed(1)} s`,
     ]),
@@ -103,8 +106,8 @@ fresh board through \`executeRun({ ordered: true })\` on a virtual clock. Member
 Tasks are split in id order over the ${PIPELINE.length} stages ${PIPELINE.join(' → ')}; 90% of them are for one role
 (10% for anyone), each has 0–3 explicit blockers among the previous 40 tasks of its stage, and each carries
 a sim script \`{ steps: [], work_ms }\` with 1–30 minutes of work. Members compact their conversation at a task
-boundary past ${COMPACT_AFTER} messages (\`compactAfter\`; with the runtime default of 80 a transcript holds about ten
-TaskList results of the whole board, megabytes at 2,000 tasks, rewritten on every step).
+boundary past ${COMPACT_AFTER} messages (\`compactAfter\`). The first scenario is the baseline of the CPU ratio: the
+target is CPU per task at most 1.5x the baseline's at every size, with makespan / bound unchanged.
 
 ${summary}
 
@@ -123,10 +126,11 @@ Stages of the ${name} run (its makespan is the sum of the spans):
 ${stages}
 
 CPU time is \`process.cpuUsage()\` (user + system) over \`executeRun\`, with V8's sampling profiler attached; the
-samples split it by the innermost runtime function on the stack. CPU per task grows with the size of the board:
-every TaskList returns every task, and that result is written with the transcript after each step, parsed again by
-the simulated model on its next turns, and built again by the next TaskList. The coordinator's own share (event pump,
-wake-ups, checks) stays small.
+samples split it by the innermost function on the stack that names a part of the work (bench/schedule-profile.ts).
+The board is async, so its SQL and rules run in their own continuations and count as the board, whoever asked.
+A member's TaskList shows its own tasks, what it may claim now and counts, read from a view of the board kept up to
+date from the run's events (src/tools/task-view.ts); idle members are woken from the same view; transcripts append
+only the new messages. What still grows with the board is in the board's reads (see the notes under the table).
 
 ${cpu}
 

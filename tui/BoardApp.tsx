@@ -379,7 +379,7 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
 
   const helpKey = (input: string, key: Key, snap: BoardSnapshot, live: boolean) => {
     if (key.escape || input === '?') return update({ help: false });
-    const max = Math.max(0, helpContent().length - (bodyRows() - 2));
+    const max = Math.max(0, helpContent(Math.max(1, sizeRef.current.columns)).length - (bodyRows() - 2));
     const scrolled = scrollKey(key, input, uiRef.current.helpScroll, max, Math.max(1, bodyRows() - 3));
     if (scrolled !== null) return update({ helpScroll: scrolled });
     if (input === 'q' || input === 'Q' || input === 'p') globalKey(input, snap, live);

@@ -71,11 +71,13 @@ function names(list: string[], max = 3): string {
   return list.length > max ? `${shown} +${list.length - max}` : shown;
 }
 
+/** Metadata that is the simulated model's own bookkeeping (its script in older runs, its step count): never shown. */
+export const SIM_METADATA: readonly string[] = ['sim', 'completed_steps'];
+
 function metadataText(metadata: Record<string, Json> | undefined): string {
   if (metadata === undefined) return '';
   return Object.entries(metadata)
-    // A simulated model's script (kept in metadata by older runs) is never shown.
-    .filter(([k]) => k !== 'sim')
+    .filter(([k]) => !SIM_METADATA.includes(k))
     .flatMap(([k, v]) => (v === null ? [`-${k}`] : flattenJson(v, k, 1).map(([key, text]) => `${key}=${text}`)))
     .join(' ');
 }
@@ -179,7 +181,8 @@ export function describeEvent(event: BoardEvent): EventLine {
       const p = event.payload;
       const fields = p.fields.filter((f) => f !== 'metadata');
       const detail = [metadataText(p.metadata), fields.length > 0 ? `(${fields.join(', ')})` : ''].filter((s) => s !== '');
-      return line(by, `updated #${p.taskId}${detail.length > 0 ? `: ${detail.join(' ')}` : ''}`, 'dim', false, { feed: p.metadata !== undefined });
+      // Worth a feed line when it recorded something a person reads (not only the dry run's bookkeeping).
+      return line(by, `updated #${p.taskId}${detail.length > 0 ? `: ${detail.join(' ')}` : ''}`, 'dim', false, { feed: metadataText(p.metadata) !== '' });
     }
     case 'task.deleted':
       return line(by, `deleted ${task(event.payload.taskId, event.payload.subject)}`, 'dim', false, { feed: true });

@@ -68,15 +68,17 @@ function runLine(snapshot: BoardSnapshot, now: number, width: number, options: H
 
 /**
  * A gate as the strip shows it: each status looks different (and says so in words, not only by
- * colour). `detail` 2 is everything (with a decision's note), 1 without the note, 0 the mark and name.
+ * colour). `detail` 3 is everything (with a decision's note), 2 without the note, 1 without the
+ * status word, 0 the mark and the metric's name alone.
  */
-export function gateSegments(gate: SnapshotGate, detail: 0 | 1 | 2): Segment[] {
+export function gateSegments(gate: SnapshotGate, detail: 0 | 1 | 2 | 3): Segment[] {
   const look = GATE_LOOK[gate.status];
-  const what = gate.kind === 'approval' ? 'approval' : gateShort(gate.description);
+  const full = gate.kind === 'approval' ? 'approval' : gateShort(gate.description);
+  const what = detail === 0 ? (full.split(' ')[0] ?? full) : full;
   const style = { color: look.color, bold: gate.status === 'failed' || gate.status === 'waiting' };
   const out: Segment[] = [seg(`${look.mark} `, style), seg(what, gate.status === 'closed' ? { dim: true } : { color: look.color })];
-  if (detail >= 1) out.push(seg(` ${look.word(gate)}`, gate.status === 'closed' ? { dim: true } : style));
-  if (gate.note && detail >= 2) out.push(seg(`: ${gate.note}`, { color: look.color, italic: true }));
+  if (detail >= 2) out.push(seg(` ${look.word(gate)}`, gate.status === 'closed' ? { dim: true } : style));
+  if (gate.note && detail >= 3) out.push(seg(`: ${gate.note}`, { color: look.color, italic: true }));
   return out;
 }
 
@@ -97,7 +99,7 @@ function stageSegments(progress: StageProgress, compact: boolean, active: boolea
 /** The pipeline left to right, each stage with its progress and the gates that guard it in front of it. */
 export function stageStrip(snapshot: Pick<BoardSnapshot, 'stages' | 'gates' | 'tasks' | 'run'>, width: number): Line {
   const working = new Set(snapshot.tasks.in_progress.map((t) => t.stage));
-  const build = (compact: boolean, gateDetail: 0 | 1 | 2, skipEmpty: boolean): Line => {
+  const build = (compact: boolean, gateDetail: 0 | 1 | 2 | 3, skipEmpty: boolean): Line => {
     const line: Line = [];
     for (const progress of snapshot.stages) {
       const gates = snapshot.gates.filter((g) => g.before === progress.stage);
@@ -109,13 +111,14 @@ export function stageStrip(snapshot: Pick<BoardSnapshot, 'stages' | 'gates' | 't
     }
     return line;
   };
-  const tries: [boolean, 0 | 1 | 2, boolean][] = [
+  const tries: [boolean, 0 | 1 | 2 | 3, boolean][] = [
+    [false, 3, false],
     [false, 2, false],
-    [false, 1, false],
+    [true, 3, false],
     [true, 2, false],
+    [true, 2, true],
     [true, 1, false],
     [true, 1, true],
-    [true, 0, false],
     [true, 0, true],
   ];
   for (const [compact, gateDetail, skipEmpty] of tries) {

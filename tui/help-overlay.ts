@@ -1,3 +1,4 @@
+import { wordWrap } from './cells.js';
 import { fitWindow } from './layout.js';
 import { padLine, seg, type Line } from './lines.js';
 
@@ -60,20 +61,24 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
   },
 ];
 
-export function helpContent(): Line[] {
+export function helpContent(width: number): Line[] {
   const keyWidth = Math.min(24, Math.max(...KEY_HELP.flatMap((s) => s.keys.map(([k]) => k.length))));
   const lines: Line[] = [];
   for (const { section, keys } of KEY_HELP) {
     if (lines.length > 0) lines.push([]);
     lines.push([seg(section, { bold: true, color: 'cyan' })]);
-    for (const [key, what] of keys) lines.push([seg(`  ${key.padEnd(keyWidth)}  `, { bold: true, color: 'yellow' }), seg(what)]);
+    for (const [key, what] of keys) {
+      wordWrap(what, Math.max(10, width - keyWidth - 4)).forEach((row, i) =>
+        lines.push([seg(`  ${(i === 0 ? key : '').padEnd(keyWidth)}  `, { bold: true, color: 'yellow' }), seg(row)]),
+      );
+    }
   }
   return lines;
 }
 
 /** The key list in `height` rows: a title bar, the list (scrolled with ↑↓ when it does not fit). */
 export function helpLines(width: number, height: number, scroll: number): Line[] {
-  const content = helpContent();
+  const content = helpContent(width);
   const title = padLine([seg(' Keys ', { bold: true }), seg('what each key does, where')], width).map((s) => ({ ...s, inverse: true, color: 'cyan' }));
   const room = Math.max(1, height - 1);
   const window = fitWindow(content.length, () => 1, room, null);

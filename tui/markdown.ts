@@ -11,6 +11,19 @@ export function markdownLines(text: string, width: number): Line[] {
   const source = text.replace(/\r\n?/g, '\n').split('\n');
   const out: Line[] = [];
   let fence: string | null = null;
+  // Prose lines are joined into a paragraph (or onto the list item they continue) and wrapped once.
+  let paragraph: string[] = [];
+  let item: { lead: string; marker: string; text: string[] } | null = null;
+  const flush = () => {
+    if (paragraph.length > 0) out.push(...wrapSegments(inline(paragraph.join(' ')), w, [], []));
+    paragraph = [];
+    if (item) {
+      const first = [seg(item.lead), seg(item.marker, { color: 'yellow' })];
+      const hang = [seg(' '.repeat(item.lead.length + item.marker.length))];
+      out.push(...wrapSegments(inline(item.text.join(' ')), w, first, hang));
+    }
+    item = null;
+  };
   for (let i = 0; i < source.length; i++) {
     const raw = (source[i] ?? '').replace(/\t/g, '    ');
     if (fence !== null) {
@@ -23,10 +36,12 @@ export function markdownLines(text: string, width: number): Line[] {
     }
     const opening = /^\s*(```|~~~)/.exec(raw);
     if (opening?.[1]) {
+      flush();
       fence = opening[1];
       continue;
     }
     if (isTableRow(raw)) {
+      flush();
       const rows: string[] = [];
       while (i < source.length && isTableRow(source[i] ?? '')) rows.push(source[i++] ?? '');
       i--;
@@ -35,36 +50,50 @@ export function markdownLines(text: string, width: number): Line[] {
     }
     const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(raw);
     if (heading?.[1] && heading[2] !== undefined) {
+      flush();
       const level = heading[1].length;
       const style = level === 1 ? { bold: true, color: 'magenta' } : level === 2 ? { bold: true, color: 'cyan' } : { bold: true };
       for (const row of wordWrap(stripInline(heading[2]), w)) out.push([seg(row, style)]);
       continue;
     }
     if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(raw)) {
+      flush();
       out.push([seg('─'.repeat(w), { dim: true })]);
       continue;
     }
     const quote = /^\s*>\s?(.*)$/.exec(raw);
     if (quote) {
+      flush();
       out.push(...wrapSegments(inline(quote[1] ?? '', { italic: true }), w, [seg('│ ', { dim: true })], [seg('│ ', { dim: true })]));
       continue;
     }
-    const item = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/.exec(raw);
-    if (item) {
-      const depth = Math.min(6, Math.floor((item[1] ?? '').length / 2));
-      const marker = /^\d/.test(item[2] ?? '') ? `${item[2]} ` : '• ';
-      const lead = '  '.repeat(depth);
-      const first = [seg(lead), seg(marker, { color: 'yellow' })];
-      const hang = [seg(' '.repeat(lead.length + marker.length))];
-      out.push(...wrapSegments(inline(item[3] ?? ''), w, first, hang));
+    const listed = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/.exec(raw);
+    if (listed) {
+      flush();
+      const depth = Math.min(6, Math.floor((listed[1] ?? '').length / 2));
+      item = { lead: '  '.repeat(depth), marker: /^\d/.test(listed[2] ?? '') ? `${listed[2]} ` : '• ', text: [listed[3] ?? ''] };
       continue;
     }
     if (raw.trim() === '') {
+      flush();
       out.push([]);
       continue;
     }
-    out.push(...wrapSegments(inline(raw.trim()), w, [], []));
+    const indent = /^ */.exec(raw)?.[0].length ?? 0;
+    if (item && indent > 0) {
+      item.text.push(raw.trim());
+      continue;
+    }
+    if (indent >= 2) {
+      // An indented line in prose is a command or an example: kept as its own line, as written.
+      flush();
+      for (const row of hardWrap(raw, w)) out.push([seg(row, { color: 'cyan' })]);
+      continue;
+    }
+    if (item) flush();
+    paragraph.push(raw.trim());
   }
+  flush();
   return out;
 }
 

@@ -52,7 +52,11 @@ export interface MembersContext {
 
 export function membersLines(members: SnapshotMember[], width: number, height: number, mode: LayoutMode, ctx: MembersContext): Line[] {
   if (height <= 0) return [];
-  const lines: Line[] = [titleLine(`Members (${members.length})`, width)];
+  const room = height - 1;
+  // When not all fit, every row shows a member (the most urgent first) and the title says how many are left out.
+  const shown = members.length > room ? byUrgency(members).slice(0, Math.max(0, room)) : members;
+  const left = members.length - shown.length;
+  const lines: Line[] = [titleLine(`Members (${members.length})`, width, { bold: true }, left > 0 ? `+${left} not shown` : '')];
   const nameWidth = Math.min(14, Math.max(4, ...members.map((m) => m.name.length)));
   const roleWidth = mode === 'wide' ? Math.min(18, Math.max(4, ...members.map((m) => m.role.length))) : 0;
   const numbers = 7 + 1 + 7;
@@ -60,8 +64,6 @@ export function membersLines(members: SnapshotMember[], width: number, height: n
   const free = Math.max(0, width - fixed);
   const taskWidth = free >= 40 ? Math.min(32, Math.floor(free * 0.4)) : 0;
   const doingWidth = Math.max(0, free - (taskWidth > 0 ? taskWidth + 1 : 0));
-  const room = height - 1;
-  const shown = members.length > room ? byUrgency(members).slice(0, Math.max(0, room - 1)) : members;
   for (const m of shown) {
     const color = MEMBER_STATUS_COLOR[m.status];
     const line: Line = [seg('● ', { color }), seg(pad(m.name, nameWidth), { bold: true }), seg(' ')];
@@ -71,7 +73,6 @@ export function membersLines(members: SnapshotMember[], width: number, height: n
     line.push(seg(padStart(formatTokens(m.tokens), 7)), seg(' '), seg(padStart(formatCost(m.costUsd), 7), { dim: true }));
     lines.push(line);
   }
-  if (shown.length < members.length) lines.push([seg(`+${members.length - shown.length} more`, { dim: true })]);
   return lines;
 }
 

@@ -153,7 +153,7 @@ export function questionLines(q: OpenQuestion, draft: AnswerDraft, pendingCount:
   blocks.push(...optionBlocks(q, item, draft, width));
   if (draft.error) blocks.push({ lines: wrapped(draft.error, width, [], 0, { color: 'red', bold: true }) });
 
-  const hint = hintLine(q, item, draft, options.files.length > 0);
+  const hint = hintLine(q, item, draft);
   const body = blocks.flatMap((b) => b.lines);
   const room = Math.max(1, maxLines - 2);
   if (body.length <= room) return [title, ...body, hint].slice(0, maxLines);
@@ -182,16 +182,15 @@ export function questionLines(q: OpenQuestion, draft: AnswerDraft, pendingCount:
   return [title, ...shown, hint].slice(0, maxLines);
 }
 
-function hintLine(q: OpenQuestion, item: QuestionItem, draft: AnswerDraft, files: boolean): Line {
+/** The keys of the panel itself; the footer below it has the ones that work everywhere (Esc, o, ?, q). */
+function hintLine(q: OpenQuestion, item: QuestionItem, draft: AnswerDraft): Line {
   const n = item.options.length;
-  const back = `Esc ${draft.part > 0 ? 'previous part' : 'board'}`;
-  if (draft.words !== null) return [seg(`1-${n} choose · e edit · ${back}`, { dim: true })];
+  const back = draft.part > 0 ? ['Esc previous part'] : [];
+  if (draft.words !== null) return [seg([`1-${n} choose`, 'e edit', ...back].join(' · '), { dim: true })];
   const onOther = draft.cursor === n;
   const keys = onOther ? ['type', '⏎ send', '↑ options'] : item.multiSelect ? ['↑↓ move', 'Space toggle', `1-${n} toggle`, '⏎ confirm'] : ['↑↓ move', `1-${n} pick`, '⏎ choose'];
   if (!onOther) keys.push(q.kind === 'approval' ? `${n + 1} type a condition` : `${n + 1} or ↓ to type`);
-  if (files) keys.push(onOther ? 'Ctrl-O files' : 'o files');
-  keys.push(back);
-  if (!onOther) keys.push('? keys');
+  keys.push(...back);
   return [seg(keys.join(' · '), { dim: true })];
 }
 

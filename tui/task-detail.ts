@@ -2,8 +2,10 @@ import type { BoardEvent, EventOf } from '../src/board/events.js';
 import type { BoardSnapshot } from '../src/board/snapshot.js';
 import type { Json, TaskDetail, TaskSummary } from '../src/board/types.js';
 import { eventLine } from './activity-feed.js';
-import { flattenJson, formatClock, formatCost, formatOffset, formatTokens, idList, wrap } from './format.js';
+import { SIM_METADATA } from './describe-event.js';
+import { flattenJson, formatClock, formatCost, formatOffset, formatTokens, idList } from './format.js';
 import { padLine, seg, type Line } from './lines.js';
+import { markdownLines } from './markdown.js';
 import { COLUMN_COLOR } from './theme.js';
 import { blockedText } from './waits.js';
 
@@ -14,8 +16,11 @@ export interface DetailData {
 
 export type CommandEvent = EventOf<'tool.called'>;
 
-/** Metadata the board keeps for itself: never shown as what the task recorded (a legacy sim script, markers shown elsewhere). */
-const HIDDEN_METADATA = new Set(['sim', 'simulated', 'retrain_of', 'metrics']);
+/**
+ * Metadata not listed as what the task recorded: the simulated model's script (older runs kept it
+ * there) and its step count are internal to the dry run; the others are shown in their own way.
+ */
+const HIDDEN_METADATA = new Set([...SIM_METADATA, 'simulated', 'retrain_of', 'metrics']);
 
 /** Output lines shown under each command in the detail; the rest is one key away. */
 export const OUTPUT_LINES_IN_DETAIL = 4;
@@ -98,8 +103,8 @@ export function detailContent(data: DetailData, ctx: DetailContext): DetailConte
   if (task.simulated === true || ctx.summary?.simulated === true) lines.push([seg('simulated: the dry run played this task without doing it', { color: 'magenta' })]);
 
   lines.push([], [seg('Description', { bold: true })]);
-  const description = task.description.trim() === '' ? ['(none)'] : wrap(task.description.trim(), Math.max(10, width - 2));
-  for (const text of description) lines.push([seg(`  ${text}`)]);
+  if (task.description.trim() === '') lines.push([seg('  (none)', dim)]);
+  for (const row of markdownLines(task.description.trim(), Math.max(10, width - 2))) lines.push([seg('  '), ...row]);
 
   const metrics = task.metadata.metrics;
   if (isObject(metrics) && Object.keys(metrics).length > 0) {

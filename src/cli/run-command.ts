@@ -23,6 +23,7 @@ import { safeJson } from './safe-text.js';
 import { progressLine } from './progress.js';
 import { printSummary, summaryJson } from './summary.js';
 import { showLiveBoard } from './live-board.js';
+import { workerLeaseMs } from './worker-command.js';
 
 export interface RunFlags {
   backend?: Backend;
@@ -41,6 +42,8 @@ export interface RunFlags {
   openSeats?: string;
   /** false with --no-sandbox: commands run without the OS sandbox. */
   sandbox?: boolean;
+  /** Drive the run (its coordinator) without running members here: `team worker` processes run them. */
+  workersOnly?: boolean;
 }
 
 function number(text: string | undefined, flag: string, fallback: number, min = 0): number {
@@ -66,7 +69,8 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
   if (backend === 'anthropic' && !env.ANTHROPIC_API_KEY) {
     throw new BoardError('invalid', '--backend anthropic needs ANTHROPIC_API_KEY; set it, or use --backend sim for a free simulated run');
   }
-  const sandbox = await chooseSandbox({ backend, noSandbox: flags.sandbox === false, usesBash: teamUsesBash(loaded) });
+  // With --workers-only no command runs here: the workers choose their own sandbox.
+  const sandbox = await chooseSandbox({ backend, noSandbox: flags.sandbox === false, usesBash: flags.workersOnly !== true && teamUsesBash(loaded) });
   if (sandbox.notice) io.stderr(`${sandbox.notice}\n`);
   const replayTape = flags.tape ? loadTape(path.resolve(io.cwd(), flags.tape)) : undefined;
   const board = await openBoardFor(io, { board: boardOption, mustExist: false });
@@ -86,12 +90,27 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
     if (seats.length > 0) await openSeats(board, run.id, seats);
     await claimToDrive(board, run);
     claimed = run.id;
+    if (flags.workersOnly) await readyForWorkers(io, board, run.id, boardOption, backend);
     const recordTape = flags.record ? createTape({ team: loaded.team.name, seed, backend }, { file: path.resolve(io.cwd(), flags.record) }) : undefined;
     if (!flags.json) io.stderr(backendLine(backend, seed, env, run) + seatsLines(run.id, seats));
     return await drive(io, board, run, flags, { backend, seed, sandbox, ...(replayTape ? { replayTape } : {}), ...(recordTape ? { recordTape } : {}) }, false);
   } finally {
     await letGo(board, claimed);
   }
+}
+
+/**
+ * A run driven with --workers-only: its workspace gets the marker workers check (the run's one
+ * shared folder, docs/decisions/0012-files-across-machines.md), and the person is told how to start them.
+ */
+async function readyForWorkers(io: CommandIO, board: Board, runId: number, boardOption: string | undefined, backend: Backend): Promise<void> {
+  if (backend === 'replay') throw new BoardError('invalid', 'a replayed run is played by one process; --workers-only does not apply');
+  const { writeWorkspaceMarker } = await import('../runtime/workspace-marker.js');
+  // Read back from the board: the marker must match what a worker will read there.
+  const run = await board.requireRun(runId);
+  writeWorkspaceMarker(run);
+  const where = boardOption ? ` --board ${board.location}` : '';
+  io.stderr(`team: run ${run.id} runs no members here; start them with \`team worker${where} --run ${run.id} [--members NAME,... | --role ROLE]\` on machines that see ${run.workspace}\n`);
 }
 
 function backendLine(backend: Backend, seed: number, env: NodeJS.ProcessEnv, run: Run): string {
@@ -112,11 +131,12 @@ export async function resume(io: CommandIO, runText: string, flags: RunFlags, bo
     if (run.status === 'completed') throw new BoardError('state', `run ${run.id} already completed; see \`team export ${run.id}\``);
     if (run.backend === 'replay') throw new BoardError('state', 'a replayed run cannot be resumed; replay the tape again');
     if (!fs.existsSync(run.workspace)) throw new RuntimeError(`the workspace of run ${run.id} is gone (${run.workspace}); it cannot be resumed`);
-    const sandbox = await chooseSandbox({ backend: run.backend, noSandbox: flags.sandbox === false, usesBash: runUsesBash(run.config) });
+    const sandbox = await chooseSandbox({ backend: run.backend, noSandbox: flags.sandbox === false, usesBash: flags.workersOnly !== true && runUsesBash(run.config) });
     if (sandbox.notice) io.stderr(`${sandbox.notice}\n`);
     // Only one process drives a run, decided by the board: a second `team resume` stops here.
     await claimToDrive(board, run);
     claimed = run.id;
+    if (flags.workersOnly) await readyForWorkers(io, board, run.id, boardOption, run.backend);
     if (!flags.json) io.stderr(`team: resuming run ${run.id} of ${run.team} on ${run.backend}\n`);
     return await drive(io, board, run, flags, { backend: run.backend, seed: run.seed, sandbox }, true);
   } finally {
@@ -138,7 +158,7 @@ async function claimToDrive(board: Board, run: Run): Promise<void> {
   }
   const claim = await board.claimRun(run.id, DRIVER, process.pid, coordinator);
   if (claim.ok) return;
-  const beat = claim.heartbeatAt !== null ? `, alive ${formatAgo(Date.now() - claim.heartbeatAt)} ago` : '';
+  const beat = claim.heartbeatAt !== null ? ` (heartbeat ${Math.max(0, Math.round((Date.now() - claim.heartbeatAt) / 1000))}s ago)` : '';
   throw new BoardError('state', `run ${run.id} is already driven by ${claim.driver}${beat}; watch it with \`team board ${run.id}\`, or stop it with \`team stop ${run.id}\` first`);
 }
 
@@ -163,10 +183,6 @@ function deadHere(driver: string, pid: number): boolean {
   }
 }
 
-function formatAgo(ms: number): string {
-  return `${Math.max(0, Math.round(ms / 1000))}s`;
-}
-
 interface DriveChoice {
   backend: Backend;
   seed: number;
@@ -177,7 +193,9 @@ interface DriveChoice {
 
 async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, choice: DriveChoice, resumed: boolean): Promise<number> {
   const instant = flags.instant === true || choice.backend === 'replay';
-  const clock: Clock = instant ? createVirtualClock() : realClock;
+  // With --workers-only the members' pace is the workers' own: the coordinator keeps real time, as they do.
+  const virtual = instant && flags.workersOnly !== true;
+  const clock: Clock = virtual ? createVirtualClock() : realClock;
   const speed = number(flags.speed, '--speed', 1, 0.001);
   // Loaded here, not at start-up: the SDK and the runtime are not needed for `team --help`.
   const { createModel } = await import('./model-factory.js');
@@ -243,12 +261,14 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
       sandbox: { mode: choice.sandbox.mode, teamHome: teamHome(io.env, io.cwd()) },
       model,
       clock,
-      ordered: instant,
+      ordered: virtual,
       autoAnswer: flags.autoAnswer === true,
       ...(tapeAnswerer ? { answerer: tapeAnswerer } : {}),
       onEvents: printer,
       signal: abort.signal,
       resumed,
+      workerLeaseMs: workerLeaseMs(io.env),
+      ...(flags.workersOnly ? { workersOnly: true } : {}),
     });
     await printed;
     ended = true;
@@ -261,8 +281,8 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
   }
   const final = (await board.getRun(run.id)) ?? run;
   // An instant run's events are stamped by the virtual clock, so its duration is simulated team time.
-  if (flags.json) io.stdout(`${safeJson({ type: 'summary', ...(await summaryJson(board, final, Date.now() - started, instant)) })}\n`);
-  else await printSummary(io, board, final, Date.now() - started, instant);
+  if (flags.json) io.stdout(`${safeJson({ type: 'summary', ...(await summaryJson(board, final, Date.now() - started, virtual)) })}\n`);
+  else await printSummary(io, board, final, Date.now() - started, virtual);
   return outcome.status === 'completed' ? 0 : outcome.status === 'stopped' ? 3 : 1;
 }
 

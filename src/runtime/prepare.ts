@@ -8,13 +8,14 @@ import type { LoadedTeam } from '../definitions/team-loader.js';
 import { WORKSPACE_TOOLS } from '../definitions/tool-names.js';
 import { teamHome } from '../shared/paths.js';
 import { RuntimeError } from './errors.js';
+import { claimRunFolder } from './run-folder.js';
 
 export interface PrepareOptions {
   board: Board;
   loaded: LoadedTeam;
   backend: Backend;
   seed: number;
-  /** Where the run works; default .team/runs/<id>/workspace. */
+  /** Where the run works; default .team/runs/<id>/workspace (see run-folder.ts). */
   workspace?: string;
   budgetUsd?: number;
   /** The run's commands run without an OS sandbox (none here, or --no-sandbox): the board shows it. */
@@ -71,7 +72,7 @@ export async function prepareRun(opts: PrepareOptions): Promise<Run> {
       { team: team.name, backend: opts.backend, seed: opts.seed, workspace: '', budgetUsd, budgetTokens: team.budget?.tokens ?? null, config },
       actor,
     );
-    const workspace = explicit ?? path.join(teamHome(opts.env ?? process.env, opts.cwd ?? process.cwd()), 'runs', String(created.id), 'workspace');
+    const workspace = explicit ?? path.join(claimRunFolder(teamHome(opts.env ?? process.env, opts.cwd ?? process.cwd()), created.id), 'workspace');
     await tx.updateRun(created.id, { workspace });
     for (const m of members) await tx.addMember(created.id, { name: m.name, agent: m.agent, role: m.role, model: m.model }, actor);
     for (const g of config.gates) await tx.addGate(created.id, g, actor);

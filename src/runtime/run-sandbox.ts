@@ -7,11 +7,12 @@ import { isUnder } from '../sandbox/bwrap-args.js';
 import { sandboxSettingsFrom, type SandboxSettings } from '../sandbox/config.js';
 import { killOrphans } from '../sandbox/orphans.js';
 import { teamHome as findTeamHome } from '../shared/paths.js';
+import { runFolderOf } from './run-folder.js';
 
 export interface RunSandboxOptions {
   /** 'bwrap' (the default): every command in the run's sandbox; 'none': plain processes (no sandbox here, or --no-sandbox). */
   mode?: SandboxSettings['mode'];
-  /** The team home (board, runs): hidden from commands. Default: found from the run's workspace, else from the current folder. */
+  /** The team home (board, runs): hidden from commands. Default: found from the run's workspace, else the board file's folder, else from the current folder. */
   teamHome?: string;
 }
 
@@ -22,8 +23,9 @@ export interface RunSandboxOptions {
  */
 export async function prepareRunSandbox(board: Board, run: Run, opts: RunSandboxOptions = {}): Promise<SandboxSettings> {
   const mode = opts.mode ?? 'bwrap';
-  const home = opts.teamHome ?? teamHomeOf(run);
-  const stateDir = path.join(home, 'runs', String(run.id));
+  const own = opts.teamHome === undefined ? runFolderOf(run.workspace, run.id) : null;
+  const home = opts.teamHome ?? own?.home ?? teamHomeOf(board.location);
+  const stateDir = own?.folder ?? path.join(home, 'runs', String(run.id));
   fs.mkdirSync(stateDir, { recursive: true });
   killOrphans(stateDir);
   if (mode === 'none' && !run.config.unsandboxed) await board.updateRun(run.id, { config: { ...run.config, unsandboxed: true } });
@@ -35,12 +37,12 @@ export async function prepareRunSandbox(board: Board, run: Run, opts: RunSandbox
   );
 }
 
-/** `<team home>/runs/<id>/workspace` is where a run works unless --workspace said otherwise. */
-function teamHomeOf(run: Run): string {
-  const workspace = path.resolve(run.workspace);
-  const runDir = path.dirname(workspace);
-  const runsDir = path.dirname(runDir);
-  if (path.basename(workspace) === 'workspace' && path.basename(runDir) === String(run.id) && path.basename(runsDir) === 'runs') return path.dirname(runsDir);
+/**
+ * The team home of a run given its workspace with --workspace: the board file is `<team home>/board.db`
+ * unless --board said otherwise. The current folder's team home is the last resort.
+ */
+function teamHomeOf(boardLocation: string): string {
+  if (!isPostgresUrl(boardLocation)) return path.dirname(path.resolve(boardLocation));
   return findTeamHome();
 }
 

@@ -32,8 +32,10 @@ it(`${PROCESSES} processes taking tasks with claimNext over ${TASKS.toLocaleStri
   }
   const claims = outcomes.flatMap((o) => (o.report?.claimed ?? []).map((id) => ({ id, by: o.name })));
   expect(claims.map((c) => c.id).sort((a, b) => a - b)).toEqual(Array.from({ length: TASKS }, (_, i) => i + 1));
-  // The processes really shared the work.
-  expect(outcomes.filter((o) => (o.report?.claimed.length ?? 0) > 0).length).toBeGreaterThan(1);
+  // On PostgreSQL the processes really share the work. SQLite's busy handler sleeps while one
+  // writer holds the file, so on a loaded machine one process may well take every task: that is
+  // allowed there, and the exactly-once checks above and below still hold.
+  if (testBackend() === 'postgres') expect(outcomes.filter((o) => (o.report?.claimed.length ?? 0) > 0).length).toBeGreaterThan(1);
 
   const board = await openBoard(t.file);
   try {

@@ -36,8 +36,7 @@ describe('task cursor and detail view', () => {
     expect(frame).toContain('created by coordinator at 00:01 · started 00:45');
     expect(frame).toContain('0 tok · $0.00');
     expect(frame).toContain('blocks #5');
-    expect(frame).toContain('  Join usage and billing, one row per subscriber.');
-    expect(frame).toContain('  Write features.csv.');
+    expect(frame).toContain('  Join usage and billing, one row per subscriber. Write features.csv.');
     expect(frame).toContain('Activity (4)');
     expect(frame).toContain('  00:01 coordinator  created #3 Build the feature table [features]');
     expect(frame).toContain('  00:45 ds           claimed #3 Build the feature table');

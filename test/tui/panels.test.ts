@@ -91,7 +91,7 @@ describe('gates', () => {
     decidedBy: null,
     ...patch,
   });
-  const look = (g: SnapshotGate) => gateSegments(g, 2).map((s) => s.text).join('');
+  const look = (g: SnapshotGate) => gateSegments(g, 3).map((s) => s.text).join('');
 
   it('passed, overridden, failed, closed and waiting gates each look different, in marks and words', () => {
     const looks = (['passed', 'overridden', 'failed', 'closed', 'waiting', 'stopped'] as const).map((status) => look(gate({ status, ...(status === 'overridden' ? { decidedBy: 'human' } : {}) })));

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CHANGES_CHANNEL } from './tx.js';
+import { CHANGES_CHANNEL } from './tx-state.js';
 
 /**
  * Who changed which run: every write transaction notifies the runs it wrote (with its COMMIT), and

@@ -11,6 +11,8 @@ import { LOCK_SPACE } from './tx.js';
 /** Connections of one process to one board: enough for every member's turn to write at once. */
 const POOL_SIZE = 10;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Board transactions are short; one left open this long belongs to a process that stopped. */
+const IDLE_IN_TRANSACTION_MS = 60_000;
 
 export function clientConfig(url: string): pg.ClientConfig {
   return { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'teamboard' };
@@ -20,6 +22,11 @@ export function createPool(url: string): pg.Pool {
   const pool = new pg.Pool({ ...clientConfig(url), max: POOL_SIZE, idleTimeoutMillis: 30_000 });
   // An idle connection the server closed is dropped and replaced on next use; it must not end the process.
   pool.on('error', () => undefined);
+  // A process frozen inside a transaction (stopped, swapping) must not hold a run's lock for ever:
+  // the server ends such a session, and the transaction is rolled back.
+  pool.on('connect', (client) => {
+    client.query(`SET idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`).catch(() => undefined);
+  });
   return pool;
 }
 

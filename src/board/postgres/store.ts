@@ -8,7 +8,8 @@ import { listenForChanges, type Changes } from './changes.js';
 import { clientConfig, createPool, prepareDatabase } from './connection.js';
 import { connectionProblem, describeUrl, isConnectionError, isRetryable, isUniqueRace, type Where } from './errors.js';
 import { connectionOf } from './statements.js';
-import { commitTx, createTx, newTxState, type StoreContext } from './tx.js';
+import { createTx, type StoreContext } from './tx.js';
+import { commitTx, newTxState } from './tx-state.js';
 
 /** Serialization failures and deadlocks: the transaction did nothing, so it runs again. */
 const CONFLICT_RETRIES = 8;
@@ -67,7 +68,7 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
       try {
         const result = await fn(createTx(conn, state, ctx));
         committing = true;
-        await commitTx(conn, state, ctx);
+        await commitTx(conn, state, ctx.storeId);
         client.release();
         if (state.touched.size > 0) changes.committed(state.touched);
         return result;

@@ -1,8 +1,13 @@
+import { getTableColumns } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { tasks } from '../../../db/postgres/schema.js';
 import type { JsonObject, SimScript, Task, TaskStatus } from '../types.js';
+import { columnLiteral, integerLiteral } from './literal.js';
 
 /**
- * A task row locked by id, read as plain SQL (so it can go in one batch with BEGIN and the run's
- * lock): the columns as the server sends them, mapped here as drizzle maps them for its own reads.
+ * Task rows as plain SQL, so they can go in one batch with other statements: a row locked by id
+ * (with BEGIN and the run's lock; the columns as the server sends them, mapped as drizzle maps them
+ * for its own reads), and an update of one task (with COMMIT).
  */
 export const TASK_FOR_UPDATE = 'SELECT * FROM tasks WHERE run_id = $1 AND id = $2 FOR UPDATE';
 export const TASK_SKIP_LOCKED = 'SELECT * FROM tasks WHERE run_id = $1 AND id = $2 FOR UPDATE SKIP LOCKED';
@@ -59,4 +64,19 @@ export function taskFromRaw(r: RawTask): Task {
     startedAt: bigOrNull(r.started_at),
     completedAt: bigOrNull(r.completed_at),
   };
+}
+
+const taskColumns = new Map<string, PgColumn>(Object.entries(getTableColumns(tasks)));
+
+/** UPDATE of one task as SQL text (see literal.ts); null when nothing is set. */
+export function taskUpdateSql(runId: number, id: number, set: Record<string, unknown>): string | null {
+  const assignments: string[] = [];
+  for (const [key, value] of Object.entries(set)) {
+    if (value === undefined) continue;
+    const column = taskColumns.get(key);
+    if (!column) throw new Error(`tasks has no column ${key}`);
+    assignments.push(`"${column.name}" = ${columnLiteral(column, value)}`);
+  }
+  if (assignments.length === 0) return null;
+  return `UPDATE tasks SET ${assignments.join(', ')} WHERE run_id = ${integerLiteral(runId)} AND id = ${integerLiteral(id)}`;
 }

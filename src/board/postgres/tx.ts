@@ -1,17 +1,16 @@
-import { and, asc, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import { eventCounters, gates, members, messages, questions, runs, tasks, usage } from '../../../db/postgres/schema.js';
 import type { BoardClock } from '../clock.js';
 import { decodeEvent, eventTaskId, type BoardEvent } from '../events.js';
 import type { Tx } from '../store.js';
-import type { Task } from '../types.js';
-import { flushSql, type PendingEvent } from './events.js';
+import { flushSql } from './events.js';
 import { jsonText, withoutNul } from './json.js';
-import { columnLiteral, integerLiteral } from './literal.js';
+import { integerLiteral } from './literal.js';
 import type { Connection } from './statements.js';
-import { keptRunView, type IntRead, type KeptLists, type RunView } from './kept-lists.js';
-import { TASK_FOR_UPDATE, TASK_SKIP_LOCKED, taskFromRaw, type RawTask } from './task-rows.js';
+import { keptRunView, type IntRead, type KeptLists } from './kept-lists.js';
+import { TASK_FOR_UPDATE, TASK_SKIP_LOCKED, taskFromRaw, taskUpdateSql, type RawTask } from './task-rows.js';
+import { beginSql, note, type TxState } from './tx-state.js';
 
 /** Advisory lock keys are (LOCK_SPACE, run id); (LOCK_SPACE, 0) guards migrations. */
 export const LOCK_SPACE = 0x74626f61;
@@ -25,64 +24,9 @@ export interface StoreContext {
   kept: KeptLists;
 }
 
-/** What one transaction has done so far. */
-export interface TxState {
-  write: boolean;
-  /** BEGIN is sent with the first statement, so a transaction that reads nothing costs nothing. */
-  begun: boolean;
-  locks: Map<number, 'shared' | 'exclusive'>;
-  /** Events appended, by run: numbered and inserted at commit (see events.ts). */
-  pending: Map<number, PendingEvent[]>;
-  /** Runs this transaction wrote to: notified at commit. */
-  touched: Set<number>;
-  /** Tasks changed, and tasks named by events, by run: a change with no event is counted at commit (task-list.ts). */
-  changedTasks: Map<number, Set<number>>;
-  eventTasks: Map<number, Set<number>>;
-  /** Runs whose dependency edges changed, and runs with an event about edges (task.dependency, task.deleted). */
-  depsChanged: Set<number>;
-  depEvents: Set<number>;
-  /** Runs whose gates this transaction wrote. */
-  gatesWritten: Set<number>;
-  /** The tasks, edges and gates read for a run, reused by the rest of the transaction (see `mayKeep`). */
-  views: Map<number, RunView>;
-  /** Task rows this transaction holds locked, as they are now: nobody else can change them until it ends. */
-  lockedTasks: Map<string, Task>;
-  /** Task updates not sent yet: they go with the next statement, or with COMMIT (see `later`). */
-  later: string[];
-}
-
-export function newTxState(write: boolean): TxState {
-  return { write, begun: false, locks: new Map(), pending: new Map(), touched: new Set(), changedTasks: new Map(), eventTasks: new Map(), depsChanged: new Set(), depEvents: new Set(), gatesWritten: new Set(), views: new Map(), lockedTasks: new Map(), later: [] };
-}
-
-function note(map: Map<number, Set<number>>, runId: number, taskId: number): void {
-  const set = map.get(runId);
-  if (set) set.add(taskId);
-  else map.set(runId, new Set([taskId]));
-}
-
 const p = (name: string) => sql.placeholder(name);
 
 type UpdatableTable = typeof tasks | typeof runs | typeof members | typeof gates | typeof questions;
-
-function beginSql(state: TxState): string {
-  return state.write ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
-}
-
-const taskColumns = new Map<string, PgColumn>(Object.entries(getTableColumns(tasks)));
-
-/** UPDATE of one task as SQL text (see literal.ts); null when nothing is set. */
-function taskUpdateSql(runId: number, id: number, set: Record<string, unknown>): string | null {
-  const assignments: string[] = [];
-  for (const [key, value] of Object.entries(set)) {
-    if (value === undefined) continue;
-    const column = taskColumns.get(key);
-    if (!column) throw new Error(`tasks has no column ${key}`);
-    assignments.push(`"${column.name}" = ${columnLiteral(column, value)}`);
-  }
-  if (assignments.length === 0) return null;
-  return `UPDATE tasks SET ${assignments.join(', ')} WHERE run_id = ${integerLiteral(runId)} AND id = ${integerLiteral(id)}`;
-}
 
 /** Names of UPDATE statements by table and columns, the same on every connection of this process. */
 const updateNames = new Map<string, string>();
@@ -417,29 +361,3 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
 const TRANSCRIPT_APPEND = `INSERT INTO transcript_messages (run_id, member, idx, message)
 SELECT $1::int, $2::text, $3::int + (m.n - 1)::int, m.message FROM json_array_elements($4::json) WITH ORDINALITY AS m(message, n)`;
 
-/**
- * Write what the transaction appended, count task changes no event names, notify the runs it
- * changed, and commit: one round trip (plain SQL: run ids are integers, the store id is hex, the
- * events one dollar-quoted literal).
- */
-export async function commitTx(conn: Connection, state: TxState, ctx: StoreContext): Promise<void> {
-  const statements: string[] = [...state.later];
-  state.later = [];
-  for (const [runId, list] of state.pending) {
-    if (list.length > 0) statements.push(flushSql(runId, list));
-  }
-  state.pending.clear();
-  const untracked = new Set([...state.depsChanged].filter((runId) => !state.depEvents.has(runId)));
-  for (const [runId, changed] of state.changedTasks) {
-    const named = state.eventTasks.get(runId);
-    if ([...changed].some((id) => !named?.has(id))) untracked.add(runId);
-  }
-  for (const runId of untracked) statements.push(`UPDATE event_counters SET untracked = untracked + 1 WHERE run_id = ${integerLiteral(runId)}`);
-  if (!state.begun && statements.length === 0) return;
-  if (state.write) for (const runId of state.touched) statements.push(`SELECT pg_notify('${CHANGES_CHANNEL}', '${integerLiteral(runId)}:${ctx.storeId}')`);
-  const begin = state.begun ? [] : [beginSql(state)];
-  state.begun = true;
-  await conn.client.query([...begin, ...statements, 'COMMIT'].join(';\n'));
-}
-
-export const CHANGES_CHANNEL = 'teamboard_changes';
