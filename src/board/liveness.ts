@@ -1,5 +1,5 @@
 import type { RunState } from './snapshot.js';
-import type { Run } from './types.js';
+import type { Member, Run } from './types.js';
 
 /** How often the process driving a run (and each worker) writes its heartbeat. */
 export const HEARTBEAT_MS = 3_000;
@@ -18,6 +18,11 @@ export function runState(run: Pick<Run, 'status' | 'heartbeatAt' | 'driver'>, no
 /** Whether a driver's claim on a run has lapsed (nobody beats for it). */
 export function driverLapsed(run: Pick<Run, 'driver' | 'heartbeatAt'>, now: number): boolean {
   return run.driver === null || run.heartbeatAt === null || now - run.heartbeatAt > CRASH_AFTER_MS;
+}
+
+/** Whether the process running a member (a `team worker`) stopped beating for longer than the lease, or none runs it. */
+export function workerLapsed(member: Pick<Member, 'worker' | 'workerBeatAt'>, now: number, leaseMs: number): boolean {
+  return member.worker === null || member.workerBeatAt === null || now - member.workerBeatAt > leaseMs;
 }
 
 const TERMINAL: readonly string[] = ['completed', 'failed', 'stopped'];

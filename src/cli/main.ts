@@ -9,6 +9,7 @@ import { registerSimServerCommand } from './commands/sim-server.js';
 import { registerStartCommands, registerStopCommand } from './commands/start.js';
 import { registerTasksCommand } from './commands/tasks.js';
 import { registerTeamsCommand } from './commands/teams.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -40,6 +41,7 @@ when set); --board or $TEAM_BOARD_URL name another board.`,
   registerTeamsCommand(program);
   registerSimServerCommand(program);
   registerMcpCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

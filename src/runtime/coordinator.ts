@@ -4,7 +4,7 @@ import type { Question } from '../board/types.js';
 import { autoAnswer, type Answerer } from './coordinator/answers.js';
 import { askApprovals, decideApproval } from './coordinator/approvals.js';
 import { checkBudget, decideBudget } from './coordinator/budget.js';
-import { createExternalLeases } from './coordinator/leases.js';
+import { createExternalLeases, createWorkerLeases } from './coordinator/leases.js';
 import { decideFailedGate, evaluateMetricGates } from './coordinator/metric-gates.js';
 import { settleRun, type LiveMember } from './coordinator/settle.js';
 import { askStuck, decideStuck, helpCause } from './coordinator/stuck.js';
@@ -19,6 +19,8 @@ export interface CoordinatorOptions {
   answerer?: Answerer;
   /** The lease of members run from outside (MCP clients), on the wall clock; default EXTERNAL_LEASE_MS. */
   externalLeaseMs?: number;
+  /** How long a `team worker` may stay silent before its members are taken back, on the wall clock; default WORKER_LEASE_MS. */
+  workerLeaseMs?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ const DECIDED: ReadonlySet<string> = new Set(['gate', 'approval', 'budget', 'stu
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { board, runId, answerer } = options;
   const externalLeases = createExternalLeases(board, runId, options.externalLeaseMs);
+  const workerLeases = createWorkerLeases(board, runId, options.workerLeaseMs);
 
   /** An answered coordinator question: the part that asked it acts on the option picked. */
   async function decide(question: Question): Promise<void> {
@@ -74,6 +77,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     },
     async check() {
       await externalLeases.expire();
+      await workerLeases.expire();
       await evaluateMetricGates(board, runId);
       await askApprovals(board, runId, await board.listGates(runId));
       await checkBudget(board, runId);

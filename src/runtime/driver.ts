@@ -9,7 +9,7 @@ import { readTaskView } from '../tools/task-view.js';
 import type { Coordinator, LiveMember } from './coordinator.js';
 import { createLeaseWatch, describeLease, type BusyMember } from './coordinator/leases.js';
 import { act, canThink, deliverAnswer, runPendingCalls, setStatus, stopMember, think, wake, type MemberRuntime } from './member.js';
-import { DriveLostError } from './errors.js';
+import { DriveLostError, RuntimeError } from './errors.js';
 import { checkHolding, wakeForDecision } from './stuck-members.js';
 import { isVirtual } from './virtual-clock.js';
 
@@ -17,7 +17,11 @@ export interface DriveOptions {
   board: Board;
   runId: number;
   members: MemberRuntime[];
-  coordinator: Coordinator;
+  /**
+   * The run's referee; null in a `team worker`, which only runs its members: it never decides,
+   * never moves the run's event cursor and never changes the run's status (the driver does).
+   */
+  coordinator: Coordinator | null;
   clock: Clock;
   /** Sees every event of the run in order; the driver waits for what it returns before reading on. */
   onEvents?: (events: BoardEvent[]) => void | Promise<void>;
@@ -67,8 +71,10 @@ export function createPump(opts: DriveOptions): () => Promise<void> {
       if (!last) return;
       lastSeq = last.seq;
       await opts.onEvents?.(events);
-      await coordinator.handle(events);
-      await board.updateRun(runId, { eventCursor: lastSeq });
+      if (coordinator) {
+        await coordinator.handle(events);
+        await board.updateRun(runId, { eventCursor: lastSeq });
+      }
       let wakeNeeded = false;
       for (const event of events) {
         if (event.type === 'question.answered' || event.type === 'question.cancelled') {
@@ -137,7 +143,9 @@ function leaseReason(leaseMs: number): string {
  * whose reply is due after its lease ran out is declared dead at that time, as in real time.
  */
 export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
-  const { board, runId, members, coordinator, clock, signal } = opts;
+  const { board, runId, members, clock, signal } = opts;
+  const coordinator = opts.coordinator;
+  if (!coordinator) throw new RuntimeError('the ordered driver drives a whole run: it needs the coordinator');
   const pump = createPump(opts);
   const pollMs = opts.pollMs ?? 100;
   const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
@@ -300,6 +308,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
   const { board, runId, members, coordinator, clock } = opts;
+  const stop = coordinator ? stopRun : leaveRun;
   const pump = createPump(opts);
   const pollMs = opts.pollMs ?? 100;
   const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
@@ -366,19 +375,19 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
     outcome = outcomeOfRun(run);
     if (outcome) break;
     if (opts.signal?.aborted) {
-      outcome = await stopRun(board, runId, opts.signal);
+      outcome = await stop(board, runId, opts.signal);
       break;
     }
     running = run?.status === 'running';
     if (running) {
-      await coordinator.check();
+      await coordinator?.check();
       await pump();
       const before = expired.size;
       await expireLeases();
       // Wake whoever can take a released task before deciding that nobody can make progress.
       if (expired.size > before) await pump();
       const quiet = busy.size === 0 && members.every((m) => m.state !== 'active' && m.state !== 'waiting');
-      if (quiet) {
+      if (quiet && coordinator) {
         const settled = await coordinator.settle(liveView(members));
         if (settled) outcome = outcomeOfRun(await board.getRun(runId)) ?? { status: settled, reason: null };
       }
@@ -395,6 +404,12 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
   await Promise.allSettled(loops.filter((_, i) => !expired.has(members[i]?.cfg.name ?? '')));
   await pump();
   return outcome;
+}
+
+/** A worker was stopped (Ctrl-C, or it lost its members): the run goes on without it. */
+function leaveRun(_board: Board, runId: number, signal: AbortSignal): Promise<Outcome> {
+  const reason = signal.reason instanceof Error ? signal.reason.message : `stopped running members of run ${runId}`;
+  return Promise.resolve({ status: 'stopped', reason });
 }
 
 /** The drive was aborted: a stop from the terminal stops the run; a run another process took over is left to it. */

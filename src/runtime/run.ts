@@ -11,7 +11,8 @@ import { createCoordinator, type Answerer } from './coordinator.js';
 import { autoStuckAnswers } from './coordinator/stuck.js';
 import { driveConcurrently, driveInOrder, type Outcome } from './driver.js';
 import { DriveLostError, RuntimeError } from './errors.js';
-import { createMember, type MemberRuntime } from './member.js';
+import { WORKER_LEASE_MS } from './coordinator/leases.js';
+import { createMember, type MemberEnv, type MemberRuntime } from './member.js';
 import { autoAnswers } from './permissions.js';
 import { RESUMED } from './prompt.js';
 import { prepareRunSandbox, type RunSandboxOptions } from './run-sandbox.js';
@@ -44,6 +45,10 @@ export interface ExecuteOptions {
   driver?: string;
   /** How Bash commands run (default: in the bubblewrap sandbox); see src/runtime/run-sandbox.ts. */
   sandbox?: RunSandboxOptions;
+  /** Run no member here: `team worker` processes run them all (`team start --workers-only`). */
+  workersOnly?: boolean;
+  /** How long a `team worker` may stay silent before its members are taken back (default WORKER_LEASE_MS). */
+  workerLeaseMs?: number;
 }
 
 /**
@@ -62,50 +67,65 @@ export async function executeRun(opts: ExecuteOptions): Promise<Outcome> {
   const forward = () => drive.abort();
   opts.signal?.addEventListener('abort', forward, { once: true });
   if (opts.signal?.aborted) drive.abort();
-  // The driver's heartbeat is wall-clock time (other processes compare it with theirs), whatever clock the run uses.
+  // The driver's heartbeat is wall-clock time (other processes compare it with theirs), whatever
+  // clock the run uses; it beats for the members it runs too, so no `team worker` takes them.
   const beat = setInterval(() => {
     void board.beatRun(runId, driver).then(
-      (still) => {
+      async (still) => {
         if (!still) drive.abort(new DriveLostError(`another process took run ${runId} over`));
+        else if (!opts.workersOnly) await board.beatWorker(runId, driver);
       },
       () => undefined,
     );
   }, HEARTBEAT_MS);
   try {
-    return await driveRun(opts, drive.signal);
+    return await driveRun({ ...opts, driver }, drive.signal);
   } finally {
     clearInterval(beat);
     opts.signal?.removeEventListener('abort', forward);
     killBashProcessGroups();
+    await board.releaseWorker(runId, driver).catch(() => undefined);
     await board.releaseRun(runId, driver);
   }
 }
 
-async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outcome> {
+export interface MemberLimits {
+  maxTurns?: number;
+  compactAfter?: number;
+  maxTokens?: number;
+}
+
+/** What every member of a run shares in this process: the board, the model, the clock, the workspace and its sandbox. */
+export async function memberEnvFor(board: Board, run: Run, model: Model, clock: Clock, sandbox: RunSandboxOptions | undefined, limits: MemberLimits): Promise<MemberEnv> {
+  return {
+    board,
+    runId: run.id,
+    model,
+    clock,
+    workspace: fs.realpathSync(run.workspace),
+    config: run.config,
+    backend: run.backend,
+    maxTurns: limits.maxTurns ?? 200,
+    compactAfter: limits.compactAfter ?? 40,
+    maxTokens: limits.maxTokens ?? 8192,
+    sandbox: await prepareRunSandbox(board, run, sandbox),
+  };
+}
+
+async function driveRun(opts: ExecuteOptions & { driver: string }, signal: AbortSignal): Promise<Outcome> {
   const { board, runId, clock } = opts;
   const run = await board.requireRun(runId);
   const config = run.config;
-  const workspace = fs.realpathSync(run.workspace);
-  const sandbox = await prepareRunSandbox(board, run, opts.sandbox);
+  const env = await memberEnvFor(board, run, opts.model, clock, opts.sandbox, opts);
   const fromSeq = opts.resumed ? run.eventCursor : 0;
   if (opts.resumed && run.status !== 'running') await board.setRunStatus(runId, 'running', 'resumed', coordinatorActor);
 
-  const env = {
-    board,
-    runId,
-    model: opts.model,
-    clock,
-    workspace,
-    config,
-    backend: run.backend,
-    maxTurns: opts.maxTurns ?? 200,
-    compactAfter: opts.compactAfter ?? 40,
-    maxTokens: opts.maxTokens ?? 8192,
-    sandbox,
-  };
+  // External members (open seats, MCP clients) are run by their own clients, and with
+  // --workers-only every member is run by `team worker` processes: none of those here.
+  const local = opts.workersOnly ? [] : config.members.filter((cfg) => !cfg.external);
+  if (local.length > 0) await board.claimMembers(runId, opts.driver, local.map((cfg) => cfg.name), opts.workerLeaseMs ?? WORKER_LEASE_MS);
   const members: MemberRuntime[] = [];
-  // External members (open seats, MCP clients) are run by their own clients, not here.
-  for (const cfg of config.members) if (!cfg.external) members.push(await createMember(env, cfg));
+  for (const cfg of local) members.push(await createMember(env, cfg));
   if (opts.resumed) {
     await board.appendEvent(runId, coordinatorActor, { type: 'run.resumed', payload: { members: members.map((m) => `${m.cfg.name}:${m.state}`), driver: opts.driver ?? `pid ${process.pid}` } });
     for (const m of members) {
@@ -113,9 +133,15 @@ async function driveRun(opts: ExecuteOptions, signal: AbortSignal): Promise<Outc
     }
   }
   const answerer = answererFor(opts);
-  const coordinator = createCoordinator({ board, runId, ...(answerer ? { answerer } : {}), ...(opts.externalLeaseMs !== undefined ? { externalLeaseMs: opts.externalLeaseMs } : {}) });
+  const coordinator = createCoordinator({
+    board,
+    runId,
+    ...(answerer ? { answerer } : {}),
+    ...(opts.externalLeaseMs !== undefined ? { externalLeaseMs: opts.externalLeaseMs } : {}),
+    ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
+  });
 
-  const drive = opts.ordered ? driveInOrder : driveConcurrently;
+  const drive = opts.ordered && !opts.workersOnly ? driveInOrder : driveConcurrently;
   return drive({
     board,
     runId,

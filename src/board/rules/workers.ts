@@ -1,13 +1,9 @@
 import type { MemberClaim } from '../board.js';
 import { BoardError } from '../errors.js';
+import { workerLapsed } from '../liveness.js';
 import type { Tx } from '../store.js';
 import type { Member } from '../types.js';
 import { requireRun } from './runs.js';
-
-/** Whether the process running a member stopped beating for longer than the lease (or none runs it). */
-export function workerLapsed(member: Pick<Member, 'worker' | 'workerBeatAt'>, now: number, leaseMs: number): boolean {
-  return member.worker === null || member.workerBeatAt === null || now - member.workerBeatAt > leaseMs;
-}
 
 /**
  * A process (a `team worker`, or the run's driver for the members it runs itself) takes members of

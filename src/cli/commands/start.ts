@@ -12,7 +12,8 @@ function addRunFlags(command: Command, withStartFlags: boolean): Command {
     .option('--headless', 'plain progress lines instead of the live board (default without a TTY)')
     .option('--auto-answer', "answer every question with its first (recommended) option, logged as auto")
     .option('--json', 'print events as NDJSON (implies --headless)')
-    .option('--no-sandbox', "run commands without the OS sandbox, with your user's rights (the board shows unsandboxed; see docs/security.md)");
+    .option('--no-sandbox', "run commands without the OS sandbox, with your user's rights (the board shows unsandboxed; see docs/security.md)")
+    .option('--workers-only', 'drive the run (gates, approvals, questions, leases, completion) but run no member here: `team worker` processes run them (see docs/scaling.md)');
   if (!withStartFlags) return command;
   return command
     .addOption(new Option('--backend <name>', 'sim, anthropic or replay (default: anthropic when ANTHROPIC_API_KEY is set, else sim)').choices(['sim', 'anthropic', 'replay']))
@@ -30,7 +31,7 @@ export function registerStartCommands(program: Command, io: CommandIO = processI
     program
       .command('start <team>')
       .description('start a run of a team (a name from teams/ or a path to a team file)')
-      .addHelpText('after', '\nExamples:\n  team start churn-project\n  team start churn-project --headless --auto-answer --instant\n  team start ./teams/my-team.yaml --backend sim --seed 7'),
+      .addHelpText('after', '\nExamples:\n  team start churn-project\n  team start churn-project --headless --auto-answer --instant\n  team start ./teams/my-team.yaml --backend sim --seed 7\n  team start churn-project --board postgres://db/teamboard --workers-only   (then team worker --run N on each machine)'),
     true,
   ).action(async (teamName: string, flags: RunFlags) => {
     const { start } = await import('../run-command.js');

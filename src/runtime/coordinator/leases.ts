@@ -1,6 +1,7 @@
 import { coordinator as coordinatorActor } from '../../board/actor.js';
 import type { Board, BoardReads } from '../../board/board.js';
-import type { Member } from '../../board/types.js';
+import { workerLapsed } from '../../board/liveness.js';
+import type { Member, MemberPatch, Run } from '../../board/types.js';
 
 /** A member in the middle of a step, and since when (the run's clock). */
 export interface BusyMember {
@@ -73,9 +74,46 @@ const LIVE: readonly string[] = ['idle', 'working', 'waiting'];
  * Leases of external members, on the wall clock (their heartbeats are written by other processes,
  * whatever clock this run uses). An expired one is marked dead and its in-progress tasks go back
  * to the pool with a note, as for a member of the run's own; its seat stays open to join again.
- * The board is read at most every quarter lease (and at most once a second).
  */
 export function createExternalLeases(board: Board, runId: number, leaseMs: number = EXTERNAL_LEASE_MS, now: () => number = Date.now): ExternalLeases {
+  return createRemoteLeases(board, runId, leaseMs, now, {
+    watched: (run) => new Set(run.config.members.filter((m) => m.external).map((m) => m.name)),
+    stale: (m, at) => LIVE.includes(m.status) && (m.heartbeatAt === null || at - m.heartbeatAt > leaseMs),
+    reason: () => `no heartbeat from its MCP client for ${describeLease(leaseMs)}: lease expired`,
+    patch: {},
+  });
+}
+
+/** How long a `team worker` may stay silent before its members are taken back (TEAM_WORKER_LEASE_MS). */
+export const WORKER_LEASE_MS = 15_000;
+
+/**
+ * Leases of the processes that run members (`team worker`), on the wall clock: a worker beats for
+ * its members every few seconds; when it has not for `leaseMs` (killed, its machine lost), each of
+ * its members is marked dead and let go of, and their in-progress tasks go back to the pool with
+ * `attempt + 1` and a note, for another worker to take. Members run by the run's own driver are
+ * not watched here: when the driver stops beating the run is crashed, and `team resume` takes over.
+ */
+export function createWorkerLeases(board: Board, runId: number, leaseMs: number = WORKER_LEASE_MS, now: () => number = Date.now): ExternalLeases {
+  return createRemoteLeases(board, runId, leaseMs, now, {
+    watched: (run, members) => new Set(members.filter((m) => m.worker !== null && m.worker !== run.driver).map((m) => m.name)),
+    stale: (m, at) => m.worker !== null && workerLapsed(m, at, leaseMs),
+    reason: (m) => `its worker (${m.worker ?? 'gone'}) sent no heartbeat for ${describeLease(leaseMs)}: lease expired`,
+    patch: { worker: null },
+  });
+}
+
+interface RemoteKind {
+  /** The members this lease watches. */
+  watched(run: Run, members: readonly Member[]): Set<string>;
+  stale(member: Member, now: number): boolean;
+  reason(member: Member): string;
+  /** Set on the member with its death. */
+  patch: MemberPatch;
+}
+
+/** Members beating from other processes: one that went silent is dead, its tasks back in the pool. Read at most every quarter lease (and once a second). */
+function createRemoteLeases(board: Board, runId: number, leaseMs: number, now: () => number, kind: RemoteKind): ExternalLeases {
   const every = Math.min(1000, Math.max(1, Math.floor(leaseMs / 4)));
   let nextLook = Number.NEGATIVE_INFINITY;
   return {
@@ -83,20 +121,20 @@ export function createExternalLeases(board: Board, runId: number, leaseMs: numbe
       if (now() < nextLook) return [];
       nextLook = now() + every;
       const run = await board.requireRun(runId);
-      const external = new Set(run.config.members.filter((m) => m.external).map((m) => m.name));
-      if (external.size === 0) return [];
-      const stale = (m: Member) => external.has(m.name) && LIVE.includes(m.status) && (m.heartbeatAt === null || now() - m.heartbeatAt > leaseMs);
-      const candidates = (await board.listMembers(runId)).filter(stale).map((m) => m.name);
+      const members = await board.listMembers(runId);
+      const watched = kind.watched(run, members);
+      if (watched.size === 0) return [];
+      const candidates = members.filter((m) => watched.has(m.name) && kind.stale(m, now())).map((m) => m.name);
       const expired: string[] = [];
       for (const name of candidates) {
-        const reason = `no heartbeat from its MCP client for ${describeLease(leaseMs)}: lease expired`;
         const out = await board.transaction(async (tx) => {
-          // Read again: the client may have beaten since.
+          // Read again: it may have beaten since.
           const member = await tx.getMember(runId, name);
-          if (!member || !stale(member)) return false;
+          if (!member || !kind.stale(member, now())) return false;
+          const reason = kind.reason(member);
           for (const task of await tx.tasksOwnedBy(runId, name)) await tx.releaseTask(runId, task.id, `${name} died: ${reason}`, coordinatorActor);
           await tx.appendEvent(runId, coordinatorActor, { type: 'member.removed', payload: { member: name, state: 'dead', reason } });
-          await tx.updateMember(runId, name, { status: 'dead', currentTask: null, step: null }, coordinatorActor);
+          await tx.updateMember(runId, name, { status: 'dead', currentTask: null, step: null, ...kind.patch }, coordinatorActor);
           return true;
         });
         if (out) expired.push(name);

@@ -30,7 +30,7 @@ export async function settleRun(board: Board, runId: number, live: readonly Live
     return 'completed';
   }
   if (open.length > 0) return null;
-  if (await waitForExternal(board, run, tasks)) return null;
+  if (await waitForRemote(board, run, tasks, live)) return null;
   if (allOut(live) && live.every((m) => m.fatal === true)) {
     await board.setRunStatus(runId, 'failed', everyMemberOut(await board.listEvents(runId), live) ?? 'every member stopped', coordinatorActor);
     return 'failed';
@@ -70,24 +70,34 @@ export function waitingToJoin(runId: number, name: string): string {
   return `waiting for ${name} to join over MCP (team mcp --run ${runId} --as ${name})`;
 }
 
+/** What the board says while a member run by `team worker` has work and no worker runs it. */
+export function waitingForWorker(runId: number, name: string): string {
+  return `waiting for a worker to run ${name} (team worker --run ${runId} --members ${name})`;
+}
+
 /**
- * Members run from outside (MCP clients) cannot be woken and may join late or again: while one
- * holds a task or could claim one, the run waits for it instead of being stuck. A seat with work
- * and no client connected says so on the board (once: its last action, and the activity feed).
+ * Members run from outside this process, by MCP clients or by `team worker` processes (every
+ * member of the run that the driver does not run itself), cannot be woken from here and may join
+ * late or again: while one holds a task or could claim one, the run waits for it instead of being
+ * stuck. A member with work and no client or worker running it says so on the board (once: its
+ * last action, and the activity feed).
  */
-async function waitForExternal(board: Board, run: Run, tasks: readonly TaskSummary[]): Promise<boolean> {
-  const external = run.config.members.filter((m) => m.external);
-  if (external.length === 0) return false;
+async function waitForRemote(board: Board, run: Run, tasks: readonly TaskSummary[], live: readonly LiveMember[]): Promise<boolean> {
+  const here = new Set(live.map((m) => m.name));
+  const remote = run.config.members.filter((m) => m.external || !here.has(m.name));
+  if (remote.length === 0) return false;
   const canTake = (t: TaskSummary, name: string, role: string) =>
     (t.status === 'in_progress' && t.owner === name) ||
     (t.status === 'pending' && t.blockedBy.length === 0 && !t.gate && (t.owner === null || t.owner === name) && (t.role === null || t.role === role));
-  const waitedFor = external.filter((m) => tasks.some((t) => canTake(t, m.name, m.role)));
+  const waitedFor = remote.filter((m) => tasks.some((t) => canTake(t, m.name, m.role)));
   if (waitedFor.length === 0) return false;
   const members = await board.listMembers(run.id);
   for (const seat of waitedFor) {
     const member = members.find((m) => m.name === seat.name);
-    if (!member || ['idle', 'working', 'waiting'].includes(member.status)) continue;
-    const note = waitingToJoin(run.id, seat.name);
+    if (!member) continue;
+    const runBySomeone = seat.external ? ['idle', 'working', 'waiting'].includes(member.status) : member.worker !== null;
+    if (runBySomeone) continue;
+    const note = seat.external ? waitingToJoin(run.id, seat.name) : waitingForWorker(run.id, seat.name);
     if (member.lastAction === note) continue;
     await board.transaction(async (tx) => {
       await tx.noteLastAction(run.id, seat.name, note);
