@@ -19,6 +19,13 @@ export function memberStatusText(member: SnapshotMember): string {
 
 /** What the member is doing now, in a few words: its step with the time on it, what it waits for when idle. */
 export function memberDoing(member: SnapshotMember, snapshot: Pick<BoardSnapshot, 'run' | 'stages' | 'tasks'>, now: number, spin: number): Segment[] {
+  if (!member.external) return ownDoing(member, snapshot, now, spin);
+  // A member working over MCP from another client: a seat nobody took yet says how to take it.
+  if (member.status === 'starting') return [seg('open seat', { color: 'cyan', bold: true }), seg(` · join with team mcp --run ${snapshot.run.id} --as ${member.name}`, { dim: true })];
+  return [seg('MCP ', { color: 'cyan', bold: true }), ...ownDoing(member, snapshot, now, spin)];
+}
+
+function ownDoing(member: SnapshotMember, snapshot: Pick<BoardSnapshot, 'run' | 'stages' | 'tasks'>, now: number, spin: number): Segment[] {
   const color = MEMBER_STATUS_COLOR[member.status];
   if (member.status === 'working' && member.step !== null) {
     const on = member.stepAt === null ? '' : `${formatClock(now - member.stepAt)} `;

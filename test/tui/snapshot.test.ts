@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { coordinator, memberActor } from '../../src/board/actor.js';
 import { openBoard } from '../../src/board/open.js';
+import { memberDoing } from '../../tui/members-panel.js';
 import { askMetric, seedBoard, T0, type TestBoard } from './helpers.js';
 
 /** What the terminal board reads: the snapshot, the version it polls, a task's history. */
@@ -106,3 +107,23 @@ describe('taskHistory', () => {
     expect((await tb.board.taskHistory(tb.runId, 3)).at(-1)).toMatchObject({ type: 'task.dependency', payload: { taskId: extra.id, blockedBy: 3 } });
   });
 });
+
+describe('members working over MCP', () => {
+  it('an open seat says how to take it; a member that joined is marked MCP', async () => {
+    tb = await seedBoard();
+    const run = await tb.board.requireRun(tb.runId);
+    const seat = { name: 'reviewer', agent: 'external', role: 'reviewer', model: 'external', instructions: '', tools: [], external: true };
+    const members = [...run.config.members.map((m) => (m.name === 'ds' ? { ...m, external: true } : m)), seat];
+    await tb.board.updateRun(tb.runId, { config: { ...run.config, members } });
+    await tb.board.addMember(tb.runId, { name: 'reviewer', agent: 'external', role: 'reviewer', model: 'external' }, coordinator);
+    const s = await tb.board.readSnapshot(tb.runId);
+    const doing = (name: string) => memberDoing(s.members.find((m) => m.name === name) ?? fail(name), s, T0 + 200_000, 0).map((g) => g.text).join('');
+    expect(doing('reviewer')).toBe(`open seat · join with team mcp --run ${tb.runId} --as reviewer`);
+    expect(doing('ds')).toMatch(/^MCP /);
+    expect(doing('mle')).not.toMatch(/MCP/);
+  });
+});
+
+function fail(name: string): never {
+  throw new Error(`no member ${name} in the snapshot`);
+}
