@@ -99,22 +99,26 @@ export async function decideStuck(board: Board, runId: number, question: Questio
   await askAgain(board, runId, question);
 }
 
-/** Back to the board: unowned, or owned by the member the person named in a note. */
+/**
+ * Back to the board: unowned, or owned by the member the person named in a note. Released and
+ * given in one transaction, so the member that was stuck cannot claim it again in between.
+ */
 async function reassign(board: Board, runId: number, task: Task, note: string | null, record: string): Promise<void> {
   const members = await board.listMembers(runId);
   const words = new Set((note ?? '').toLowerCase().split(/[^a-z0-9_.-]+/));
   const named = members.find((m) => words.has(m.name.toLowerCase()) && m.name !== task.owner);
-  await board.transaction(async (tx) => {
-    if (task.status === 'in_progress') await tx.releaseTask(runId, task.id, `reassigned: ${record}`, coordinatorActor);
-    await tx.updateTask(runId, task.id, { metadata: { needs_help: null, reassigned: record } }, coordinatorActor);
-  });
-  if (!named) return;
+  const handOver = async (to: string | null, reassigned: string) =>
+    board.transaction(async (tx) => {
+      if (task.status === 'in_progress') await tx.releaseTask(runId, task.id, `reassigned: ${record}`, coordinatorActor);
+      await tx.updateTask(runId, task.id, { metadata: { needs_help: null, reassigned }, ...(to !== null ? { owner: to, reassign: true } : {}) }, coordinatorActor);
+    });
+  if (!named) return void (await handOver(null, record));
   try {
-    await board.updateTask(runId, task.id, { owner: named.name, reassign: true }, coordinatorActor);
+    await handOver(named.name, record);
   } catch (error) {
     if (!(error instanceof BoardError)) throw error;
-    // The member named cannot take it (another role): it stays on the board for anyone who can.
-    await board.updateTask(runId, task.id, { metadata: { reassigned: `${record} (${error.message})` } }, coordinatorActor);
+    // The member named cannot take it (another role): it goes back to the board for anyone who can.
+    await handOver(null, `${record} (${error.message})`);
   }
 }
 
