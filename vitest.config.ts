@@ -10,6 +10,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest 3 leaves one core free by default: on a 2-core machine that is one file at a time while
+    // most files wait on the processes they start. Two forks keep both cores busy.
+    maxWorkers: 2,
+    minWorkers: 1,
     // Builds dist/ once; for the board-postgres project, also starts a throwaway PostgreSQL cluster.
     globalSetup: ['test/global-setup.ts'],
     // The terminal board is tested as a person sees it: Ink draws nothing live when it thinks it
