@@ -320,6 +320,9 @@ export async function runPendingCalls(member: MemberRuntime, signal?: AbortSigna
   await refreshCurrentTask(member);
   if (partial.question) {
     await setStatus(member, 'waiting');
+    // Answered already (by a coordinator in another process, before this member was waiting): the
+    // answer's event was read while it was not, and would never be delivered.
+    await deliverAnswer(member, partial.question.questionId);
     return;
   }
   await finishTurn(member);
@@ -340,6 +343,8 @@ export async function deliverAnswer(member: MemberRuntime, questionId: number): 
   if (!partial?.question || partial.question.questionId !== questionId) return false;
   const question = await member.env.board.getQuestion(member.env.runId, questionId);
   if (!question || question.status === 'open') return false;
+  // Delivered meanwhile (the event's reader and the member going to wait may both try).
+  if (member.partial !== partial || partial.question?.questionId !== questionId) return false;
   if (question.kind === 'permission') {
     // The Bash call runs again and acts on the decision (src/runtime/permissions.ts).
     const asked = (await member.env.board.listQuestions(member.env.runId)).filter((q) => q.askedBy === member.cfg.name);
