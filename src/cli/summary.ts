@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Board } from '../board/board.js';
+import { dryRunOf, dryRunText, spendNote, wasSimulated } from '../board/dry-run.js';
 import type { Run } from '../board/types.js';
 import type { CommandIO } from './io.js';
 import { formatDuration, runTimeMs } from './run-time.js';
@@ -16,7 +17,8 @@ function artifacts(workspace: string): string[] {
  * show it; on the simulated clock for --instant runs); `wallMs` is how long this process took.
  */
 export async function summaryJson(board: Board, run: Run, wallMs: number, simulatedClock: boolean) {
-  const [tasks, totals, questions, durationMs] = await Promise.all([board.listTasks(run.id), board.runTotals(run.id), board.listQuestions(run.id), runTimeMs(board, run)]);
+  const [rows, totals, questions, durationMs] = await Promise.all([board.listTaskRows(run.id), board.runTotals(run.id), board.listQuestions(run.id), runTimeMs(board, run)]);
+  const dry = dryRunOf(rows.map((t) => ({ status: t.status, simulated: wasSimulated(t) })));
   return {
     run: run.id,
     team: run.team,
@@ -24,7 +26,8 @@ export async function summaryJson(board: Board, run: Run, wallMs: number, simula
     reason: run.statusReason,
     backend: run.backend,
     seed: run.seed,
-    tasks: { total: tasks.length, completed: tasks.filter((t) => t.status === 'completed').length },
+    tasks: { total: dry.total, completed: dry.completed, simulated: dry.simulated },
+    dryRun: dry.dryRun,
     questions: questions.length,
     durationMs,
     simulatedClock,
@@ -34,6 +37,8 @@ export async function summaryJson(board: Board, run: Run, wallMs: number, simula
     outputTokens: totals.outputTokens,
     cacheReadTokens: totals.cacheReadTokens,
     costUsd: totals.costUsd,
+    /** Tokens and cost are the simulated model's estimates, not a bill. */
+    estimated: run.backend === 'sim',
     workspace: run.workspace,
     artifacts: artifacts(run.workspace),
   };
@@ -41,12 +46,14 @@ export async function summaryJson(board: Board, run: Run, wallMs: number, simula
 
 export async function printSummary(io: CommandIO, board: Board, run: Run, wallMs: number, simulatedClock: boolean): Promise<void> {
   const s = await summaryJson(board, run, wallMs, simulatedClock);
+  const dryText = dryRunText({ ...s.tasks, dryRun: s.dryRun });
   const lines = [
     '',
-    `Run ${s.run} (${s.team}) ${s.status}${s.reason ? `: ${s.reason}` : ''}`,
-    `  tasks      ${s.tasks.completed}/${s.tasks.total} completed, ${s.questions} question(s) asked`,
+    `Run ${s.run} (${s.team}) ${s.status}${s.dryRun ? ' (dry run)' : ''}${s.reason ? `: ${s.reason}` : ''}`,
+    `  tasks      ${s.tasks.completed}/${s.tasks.total} completed${s.tasks.simulated > 0 ? ` (${s.tasks.simulated} simulated)` : ''}, ${s.questions} question(s) asked`,
+    ...(dryText ? [`  ${dryText}`] : []),
     `  time       ${formatDuration(s.durationMs)}${simulatedClock ? ` of simulated team time (${formatDuration(wallMs)} here)` : ''}`,
-    `  tokens     ${s.tokens.toLocaleString('en-US')} (${s.inputTokens.toLocaleString('en-US')} in, ${s.outputTokens.toLocaleString('en-US')} out, ${s.cacheReadTokens.toLocaleString('en-US')} cache read)`,
+    `  tokens     ${s.tokens.toLocaleString('en-US')} (${s.inputTokens.toLocaleString('en-US')} in, ${s.outputTokens.toLocaleString('en-US')} out, ${s.cacheReadTokens.toLocaleString('en-US')} cache read)${spendNote(run.backend)}`,
     `  cost       $${s.costUsd.toFixed(4)}${run.backend === 'sim' ? ' (simulated model: free)' : ''}`,
     `  workspace  ${s.workspace}`,
     ...s.artifacts.map((a) => `             ${a}`),

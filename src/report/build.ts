@@ -2,6 +2,7 @@
 import type { Board } from '../board/board.js';
 import type { BoardEvent } from '../board/events.js';
 import { describeAnswers } from '../board/answers.js';
+import { wasSimulated } from '../board/dry-run.js';
 import { describeGate } from '../board/gates.js';
 import { runState } from '../board/liveness.js';
 import type { Gate, Question, Run, Task, UsageRow } from '../board/types.js';
@@ -83,7 +84,7 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
       claims: own.length,
       retrainOf: typeof t.metadata.retrain_of === 'number' ? t.metadata.retrain_of : null,
       replacedBy: replacedBy.get(t.id) ?? null,
-      simulated: t.metadata.simulated === true,
+      simulated: wasSimulated(t),
       tokens: t.tokens,
       costUsd: t.costUsd,
       metrics: metricsOf(t.metadata),
@@ -139,7 +140,7 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     tasks: tasks.length,
     completed: tasks.filter((t) => t.status === 'completed').length,
     replaced: replacedBy.size,
-    simulated: tasks.filter((t) => t.status === 'completed' && t.metadata.simulated === true).length,
+    simulated: tasks.filter(wasSimulated).length,
     questions: questions.length,
     openQuestions: questions.filter((q) => q.status === 'open').length,
     ...totals,

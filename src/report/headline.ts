@@ -1,4 +1,5 @@
 /** The report's first line: how the run ended and what came of it, from the run's own data. */
+import { dryRunOf } from '../board/dry-run.js';
 import type { Decision, GateReport, Headline, Report, ReportTotals, TaskReport } from './model.js';
 import { formatDuration } from './duration.js';
 import { formatMetric } from './metrics.js';
@@ -39,9 +40,8 @@ export function headline(input: HeadlineInput): Headline {
     return { outcome: 'running', text: `Running for ${took} so far: ${done}${waiting}.`, next: `team board ${run.id}` };
   }
 
-  const completed = current.filter((t) => t.status === 'completed');
-  const simulated = completed.filter((t) => t.simulated).length;
-  if (simulated > 0 && simulated === completed.length) {
+  const { simulated, dryRun } = dryRunOf(current);
+  if (dryRun) {
     return { outcome: 'dry-run', text: `Dry run: ${simulated} of ${current.length} tasks simulated, no work done.`, next: null };
   }
   const parts = [finalStage(input, current), ...metricChecks(input.gates), ...approvals(input.gates)].filter((p) => p !== '');

@@ -1,3 +1,4 @@
+import { dryRunOf, wasSimulated } from '../dry-run.js';
 import { describeGate } from '../gates.js';
 import { runState } from '../liveness.js';
 import type { BoardSnapshot, OpenQuestion, SnapshotMember, StageProgress, TaskColumns } from '../snapshot.js';
@@ -20,7 +21,7 @@ export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): P
   const shown = summaries.map((s): TaskSummary => {
     const row = byId.get(s.id);
     const extra: Partial<TaskSummary> = {};
-    if (row?.metadata.simulated === true) extra.simulated = true;
+    if (row && wasSimulated(row)) extra.simulated = true;
     const newer = replacedBy.get(s.id);
     if (newer !== undefined) extra.replacedBy = newer;
     return Object.keys(extra).length > 0 ? { ...s, ...extra } : s;
@@ -87,7 +88,7 @@ export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): P
     taskCount: shown.length,
     doneCount: shown.filter((t) => t.status === 'completed').length,
     stages: stageProgress(run.config.pipeline, shown),
-    simulatedCount: shown.filter((t) => t.simulated === true && t.status === 'completed').length,
+    simulatedCount: dryRunOf(shown).simulated,
     gates,
     questions,
     events,

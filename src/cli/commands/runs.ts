@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
 import { describeAnswers, parseQuestionId, resolveAnswers } from '../../board/answers.js';
 import type { Board } from '../../board/board.js';
+import { dryRunOf, dryRunText, spendNote, wasSimulated, withSimulated, type DryRun } from '../../board/dry-run.js';
 import { BoardError } from '../../board/errors.js';
 import { describeGate } from '../../board/gates.js';
 import { runState } from '../../board/liveness.js';
@@ -20,8 +21,14 @@ export function nextStep(run: Run, state: RunState): string | null {
 }
 
 async function runRow(board: Board, run: Run, now: number) {
-  const [tasks, totals, ms] = await Promise.all([board.listTasks(run.id), board.runTotals(run.id), runTimeMs(board, run)]);
-  return { run, state: runState(run, now), done: tasks.filter((t) => t.status === 'completed').length, total: tasks.length, totals, ms };
+  const [rows, totals, ms] = await Promise.all([board.listTaskRows(run.id), board.runTotals(run.id), runTimeMs(board, run)]);
+  const dry = dryRunOf(rows.map((t) => ({ status: t.status, simulated: wasSimulated(t) })));
+  return { run, state: runState(run, now), done: dry.completed, total: dry.total, dry, totals, ms };
+}
+
+/** A run's status with what a person must not miss about it: that nothing real was done. */
+function stateText(state: RunState, dry: DryRun): string {
+  return dry.dryRun ? `${state} (dry run)` : state;
 }
 
 export function registerRunCommands(program: Command, io: CommandIO = processIO): void {
@@ -37,7 +44,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         if (opts.json) {
           return printJson(
             io,
-            runs.map(({ run, state, done, total, totals, ms }) => ({
+            runs.map(({ run, state, done, total, dry, totals, ms }) => ({
               id: run.id,
               team: run.team,
               status: run.status,
@@ -48,19 +55,25 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
               startedAt: new Date(run.startedAt).toISOString(),
               endedAt: run.endedAt ? new Date(run.endedAt).toISOString() : null,
               durationMs: ms,
-              tasks: { done, total },
+              tasks: { done, total, simulated: dry.simulated },
+              dryRun: dry.dryRun,
               tokens: totals.tokens,
               costUsd: totals.costUsd,
+              estimated: run.backend === 'sim',
               workspace: run.workspace,
             })),
           );
         }
         if (runs.length === 0) return io.stdout('No runs yet. Start one with `team start churn-project`.\n');
         const rows = [['RUN', 'TEAM', 'STATUS', 'BACKEND', 'STARTED', 'TIME', 'TASKS', 'TOKENS', 'COST']];
-        for (const { run, state, done, total, totals, ms } of runs) {
-          rows.push([String(run.id), run.team, state, run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), formatDuration(ms), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}`]);
+        for (const { run, state, done, total, dry, totals, ms } of runs) {
+          rows.push([String(run.id), run.team, stateText(state, dry), run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), formatDuration(ms), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}${spendNote(run.backend)}`]);
         }
         io.stdout(`${columns(rows).join('\n')}\n`);
+        for (const { run, dry } of runs) {
+          const text = dryRunText(dry);
+          if (text) io.stdout(`run ${run.id}: ${text}\n`);
+        }
         const crashed = runs.filter((r) => r.state === 'crashed');
         for (const { run, state } of crashed) io.stdout(`${nextStep(run, state) ?? ''}\n`);
       });
@@ -75,30 +88,35 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         const run = await resolveRun(board, io, runText);
         const now = Date.now();
         const state = runState(run, now);
-        const [members, tasks, gates, open, totals, ms] = await Promise.all([
+        const [members, summaries, taskRows, gates, open, totals, ms] = await Promise.all([
           board.listMembers(run.id),
           board.listTasks(run.id),
+          board.listTaskRows(run.id),
           board.listGates(run.id),
           board.listQuestions(run.id, 'open'),
           board.runTotals(run.id),
           runTimeMs(board, run),
         ]);
+        const tasks = withSimulated(summaries, taskRows);
+        const dry = dryRunOf(tasks);
         if (opts.json) {
           return printJson(io, {
-            run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd, durationMs: ms },
+            run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd, durationMs: ms, dryRun: dry.dryRun, simulatedTasks: dry.simulated },
             next: nextStep(run, state),
-            totals,
+            totals: { ...totals, estimated: run.backend === 'sim' },
             members,
-            tasks,
+            tasks: tasks.map((t) => ({ ...t, simulated: t.simulated === true })),
             gates: gates.map((g) => ({ id: g.id, before: g.before, kind: g.kind, status: g.status, detail: g.detail, note: g.note, decidedBy: g.decidedBy, description: describeGate(g) })),
             questions: open.map((q) => ({ id: `q${q.id}`, askedBy: q.askedBy, kind: q.kind, questions: q.payload.questions, ...(q.payload.context ? { context: q.payload.context } : {}) })),
           });
         }
         const budget = run.budgetUsd !== null ? ` / $${run.budgetUsd.toFixed(2)}` : '';
-        io.stdout(`Run ${run.id}  ${run.team}  ${state}${run.statusReason ? ` (${run.statusReason})` : ''}\n`);
+        io.stdout(`Run ${run.id}  ${run.team}  ${stateText(state, dry)}${run.statusReason ? ` (${run.statusReason})` : ''}\n`);
+        const dryText = dryRunText(dry);
+        if (dryText) io.stdout(`  ${dryText}\n`);
         const next = nextStep(run, state);
         if (next) io.stdout(`  ${next}\n`);
-        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}\n`);
+        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}${spendNote(run.backend)}\n`);
         io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
         const rows = [['NAME', 'ROLE', 'STATUS', 'TASK', 'TOKENS', 'COST', 'LAST ACTION']];
         for (const m of members) {

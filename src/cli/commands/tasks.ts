@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
+import { dryRunOf, dryRunText, taskStatusLabel, withSimulated } from '../../board/dry-run.js';
 import { BoardError } from '../../board/errors.js';
 import type { Json, JsonObject, TaskPatch, TaskStatus, TaskSummary } from '../../board/types.js';
 import { boardFlag, resolveRun, withBoard } from '../board-access.js';
@@ -45,7 +46,7 @@ export function formatTaskTable(tasks: TaskSummary[]): string {
   for (const t of tasks) {
     rows.push([
       `#${t.id}`,
-      `${STATUS_MARK[t.status]} ${t.status}`,
+      `${STATUS_MARK[t.status]} ${taskStatusLabel(t)}`,
       t.stage ?? '-',
       t.owner ?? '-',
       t.role ?? '-',
@@ -71,9 +72,12 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .action(async (opts: { run?: string; status?: string; json?: boolean }) => {
       await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
         const run = await resolveRun(board, io, opts.run);
-        const list = (await board.listTasks(run.id)).filter((t) => opts.status === undefined || t.status === opts.status);
-        if (opts.json) return printJson(io, { run: run.id, tasks: list });
-        io.stdout(`Run ${run.id} (${run.team}, ${run.status})\n`);
+        const [summaries, rows] = await Promise.all([board.listTasks(run.id), board.listTaskRows(run.id)]);
+        const all = withSimulated(summaries, rows);
+        const list = all.filter((t) => opts.status === undefined || t.status === opts.status);
+        if (opts.json) return printJson(io, { run: run.id, tasks: list.map((t) => ({ ...t, simulated: t.simulated === true })) });
+        const dry = dryRunText(dryRunOf(all));
+        io.stdout(`Run ${run.id} (${run.team}, ${run.status})${dry ? ` - ${dry}` : ''}\n`);
         io.stdout(formatTaskTable(list));
       });
     });
@@ -91,7 +95,7 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
         if (opts.json) return printJson(io, task);
         const lines = [
           `#${task.id} ${task.subject}`,
-          `  status:     ${task.status}${task.owner ? ` (owner ${task.owner})` : ''}`,
+          `  status:     ${taskStatusLabel(task)}${task.owner ? ` (owner ${task.owner})` : ''}`,
           `  stage:      ${task.stage ?? '-'}    role: ${task.role ?? 'anyone'}    attempt: ${task.attempt}`,
           `  blocked by: ${task.blockedBy.length ? task.blockedBy.map((b) => `#${b}`).join(', ') : '-'}${task.gate ? `   gate: ${task.gate}` : ''}`,
           `  blocks:     ${task.blocks.length ? task.blocks.map((b) => `#${b}`).join(', ') : '-'}`,
