@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+
 // React's production build renders the board several times faster; set it before React loads.
 process.env.NODE_ENV ??= 'production';
 
@@ -11,7 +13,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = await import('../dist/src/cli/main.js');
+// dist/cli/ is the CLI bundled into a few files (scripts/bundle-cli.mjs): it starts much faster than
+// the ~260 separate modules of dist/src/. A bundle older than the compiled files (tsc was run alone)
+// is stale, and the compiled files are used instead.
+const { main } = await import(bundleIsCurrent() ? '../dist/cli/main.js' : '../dist/src/cli/main.js');
 
 main(process.argv).then(
   (code) => {
@@ -22,3 +27,12 @@ main(process.argv).then(
     process.exitCode = 1;
   },
 );
+
+function bundleIsCurrent() {
+  try {
+    const bundled = fs.statSync(new URL('../dist/cli/main.js', import.meta.url)).mtimeMs;
+    return bundled >= fs.statSync(new URL('../dist/src/cli/main.js', import.meta.url)).mtimeMs;
+  } catch {
+    return false;
+  }
+}
