@@ -53,12 +53,15 @@ function timeProcess(command: string, args: string[], cwd: string, env: NodeJS.P
   return { ms, stdout: result.stdout };
 }
 
-/** The dist folder is what `team` runs: rebuild it when any source file is newer. */
+/**
+ * The dist folder is what `team` runs: rebuild it when any source file is newer, or when the bundle
+ * bin/team.js prefers (dist/cli/) is missing or older than the compiled files.
+ */
 function ensureBuilt(): void {
-  const entry = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
-  const builtAt = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
-  const newest = newestMtime(path.join(ROOT, 'src'));
-  if (builtAt >= newest) return;
+  const mtime = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+  const compiled = mtime(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'));
+  const bundled = mtime(path.join(ROOT, 'dist', 'cli', 'main.js'));
+  if (compiled >= newestMtime(path.join(ROOT, 'src')) && bundled >= compiled) return;
   process.stdout.write('bench start: dist/ is older than src/, running npm run build\n');
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.status !== 0) throw new StartBenchError(`npm run build failed; the bench measures the built CLI:\n${(result.stdout + result.stderr).trim().slice(-2000)}`);
@@ -267,7 +270,7 @@ export async function run(): Promise<BenchSection> {
   const boxed = report.start[1]?.medianMs ?? 0;
   const [runBoxed, runPlain] = [report.start[2]?.medianMs ?? 0, report.start[3]?.medianMs ?? 0];
   const body = [
-    'Each command is a separate cold `node bin/team.js` process of the built CLI (dist/), timed from spawn to exit;',
+    'Each command is a separate cold `node bin/team.js` process of the built CLI (the bundle in dist/cli/), timed from spawn to exit;',
     `median of ${COLD_REPEATS}, interleaved with a bare \`node -e 0\` measured in the same rounds (one uncounted warm-up round first).`,
     `The read commands read a board holding one finished ${TEAM} run. Target: under ${COLD_TARGET_MS} ms each.`,
     `Load average ${report.loadBefore.toFixed(1)} at the start and ${report.loadAfter.toFixed(1)} at the end of the bench.`,
