@@ -1,16 +1,22 @@
 import { isTerminal } from '../src/board/liveness.js';
 import type { BoardSnapshot, SnapshotGate, StageProgress } from '../src/board/snapshot.js';
+import { clockAt } from '../src/board/work-time.js';
 import { formatClock, formatCost, formatTokens, stageTag, truncateStart } from './format.js';
 import { lineLength, seg, type Line, type Segment } from './lines.js';
 import { GATE_LOOK, RUN_STATE_COLOR } from './theme.js';
 import { gateShort } from './waits.js';
 
+/**
+ * The run's clock at `now`: its one duration (work from the first claim, pauses and stops left
+ * out, as `team runs` and the report measure it), counting up only while the run is live and not
+ * paused; a crashed run's stops at the last thing that happened.
+ */
 export function elapsedMs(run: BoardSnapshot['run'], now: number): number {
-  return Math.max(0, (run.endedAt ?? now) - run.startedAt);
+  return clockAt(run, now);
 }
 
 export interface HeaderOptions {
-  /** The run's one duration (work, pauses left out) once it has ended; the wall clock since the start until then. */
+  /** The run's one duration once it has ended, as read for the ending (the snapshot's when absent). */
   durationMs?: number | null;
 }
 
@@ -31,7 +37,7 @@ function joined(groups: Segment[][]): Line {
 function runLine(snapshot: BoardSnapshot, now: number, width: number, options: HeaderOptions): Line {
   const { run, totals } = snapshot;
   const ended = isTerminal(run.status);
-  const time = ended && options.durationMs != null ? `in ${formatClock(options.durationMs)}` : formatClock(elapsedMs(run, now));
+  const time = ended ? `in ${formatClock(options.durationMs ?? run.workMs)}` : formatClock(elapsedMs(run, now));
   const state = [seg(`● ${run.state}`, { color: RUN_STATE_COLOR[run.state], bold: true }), seg(` ${time}`)];
   const done = [seg(`${snapshot.doneCount}/${snapshot.taskCount}`, { bold: true }), seg(' tasks done', { dim: true })];
   const overCost = run.budgetUsd !== null && totals.costUsd >= run.budgetUsd * 0.9;

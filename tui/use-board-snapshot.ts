@@ -12,7 +12,9 @@ export interface SnapshotState {
 
 /** What a render depends on: everything but the clock, so an idle board compares equal. */
 function signature(snapshot: BoardSnapshot): string {
-  return JSON.stringify({ ...snapshot, run: { ...snapshot.run, elapsedMs: 0 } });
+  const { run } = snapshot;
+  // A counting clock is read at render time from the snapshot it came with; a stopped one is shown as it is.
+  return JSON.stringify({ ...snapshot, run: { ...run, elapsedMs: 0, workMs: run.ticking ? 0 : run.workMs } });
 }
 
 function message(error: unknown): string {

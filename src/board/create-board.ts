@@ -3,6 +3,7 @@ import type { BoardClock } from './clock.js';
 import { actorName } from './actor.js';
 import { SNAPSHOT_EVENTS } from './snapshot.js';
 import type { Store, Tx } from './store.js';
+import type { WorkFold } from './work-time.js';
 import { addDependencies } from './rules/deps.js';
 import { addGate, requireGate, setGateSpec, setGateStatus } from './rules/gates.js';
 import { addMember, recordUsage, updateMember } from './rules/members.js';
@@ -17,8 +18,11 @@ import { beatWorker, claimMembers, releaseWorker } from './rules/workers.js';
 
 type Runner = <T>(fn: (tx: Tx) => Promise<T>, write: boolean) => Promise<T>;
 
-/** Every board operation, each run through `run`: its own transaction, or the one it is part of. */
-function boardOps(run: Runner): Omit<BoardOps, 'version'> {
+/**
+ * Every board operation, each run through `run`: its own transaction, or the one it is part of.
+ * `folds` keeps each run's work-time fold between snapshots; only committed reads may keep one.
+ */
+function boardOps(run: Runner, folds?: Map<number, WorkFold>): Omit<BoardOps, 'version'> {
   const read = <T>(fn: (tx: Tx) => Promise<T>) => run(fn, false);
   const write = <T>(fn: (tx: Tx) => Promise<T>) => run(fn, true);
   return {
@@ -49,7 +53,7 @@ function boardOps(run: Runner): Omit<BoardOps, 'version'> {
     listEvents: (runId, afterSeq = 0, limit = 1_000_000) => read((tx) => tx.listEvents(runId, afterSeq, limit)),
     lastEventSeq: (runId) => read((tx) => tx.lastEventSeq(runId)),
     taskHistory: (runId, taskId, limit = 500) => read((tx) => tx.taskHistory(runId, taskId, limit)),
-    readSnapshot: (runId, eventLimit = SNAPSHOT_EVENTS) => read((tx) => readSnapshot(tx, runId, eventLimit)),
+    readSnapshot: (runId, eventLimit = SNAPSHOT_EVENTS) => read((tx) => readSnapshot(tx, runId, eventLimit, folds)),
 
     createRun: (input, actor) => write((tx) => createRun(tx, input, actor)),
     setRunStatus: (runId, status, reason, actor) => write((tx) => setRunStatus(tx, runId, status, reason, actor)),
@@ -86,7 +90,7 @@ function boardOps(run: Runner): Omit<BoardOps, 'version'> {
 
 /** The board over a store: its rules, its clock, and transactions that group operations. */
 export function createBoard(store: Store, clock: BoardClock & { set(now: () => number): void }): Board {
-  const outer = boardOps((fn, write) => (write ? store.write(fn) : store.read(fn)));
+  const outer = boardOps((fn, write) => (write ? store.write(fn) : store.read(fn)), new Map());
   return {
     ...outer,
     version: (runId) => store.version(runId),

@@ -33,6 +33,13 @@ export interface SnapshotRun {
   endedAt: number | null;
   /** Time since start (to the end for a finished run), by the board's clock at read time. */
   elapsedMs: number;
+  /**
+   * The run's one duration at read time (work from the first claim, pauses and stops left out:
+   * what `team runs` and the report show), and whether it still counts up (a live run that is not
+   * paused). Read it at a later moment with `clockAt` (src/board/work-time.ts).
+   */
+  workMs: number;
+  ticking: boolean;
   /** Bash runs without an OS sandbox in this run. */
   unsandboxed: boolean;
 }

@@ -5,54 +5,23 @@
  */
 import type { BoardEvent } from '../board/events.js';
 import { isTerminal } from '../board/liveness.js';
+import { emptyFold, foldWork, offSpans, workBetween } from '../board/work-time.js';
 import type { Question, Run } from '../board/types.js';
 import type { Interval, OffTime, PersonWait, RunDuration } from './model.js';
 
 /** The time from `from` to `to`, less every off interval overlapping it. */
 export function workMs(from: number, to: number, off: readonly Interval[]): number {
-  if (to <= from) return 0;
-  let ms = to - from;
-  // Off intervals never overlap each other (offTimes makes them in order), so each is subtracted once.
-  for (const o of off) ms -= Math.max(0, Math.min(to, o.to) - Math.max(from, o.from));
-  return Math.max(0, ms);
+  return workBetween(from, to, off);
 }
-
-/** Run-level events: they describe the run's state, not work done in it. */
-const RUN_EVENTS = new Set(['run.running', 'run.paused', 'run.completed', 'run.failed', 'run.stopped', 'run.resumed', 'run.crashed']);
 
 /**
  * When nobody worked, from the run's events: a pause until the run runs again; a stop or failure
  * that was later resumed; and a crash, from the last thing that happened until a process took the
- * run over (`run.crashed`) or resumed it. `end` closes an interval still open.
+ * run over (`run.crashed`) or resumed it. `end` closes an interval still open. The live board
+ * measures with the same fold (src/board/work-time.ts).
  */
 export function offTimes(events: readonly BoardEvent[], end: number): OffTime[] {
-  const off: OffTime[] = [];
-  let open: { from: number; kind: OffTime['kind']; reason: string | null } | null = null;
-  let lastActivity: number | null = null;
-  let lastOffEnd = -Infinity;
-  const close = (to: number) => {
-    if (open && to > open.from) off.push({ from: open.from, to, kind: open.kind, reason: open.reason, ms: to - open.from });
-    if (open) lastOffEnd = Math.max(lastOffEnd, to);
-    open = null;
-  };
-  for (const e of events) {
-    if (e.type === 'run.paused') {
-      open ??= { from: e.ts, kind: 'paused', reason: e.payload.reason };
-    } else if (e.type === 'run.stopped' || e.type === 'run.failed') {
-      open ??= { from: e.ts, kind: 'stopped', reason: e.payload.reason };
-    } else if (e.type === 'run.running') {
-      close(e.ts);
-    } else if ((e.type === 'run.crashed' || e.type === 'run.resumed') && open === null && lastActivity !== null) {
-      const from = Math.max(lastActivity, lastOffEnd);
-      if (e.ts > from) {
-        off.push({ from, to: e.ts, kind: 'crashed', reason: 'the process running the team stopped; `team resume` went on', ms: e.ts - from });
-        lastOffEnd = e.ts;
-      }
-    }
-    if (!RUN_EVENTS.has(e.type) || e.type === 'run.running') lastActivity = e.ts;
-  }
-  close(end);
-  return off;
+  return offSpans(foldWork(emptyFold(), events), end);
 }
 
 /** Merge intervals that overlap or touch, in time order. */

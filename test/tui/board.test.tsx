@@ -25,7 +25,7 @@ describe('board frame', () => {
     ui = await mountBoard(tb, { columns: 120, rows: 40 });
     const frame = ui.frame();
     const lines = frame.split('\n');
-    expect(lines[0]).toBe('churn-project · run 1 · sim seed 7 · ● running 1:50 · 2/6 tasks done · $0.42 / $5.00 · 26k tok (sim estimate)');
+    expect(lines[0]).toBe('churn-project · run 1 · sim seed 7 · ● running 1:45 · 2/6 tasks done · $0.42 / $5.00 · 26k tok (sim estimate)');
     expect(lines[1]).toBe('data ██ 2/2 › features ░ 0/1 › training ░ 0/1 › validation 0/0 › [◷ approval waiting for you] deploy ░ 0/1');
     expect(lines[2]).toBe(`workspace ${tb.dir}/ws`);
     expect(frame).toMatch(/Ready \(1\) ─+ Blocked \(2\) ─+ In progress \(1\) ─+ Done \(2\) ─+/);

@@ -94,6 +94,8 @@ function bigSnapshot(): BoardSnapshot {
       startedAt: T0,
       endedAt: null,
       elapsedMs: 200_000,
+      workMs: 200_000,
+      ticking: true,
       unsandboxed: false,
     },
     members,

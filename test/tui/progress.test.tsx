@@ -36,7 +36,7 @@ describe.each(SIZES)('progress at a glance at $columns×$rows', (size) => {
     tb = await seedBoard();
     ui = await mountBoard(tb, size);
     const [first, strip, about] = ui.frame().split('\n');
-    expect(first).toContain('● running 1:50');
+    expect(first).toContain('● running 1:45');
     expect(first).toContain(wide ? '2/6 tasks done' : '2/6 done');
     expect(first).toContain('$0.42 / $5.00');
     expect(first).toContain(wide ? '26k tok (sim estimate)' : '26k tok');
@@ -45,7 +45,7 @@ describe.each(SIZES)('progress at a glance at $columns×$rows', (size) => {
     expect(about).toBe(`workspace ${tb.dir}/ws`);
     tb.tick(65_000);
     await tb.board.updateTask(tb.runId, 3, { status: 'completed' }, ds);
-    await ui.see(/● running 2:55/);
+    await ui.see(/● running 2:50/);
     await ui.see(wide ? '3/6 tasks done' : '3/6 done');
     expect(ui.frame().split('\n')[1]).toMatch(wide ? /features █ 1\/1/ : /feat 1\/1/);
     expectFits(ui.frame(), size);

@@ -2,14 +2,21 @@ import { dryRunOf, wasSimulated } from '../dry-run.js';
 import { describeGate } from '../gates.js';
 import { runState } from '../liveness.js';
 import type { BoardSnapshot, OpenQuestion, SnapshotMember, StageProgress, TaskColumns } from '../snapshot.js';
+import { emptyFold, foldWork, runClock, type WorkFold } from '../work-time.js';
+import type { BoardEvent } from '../events.js';
 import type { Tx } from '../store.js';
 import type { TaskSummary } from '../types.js';
 import { requireRun } from './runs.js';
 import { listTasks } from './views.js';
 
-/** Everything the live board shows for one run. Read-only; the caller runs it in one read transaction. */
-export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): Promise<BoardSnapshot> {
+/**
+ * Everything the live board shows for one run. Read-only; the caller runs it in one read transaction.
+ * `folds` keeps the run's work-time fold between reads (events are only appended), so each read
+ * folds only the events that are new.
+ */
+export async function readSnapshot(tx: Tx, runId: number, eventLimit: number, folds?: Map<number, WorkFold>): Promise<BoardSnapshot> {
   const run = await requireRun(tx, runId);
+  const state = runState(run, Date.now());
   const rows = await tx.listTaskRows(runId);
   const summaries = await listTasks(tx, runId, {}, rows);
   const byId = new Map(rows.map((t) => [t.id, t]));
@@ -65,12 +72,14 @@ export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): P
   const lastSeq = await tx.lastEventSeq(runId);
   const events = await tx.listEvents(runId, Math.max(0, lastSeq - eventLimit), eventLimit);
   const now = tx.now();
+  const fold = await workFold(tx, runId, lastSeq, events, folds);
+  const clock = runClock(run, state, fold, now);
   return {
     run: {
       id: run.id,
       team: run.team,
       status: run.status,
-      state: runState(run, Date.now()),
+      state,
       statusReason: run.statusReason,
       backend: run.backend,
       seed: run.seed,
@@ -81,6 +90,8 @@ export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): P
       startedAt: run.startedAt,
       endedAt: run.endedAt,
       elapsedMs: Math.max(0, (run.endedAt ?? now) - run.startedAt),
+      workMs: clock.workMs,
+      ticking: clock.ticking,
       unsandboxed: run.config.unsandboxed === true,
     },
     members,
@@ -95,6 +106,20 @@ export async function readSnapshot(tx: Tx, runId: number, eventLimit: number): P
     lastSeq,
     totals: await tx.runTotals(runId),
   };
+}
+
+/** The run's work-time fold up to `lastSeq`: carried on from the kept one with the new events only. */
+async function workFold(tx: Tx, runId: number, lastSeq: number, recent: BoardEvent[], folds: Map<number, WorkFold> | undefined): Promise<WorkFold> {
+  let kept = folds?.get(runId) ?? emptyFold();
+  // A board whose events went back (a run made again after its database was lost) is folded afresh.
+  if (kept.seq > lastSeq) kept = emptyFold();
+  if (kept.seq < lastSeq) {
+    const first = recent[0]?.seq ?? lastSeq + 1;
+    const newer = first <= kept.seq + 1 ? recent : await tx.listEvents(runId, kept.seq, 1_000_000_000);
+    kept = foldWork(kept, newer);
+  }
+  folds?.set(runId, kept);
+  return kept;
 }
 
 function groupTasks(summaries: TaskSummary[], completed: number[]): TaskColumns {
