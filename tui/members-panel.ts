@@ -35,6 +35,7 @@ function ownDoing(member: SnapshotMember, snapshot: Pick<BoardSnapshot, 'run' | 
   if (member.status === 'waiting') return [seg(member.waitingOn !== null ? `waits on you: q${member.waitingOn}` : 'waiting', { color, bold: true })];
   if (member.status === 'idle') return [seg('idle', { color }), seg(` · ${memberWaitText(member, snapshot)}`, { dim: true })];
   if (member.status === 'dead') return [seg('dead (stopped answering)', { color, bold: true })];
+  if (member.status === 'stopped' && snapshot.run.state === 'crashed') return [seg('stopped (run crashed)', { color })];
   return [seg(member.status, { color })];
 }
 

@@ -10,7 +10,7 @@ import { headerLines } from '../../tui/header.js';
 import { lineText, formatBoardText } from '../../tui/plain.js';
 import { seedBoard, T0, type TestBoard } from './helpers.js';
 
-/** Every view measures a run with the report's one duration; a crashed run's clock stops. */
+/** A crashed run stops working and stops its clock; every view measures the run with the report's one duration. */
 let tb: TestBoard;
 afterEach(async () => {
   await tb?.close();
@@ -28,6 +28,26 @@ async function cli(args: string[]): Promise<string> {
 const headerTime = (text: string) => /● \w+ (in )?(\d+:\d\d)/.exec(text)?.[2];
 
 describe('a crashed run', () => {
+  it('shows no member working, on the board and in team status', async () => {
+    tb = await seedBoard();
+    expect((await tb.board.readSnapshot(tb.runId)).members.find((m) => m.name === 'ds')).toMatchObject({ status: 'working' });
+    await tb.crash();
+    const s = await tb.board.readSnapshot(tb.runId);
+    expect(s.run.state).toBe('crashed');
+    expect(s.members.find((m) => m.name === 'ds')).toMatchObject({ status: 'stopped', step: null, currentTask: 3 });
+    expect(s.members.filter((m) => m.status === 'working')).toEqual([]);
+
+    const text = formatBoardText(s, T0 + 1_000_000, 120);
+    expect(text).toMatch(/● ds +data-scientist +stopped \(run crashed\)/);
+    expect(text).toContain('team resume 1');
+
+    const status = await cli(['status', '1']);
+    expect(status).toMatch(/^ {2}ds +data-scientist +stopped \(run crashed\) +#3 /m);
+    expect(status).toContain('team resume 1');
+    const json = JSON.parse(await cli(['status', '1', '--json'])) as { members: { name: string; status: string; state: string }[] };
+    expect(json.members.find((m) => m.name === 'ds')).toMatchObject({ status: 'working', state: 'stopped' });
+  });
+
   it('stops the clock at the last thing that happened, as team status measures it', async () => {
     tb = await seedBoard();
     await tb.crash();

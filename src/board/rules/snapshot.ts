@@ -1,3 +1,4 @@
+import { shownMemberStatus } from '../crashed-run.js';
 import { dryRunOf, wasSimulated } from '../dry-run.js';
 import { describeGate } from '../gates.js';
 import { runState } from '../liveness.js';
@@ -40,25 +41,27 @@ export async function readSnapshot(tx: Tx, runId: number, eventLimit: number, fo
   const waiting = new Map<string, number>();
   for (const q of questions) if (!waiting.has(q.askedBy)) waiting.set(q.askedBy, q.id);
   const external = new Set(run.config.members.filter((m) => m.external).map((m) => m.name));
-  const members = (await tx.listMembers(runId)).map(
-    (m): SnapshotMember => ({
+  const members = (await tx.listMembers(runId)).map((m): SnapshotMember => {
+    const status = shownMemberStatus(m.status, state);
+    // A member stopped by the run's crash is in no step: its step is what the dead process last wrote.
+    const step = status === m.status ? { step: m.step, stepAt: m.stepAt } : { step: null, stepAt: null };
+    return {
       name: m.name,
       agent: m.agent,
       role: m.role,
       model: m.model,
-      status: m.status,
+      status,
       currentTask: m.currentTask,
       currentTaskSubject: m.currentTask === null ? null : (subjects.get(m.currentTask) ?? null),
       lastAction: m.lastAction,
-      step: m.step,
-      stepAt: m.stepAt,
+      ...step,
       turns: m.turns,
       tokens: m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens,
       costUsd: m.costUsd,
       waitingOn: waiting.get(m.name) ?? null,
       external: external.has(m.name),
-    }),
-  );
+    };
+  });
   const gates = (await tx.listGates(runId)).map((g) => ({
     id: g.id,
     before: g.before,

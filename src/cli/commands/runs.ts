@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
 import { describeAnswers, parseQuestionId, resolveAnswers } from '../../board/answers.js';
 import type { Board } from '../../board/board.js';
+import { memberStatusText, shownMemberStatus } from '../../board/crashed-run.js';
 import { dryRunOf, dryRunText, spendNote, wasSimulated, withSimulated, type DryRun } from '../../board/dry-run.js';
 import { BoardError } from '../../board/errors.js';
 import { describeGate } from '../../board/gates.js';
@@ -104,7 +105,8 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
             run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd, durationMs: ms, dryRun: dry.dryRun, simulatedTasks: dry.simulated },
             next: nextStep(run, state),
             totals: { ...totals, estimated: run.backend === 'sim' },
-            members,
+            // `state` is the member as people see it: not working once its run crashed.
+            members: members.map((m) => ({ ...m, state: shownMemberStatus(m.status, state) })),
             tasks: tasks.map((t) => ({ ...t, simulated: t.simulated === true })),
             gates: gates.map((g) => ({ id: g.id, before: g.before, kind: g.kind, status: g.status, detail: g.detail, note: g.note, decidedBy: g.decidedBy, description: describeGate(g) })),
             questions: open.map((q) => ({ id: `q${q.id}`, askedBy: q.askedBy, kind: q.kind, questions: q.payload.questions, ...(q.payload.context ? { context: q.payload.context } : {}) })),
@@ -120,7 +122,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
         const rows = [['NAME', 'ROLE', 'STATUS', 'TASK', 'TOKENS', 'COST', 'LAST ACTION']];
         for (const m of members) {
-          rows.push([m.name, m.role, m.status, m.currentTask ? `#${m.currentTask}` : '-', (m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens).toLocaleString('en-US'), `$${m.costUsd.toFixed(4)}`, truncate(m.lastAction ?? '', 50)]);
+          rows.push([m.name, m.role, memberStatusText(m.status, state), m.currentTask ? `#${m.currentTask}` : '-', (m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens).toLocaleString('en-US'), `$${m.costUsd.toFixed(4)}`, truncate(m.lastAction ?? '', 50)]);
         }
         io.stdout(`${columns(rows).map((l) => `  ${l}`).join('\n')}\n\nTasks\n`);
         io.stdout(formatTaskTable(tasks).split('\n').map((l) => (l ? `  ${l}` : l)).join('\n'));
