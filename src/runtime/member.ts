@@ -319,10 +319,11 @@ export async function runPendingCalls(member: MemberRuntime, signal?: AbortSigna
   await setStep(member, null);
   await refreshCurrentTask(member);
   if (partial.question) {
+    const asked = partial.question.questionId;
     await setStatus(member, 'waiting');
     // Answered already (by a coordinator in another process, before this member was waiting): the
     // answer's event was read while it was not, and would never be delivered.
-    await deliverAnswer(member, partial.question.questionId);
+    await deliverAnswer(member, asked);
     return;
   }
   await finishTurn(member);
