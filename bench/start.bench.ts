@@ -38,19 +38,34 @@ function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 interface Timed {
   ms: number;
+  /** User + system CPU of the process and its children (null without /usr/bin/time). */
+  cpuMs: number | null;
   stdout: string;
 }
 
-/** Wall time of one process from spawn to exit, as the person at the terminal waits for it. */
+/** GNU time reports the CPU a process tree used: on a busy machine that moves far less than wall time. */
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = fs.existsSync(GNU_TIME);
+
+/** Wall time of one process from spawn to exit, as the person at the terminal waits for it, and its CPU. */
 function timeProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = benchEnv()): Timed {
+  const cpuFile = path.join(os.tmpdir(), `start-bench-cpu-${process.pid}.txt`);
+  const [file, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, command, ...args]] : [command, args];
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(file, argv, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (result.error) throw new StartBenchError(`${command} ${args.join(' ')} could not run: ${result.error.message}`);
   if (result.status !== 0) {
     throw new StartBenchError(`${command} ${args.join(' ')} exited ${String(result.status ?? result.signal)} in ${cwd}: ${(result.stderr || result.stdout).trim().slice(-600)}`);
   }
-  return { ms, stdout: result.stdout };
+  return { ms, cpuMs: hasGnuTime ? readCpu(cpuFile) : null, stdout: result.stdout };
+}
+
+function readCpu(file: string): number | null {
+  const text = fs.readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '';
+  fs.rmSync(file, { force: true });
+  const [user, system] = text.split(' ').map(Number);
+  return user !== undefined && system !== undefined && Number.isFinite(user + system) ? (user + system) * 1000 : null;
 }
 
 /**
@@ -172,13 +187,15 @@ export interface ColdRow {
   name: string;
   samplesMs: number[];
   medianMs: number;
+  /** Median CPU (user + system) of the process tree, when it could be measured. */
+  cpuMs: number | null;
 }
 
 export interface StartReport {
   loadBefore: number;
   loadAfter: number;
   cold: ColdRow[];
-  baselineMs: number;
+  baseline: ColdRow;
   start: ColdRow[];
   commands: string[];
 }
@@ -190,8 +207,10 @@ const READS: [string, string[]][] = [
   ['team tasks list', ['tasks', 'list']],
 ];
 
-function row(name: string, samplesMs: number[]): ColdRow {
-  return { name, samplesMs, medianMs: median(samplesMs) };
+function row(name: string, timed: Timed[]): ColdRow {
+  const samplesMs = timed.map((t) => t.ms);
+  const cpu = timed.map((t) => t.cpuMs).filter((v) => v !== null);
+  return { name, samplesMs, medianMs: median(samplesMs), cpuMs: cpu.length === timed.length && cpu.length > 0 ? median(cpu) : null };
 }
 
 export async function startBench(): Promise<StartReport> {
@@ -210,11 +229,11 @@ export async function startBench(): Promise<StartReport> {
     const team = (args: string[]): Timed => timeProcess(process.execPath, [BIN, ...args], boardDir);
     node();
     for (const [, args] of READS) team(args);
-    const nodeSamples: number[] = [];
-    const readSamples = READS.map((): number[] => []);
+    const nodeSamples: Timed[] = [];
+    const readSamples = READS.map((): Timed[] => []);
     for (let i = 0; i < COLD_REPEATS; i++) {
-      nodeSamples.push(node().ms);
-      READS.forEach(([, args], at) => readSamples[at]?.push(team(args).ms));
+      nodeSamples.push(node());
+      READS.forEach(([, args], at) => readSamples[at]?.push(team(args)));
     }
 
     // A run and its scripts alone, side by side: each kind once per round, each in a fresh folder.
@@ -231,11 +250,11 @@ export async function startBench(): Promise<StartReport> {
       ['team start --instant (sandboxed)', (dir) => startRun(dir, [])],
       ['team start --instant --no-sandbox', (dir) => startRun(dir, ['--no-sandbox'])],
     ];
-    const startSamples = kinds.map((): number[] => []);
+    const startSamples = kinds.map((): Timed[] => []);
     for (let i = 0; i < START_REPEATS; i++) {
       kinds.forEach(([, measure], at) => {
         const dir = fs.mkdtempSync(path.join(root, `start-${i}-${at}-`));
-        startSamples[at]?.push(measure(dir).ms);
+        startSamples[at]?.push(measure(dir));
         fs.rmSync(dir, { recursive: true, force: true });
       });
     }
@@ -243,7 +262,7 @@ export async function startBench(): Promise<StartReport> {
       loadBefore,
       loadAfter: os.loadavg()[0] ?? 0,
       cold: READS.map(([name], at) => row(name, readSamples[at] ?? [])),
-      baselineMs: median(nodeSamples),
+      baseline: row('node -e 0', nodeSamples),
       start: kinds.map(([name], at) => row(name, startSamples[at] ?? [])),
       commands: scripts.commands,
     };
@@ -264,29 +283,41 @@ const ms = (n: number) => `${Math.round(n)} ms`;
 const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
 const x = (n: number) => `${n.toFixed(2)}x`;
 
+/** A / B of the medians, wall and CPU; CPU when both sides could be measured. */
+function ratios(a: ColdRow | undefined, b: ColdRow | undefined): { wall: number; cpu: number | null } {
+  if (!a || !b) return { wall: Number.NaN, cpu: null };
+  return { wall: a.medianMs / b.medianMs, cpu: a.cpuMs !== null && b.cpuMs !== null && b.cpuMs > 0 ? a.cpuMs / b.cpuMs : null };
+}
+
+const cpuText = (value: number | null, format: (n: number) => string) => (value === null ? 'n/a' : format(value));
+
 export async function run(): Promise<BenchSection> {
   const report = await startBench();
-  const plain = report.start[0]?.medianMs ?? 0;
-  const boxed = report.start[1]?.medianMs ?? 0;
-  const [runBoxed, runPlain] = [report.start[2]?.medianMs ?? 0, report.start[3]?.medianMs ?? 0];
+  const { baseline } = report;
+  const [plain, boxed, runBoxed, runPlain] = report.start;
+  const comparisons: [string, ColdRow | undefined, ColdRow | undefined, boolean][] = [
+    ['sandboxed run / scripts in the sandbox', runBoxed, boxed, true],
+    ['sandboxed run / plain scripts', runBoxed, plain, true],
+    ['--no-sandbox run / plain scripts', runPlain, plain, true],
+    ['scripts in the sandbox / plain scripts (the sandbox alone)', boxed, plain, false],
+  ];
+  const cpuNote = hasGnuTime
+    ? 'CPU is user + system time of the whole process tree (GNU time), which a busy machine inflates far less than wall time.'
+    : 'CPU was not measured (no /usr/bin/time here).';
   const body = [
     'Each command is a separate cold `node bin/team.js` process of the built CLI (the bundle in dist/cli/), timed from spawn to exit;',
     `median of ${COLD_REPEATS}, interleaved with a bare \`node -e 0\` measured in the same rounds (one uncounted warm-up round first).`,
-    `The read commands read a board holding one finished ${TEAM} run. Target: under ${COLD_TARGET_MS} ms each.`,
-    `Load average ${report.loadBefore.toFixed(1)} at the start and ${report.loadAfter.toFixed(1)} at the end of the bench.`,
+    `The read commands read a board holding one finished ${TEAM} run. Target: under ${COLD_TARGET_MS} ms each. ${cpuNote}`,
+    `Load average ${report.loadBefore.toFixed(1)} at the start and ${report.loadAfter.toFixed(1)} at the end of the bench (${os.cpus().length} cores).`,
     '',
     markdownTable(
-      ['command', 'median', 'samples (ms)', 'minus bare node', '/ bare node', `under ${COLD_TARGET_MS} ms`],
+      ['command', 'wall median', 'wall samples (ms)', '/ bare node', `under ${COLD_TARGET_MS} ms`, 'CPU median', 'CPU / bare node'],
       [
-        ['`node -e 0` (baseline)', ms(report.baselineMs), '', '', '1.00x', ''],
-        ...report.cold.map((r) => [
-          `\`${r.name}\``,
-          ms(r.medianMs),
-          r.samplesMs.map((v) => Math.round(v)).join(', '),
-          ms(r.medianMs - report.baselineMs),
-          x(r.medianMs / report.baselineMs),
-          r.medianMs < COLD_TARGET_MS ? 'yes' : 'no',
-        ]),
+        ['`node -e 0` (baseline)', ms(baseline.medianMs), baseline.samplesMs.map((v) => Math.round(v)).join(', '), '1.00x', '', cpuText(baseline.cpuMs, ms), '1.00x'],
+        ...report.cold.map((r) => {
+          const ratio = ratios(r, baseline);
+          return [`\`${r.name}\``, ms(r.medianMs), r.samplesMs.map((v) => Math.round(v)).join(', '), x(ratio.wall), r.medianMs < COLD_TARGET_MS ? 'yes' : 'no', cpuText(r.cpuMs, ms), cpuText(ratio.cpu, x)];
+        }),
       ],
     ),
     '',
@@ -298,18 +329,16 @@ export async function run(): Promise<BenchSection> {
     `The four kinds alternate, one of each per round, median of ${START_REPEATS}. Target: within ${START_TARGET_RATIO}x.`,
     '',
     markdownTable(
-      ['what ran', 'median', 'samples (s)'],
-      report.start.map((r) => [r.name, s(r.medianMs), r.samplesMs.map((v) => (v / 1000).toFixed(2)).join(', ')]),
+      ['what ran', 'wall median', 'wall samples (s)', 'CPU median'],
+      report.start.map((r) => [r.name, s(r.medianMs), r.samplesMs.map((v) => (v / 1000).toFixed(2)).join(', '), cpuText(r.cpuMs, s)]),
     ),
     '',
     markdownTable(
-      ['comparison', 'ratio', `within ${START_TARGET_RATIO}x`],
-      [
-        ['sandboxed run / scripts in the sandbox', x(runBoxed / boxed), runBoxed / boxed <= START_TARGET_RATIO ? 'yes' : 'no'],
-        ['sandboxed run / plain scripts', x(runBoxed / plain), runBoxed / plain <= START_TARGET_RATIO ? 'yes' : 'no'],
-        ['--no-sandbox run / plain scripts', x(runPlain / plain), runPlain / plain <= START_TARGET_RATIO ? 'yes' : 'no'],
-        ['scripts in the sandbox / plain scripts (the sandbox alone)', x(boxed / plain), ''],
-      ],
+      ['comparison', 'wall ratio', `within ${START_TARGET_RATIO}x`, 'CPU ratio'],
+      comparisons.map(([name, a, b, target]) => {
+        const ratio = ratios(a, b);
+        return [name, x(ratio.wall), target ? (ratio.wall <= START_TARGET_RATIO ? 'yes' : 'no') : '', cpuText(ratio.cpu, x)];
+      }),
     ),
   ].join('\n');
   return { title: 'Start-up and run overhead', body };
