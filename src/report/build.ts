@@ -91,7 +91,7 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     };
   });
 
-  const decisions = questions.map((q) => decision(q, events, tasks, duration.waits));
+  const decisions = linkFollowUps(questions.map((q) => decision(q, events, tasks, duration.waits)));
   const gateReports = gates.map((g) => gateReport(g, events, tasks));
   const metrics = tasks.flatMap((t): MetricTable[] => {
     const recorded = metricsOf(t.metadata);
@@ -163,6 +163,25 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
   };
 }
 
+/**
+ * An answer in the person's own words that named no one option is followed up: the same member
+ * asks again, about the same task, a question with the same header after the answer. The part
+ * answered in own words is marked with the follow-up that decided it.
+ */
+function linkFollowUps(decisions: Decision[]): Decision[] {
+  return decisions.map((d) => {
+    if (d.kind !== 'agent' || d.answeredAt === null || !d.parts.some((p) => p.ownWords)) return d;
+    const answeredAt = d.answeredAt;
+    const later = decisions.filter((e) => e.kind === 'agent' && e.question > d.question && e.askedBy === d.askedBy && e.taskId === d.taskId && e.askedAt >= answeredAt);
+    const parts = d.parts.map((p) => {
+      if (!p.ownWords) return p;
+      const next = later.find((e) => e.parts.some((q) => q.header === p.header));
+      return next ? { ...p, followedUpBy: next.id } : p;
+    });
+    return { ...d, parts };
+  });
+}
+
 function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Task[], waits: readonly PersonWait[]): Decision {
   const parts = q.payload.questions.map((item, index): DecisionPart => {
     const part = q.answers?.find((a) => a.question === item.question) ?? q.answers?.[index];
@@ -175,6 +194,7 @@ function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Ta
       text: part?.text ? cleanLine(part.text) : null,
       answer: part ? cleanLine(answerWords(part)) : null,
       ownWords: part !== undefined && part.picked.length === 0,
+      followedUpBy: null,
     };
   });
   const cancelled = events.find((e) => e.type === 'question.cancelled' && e.payload.question === q.id);

@@ -74,7 +74,8 @@ function finalStage(input: HeadlineInput, current: readonly TaskReport[]): strin
   const stageTasks = new Set(current.filter((t) => t.stage === last).map((t) => t.id));
   const answers = input.decisions
     .filter((d) => d.kind === 'agent' && d.status === 'answered' && d.taskId !== null && stageTasks.has(d.taskId))
-    .flatMap((d) => d.parts.filter((p) => p.answer !== null).map((p) => `${cleanLine(p.header)} “${p.ownWords ? cleanLine(p.text ?? '') : cleanLine(p.picked.join(', '))}”`));
+    // An own-words answer that was followed up did not take effect; the follow-up's answer did.
+    .flatMap((d) => d.parts.filter((p) => p.answer !== null && p.followedUpBy === null).map((p) => `${cleanLine(p.header)} “${p.ownWords ? cleanLine(p.text ?? '') : cleanLine(p.picked.join(', '))}”`));
   return answers.length > 0 ? `${last} done with ${answers.join(' and ')}` : `${last} done`;
 }
 

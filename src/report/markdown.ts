@@ -106,7 +106,8 @@ function decisionLines(report: Report, d: Decision): string[] {
   const lines = d.parts.map((p) => {
     const options = p.options.length > 0 ? ` (${p.options.map((o) => md(o.label)).join(' / ')})` : '';
     const answer = p.answer === null ? '**not answered**' : `**${md(p.answer)}**`;
-    return `*${md(p.question)}*${options} -> ${answer}`;
+    const followUp = p.followedUpBy !== null ? `, followed up in ${p.followedUpBy}` : '';
+    return `*${md(p.question)}*${options} -> ${answer}${followUp}`;
   });
   const head = `- **${d.id}**${kind} ${md(d.askedBy)} asked at ${at(report, d.askedAt)}${about}:`;
   if (lines.length === 1) return [`${head} ${lines[0] ?? ''}${ending}`];

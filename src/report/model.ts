@@ -116,6 +116,11 @@ export interface DecisionPart {
   /** The answer in words: `Canary 10%`, `Approve (note: ...)`, `in their own words: "..."`; null while open. */
   answer: string | null;
   ownWords: boolean;
+  /**
+   * The question (`q7`) that followed this own-words answer up: the asker asked the same thing
+   * again to learn which option was meant, so that answer, not this one, took effect.
+   */
+  followedUpBy: string | null;
 }
 
 export interface Decision {
