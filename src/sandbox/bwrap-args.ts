@@ -147,9 +147,14 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   ];
   // Hidden places inside the workspace are covered after the workspace is bound, the others before.
   const inWorkspace: string[] = [];
+  // A place under a covered folder (a project under /tmp) is hidden already, unless a bind below
+  // brings it back: the workspace, or a folder the team file lets commands read or write.
+  const boundLater = [plan.workspace, ...plan.read, ...plan.write].flatMap((p) => realOrNull(p) ?? []);
   for (const target of hides) {
     const real = realOrNull(target);
-    if (real === null || real === '/' || hidden.some((dir) => isUnder(dir, real))) continue;
+    if (real === null || real === '/') continue;
+    const covered = hidden.some((dir) => isUnder(dir, real)) && !boundLater.some((bound) => isUnder(bound, real) || isUnder(real, bound));
+    if (covered) continue;
     hidden.push(real);
     if (isDirectory(real)) readOnly.push(real);
     if (isUnder(plan.workspace, real)) inWorkspace.push(...hideArgs(real));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bwrapArgs, sandboxIds } from '../../src/sandbox/bwrap-args.js';
@@ -100,6 +101,22 @@ describe('bubblewrap arguments', () => {
     expect(args).toContain(`--tmpfs ${path.join(p.home, '.ssh')}`);
     expect(args).toContain(`--ro-bind /dev/null ${path.join(p.home, '.netrc')}`);
     expect(args).not.toContain('--unshare-net');
+  });
+
+  it('under /tmp (a project checked out there): a team home inside the workspace is still hidden, one outside it is covered by the private /tmp', () => {
+    const project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'teamboard-under-tmp-')));
+    try {
+      const teamHome = path.join(project, '.team');
+      fs.mkdirSync(teamHome, { recursive: true });
+      const inside = bwrapArgs(plan({ workspace: project, teamHome })).join(' ');
+      expect(inside.indexOf(`--bind ${project} ${project}`)).toBeLessThan(inside.indexOf(`--tmpfs ${teamHome}`));
+      const workspace = path.join(root, 'ws');
+      fs.mkdirSync(workspace);
+      const outside = bwrapArgs(plan({ workspace, teamHome })).join(' ');
+      expect(outside).not.toContain(`--tmpfs ${teamHome}`);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('never runs commands as root inside', () => {
