@@ -19,7 +19,7 @@ export function registerMcpCommand(program: Command, io: CommandIO = processIO):
     .description('serve a run\'s board to an MCP client over stdio, as one of its members (see docs/mcp.md)')
     .requiredOption('--run <n>', 'the run to join')
     .requiredOption('--as <name>', 'the member to be: an open seat, a member nobody is running, or a new name (with --role)')
-    .option('--role <role>', 'the role of a new member (who may claim which tasks); must match an existing member\'s role')
+    .option('--role <role>', 'the role of a new member: any role, one the run has or a new one (it may claim tasks of that role and tasks with no role); for an existing member, leave it out or give its own role')
     .addHelpText('after', '\nExample (Claude Code):\n  claude mcp add --transport stdio teamboard -- npx team mcp --run 3 --as reviewer --role reviewer')
     .action(async (flags: Flags) => {
       const heartbeatMs = interval(io, 'TEAM_MCP_HEARTBEAT_MS');

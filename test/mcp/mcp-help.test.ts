@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../src/board/types.js';
+import { registerMcpCommand } from '../../src/cli/commands/mcp.js';
+import { decideJoin } from '../../src/mcp/join.js';
+
+/** `team mcp --help` says what --role does, as joining does it. */
+describe('team mcp --help', () => {
+  it('says a new member may take any role, and an existing one only its own', () => {
+    const help = registerMcpCommand(new Command()).helpInformation().replace(/\s+/g, ' ');
+    expect(help).not.toContain("must match an existing member's role");
+    expect(help).toContain('--role <role> the role of a new member: any role, one the run has or a new one');
+    expect(help).toContain('for an existing member, leave it out or give its own role');
+
+    // What joining does: a new name joins with a role no member has.
+    const now = Date.UTC(2030, 0, 1);
+    const run: Run = {
+      id: 1,
+      team: 't',
+      status: 'running',
+      backend: 'sim',
+      seed: 1,
+      workspace: '/w',
+      budgetUsd: null,
+      budgetTokens: null,
+      config: { team: 't', description: '', pipeline: [], members: [{ name: 'ds', agent: 'ds', role: 'data-scientist', model: 'sim', instructions: '', tools: [] }], gates: [], teamFile: '' },
+      statusReason: null,
+      pid: 1,
+      driver: 'pid 1',
+      heartbeatAt: now,
+      eventCursor: 0,
+      startedAt: now - 1000,
+      endedAt: null,
+    };
+    expect(decideJoin(run, undefined, 'reviewer', 'reviewer', now)).toEqual({ kind: 'add', role: 'reviewer' });
+  });
+});
