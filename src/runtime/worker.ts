@@ -108,7 +108,8 @@ export async function executeWorker(opts: WorkerOptions): Promise<Outcome> {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       ...(opts.memberLeaseMs !== undefined ? { leaseMs: opts.memberLeaseMs } : {}),
     });
-    if (stop.signal.reason instanceof WorkerLostError) throw stop.signal.reason;
+    // One line for the person, like every other reason a command stops.
+    if (stop.signal.reason instanceof WorkerLostError) throw new RuntimeError(stop.signal.reason.message);
     return outcome;
   } finally {
     clearInterval(beat);
