@@ -99,7 +99,6 @@ export async function worker(io: CommandIO, flags: WorkerFlags, boardOption?: st
       });
       return printed;
     };
-    if (!flags.json) io.stderr(`team: ${WORKER} runs ${members.join(', ')} of run ${run.id} (${run.team}) on ${board.location}; workspace ${run.workspace}\n`);
     try {
       // Each worker keeps its own record of the commands it started (a replacement for the same members kills what a killed one left).
       const stateHome = path.join(teamHome(io.env, io.cwd()), 'workers', `run-${run.id}-${members.join('-')}`);
@@ -114,6 +113,9 @@ export async function worker(io: CommandIO, flags: WorkerFlags, boardOption?: st
         onEvents: print,
         signal: abort.signal,
         sandbox: { mode: sandbox.mode, teamHome: stateHome },
+        onClaimed: () => {
+          if (!flags.json) io.stderr(`team: ${WORKER} runs ${members.join(', ')} of run ${run.id} (${run.team}) on ${board.location}; workspace ${run.workspace}\n`);
+        },
       });
       await printed;
       const final = (await board.getRun(run.id)) ?? run;

@@ -29,6 +29,8 @@ export interface WorkerOptions extends MemberLimits {
   /** A member of this worker whose step makes no progress for this long is out (as in `team start`). */
   memberLeaseMs?: number;
   sandbox?: RunSandboxOptions;
+  /** Called once the members are this worker's. */
+  onClaimed?: () => void;
 }
 
 /** The worker lost members it ran: the coordinator took them back after its beats stopped reaching the board. */
@@ -74,6 +76,7 @@ export async function executeWorker(opts: WorkerOptions): Promise<Outcome> {
     const beat = claim.beatAt !== null ? `, heartbeat ${Math.max(0, Math.round((Date.now() - claim.beatAt) / 1000))}s ago` : '';
     throw new RuntimeError(`${claim.member} of run ${runId} is already run by ${claim.worker}${beat}; pick other members, or stop that worker first`);
   }
+  opts.onClaimed?.();
   const stop = new AbortController();
   const forward = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', forward, { once: true });

@@ -16,7 +16,8 @@ import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { Task } from '../../src/board/types.js';
 import { databaseUrl, dropDatabase, POSTGRES_MISSING, POSTGRES_URL_ENV, postgresBinDir, startPostgresCluster, type PostgresCluster } from '../helpers/postgres.js';
-import { ensureBuilt, spawnTeam, waitFor } from '../helpers/runtime.js';
+import { writeWorkspaceMarker } from '../../src/runtime/workspace-marker.js';
+import { ensureBuilt, prepareIn, spawnTeam, team, waitFor } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 const given = process.env[POSTGRES_URL_ENV];
@@ -173,4 +174,40 @@ describe('team worker on a PostgreSQL board', () => {
     const completion = events.find((e) => e.type === 'task.completed' && e.payload.taskId === held);
     expect(completion?.actor).toBe(victimMember);
   }, 240_000);
+});
+
+// The refusals need no PostgreSQL: a run prepared on the project's SQLite board, and no coordinator.
+describe('team worker refuses in one line', () => {
+  it('an unknown run, member or role, a workspace that is not the run\'s, and a member a live worker runs', async () => {
+    await ensureBuilt();
+    const t = await prepareIn(smallChurnProject(), 'churn-project');
+    try {
+      const worker = (...args: string[]) => team(t.dir, ['worker', ...args]);
+      const oneLine = (r: { exitCode: number | undefined; stderr: string }) => ({ exitCode: r.exitCode, lines: r.stderr.trim().split('\n') });
+
+      expect(oneLine(await worker('--run', '9'))).toEqual({ exitCode: 1, lines: ['team: run 9 does not exist; list runs with `team runs`'] });
+      expect(oneLine(await worker('--run', '1', '--members', 'ds,nobody'))).toEqual({
+        exitCode: 1,
+        lines: ['team: run 1 has no member named nobody; its members: ds (data-scientist), mle (ml-engineer), mlops (mlops-engineer), devops (devops-engineer)'],
+      });
+      expect(oneLine(await worker('--run', '1', '--role', 'chef'))).toEqual({
+        exitCode: 1,
+        lines: ['team: run 1 has no member with role chef; its members: ds (data-scientist), mle (ml-engineer), mlops (mlops-engineer), devops (devops-engineer)'],
+      });
+      // Not started with --workers-only: the workspace has no marker.
+      const unmarked = oneLine(await worker('--run', '1', '--members', 'ds'));
+      expect(unmarked.exitCode).toBe(1);
+      expect(unmarked.lines).toEqual([expect.stringMatching(/^team: .+ is not the workspace of run 1: it has no \.teamboard-run\.json/)]);
+
+      writeWorkspaceMarker(t.run);
+      await t.board.claimMembers(t.runId, 'worker pid 1 on elsewhere', ['mle'], 60_000);
+      const held = oneLine(await worker('--run', '1', '--members', 'ds,mle'));
+      expect(held.exitCode).toBe(1);
+      expect(held.lines).toEqual([expect.stringMatching(/^team: mle of run 1 is already run by worker pid 1 on elsewhere, heartbeat \d+s ago; pick other members, or stop that worker first$/)]);
+      // All or none: ds was not taken either.
+      expect((await t.board.getMember(t.runId, 'ds'))?.worker).toBeNull();
+    } finally {
+      await t.cleanup();
+    }
+  }, 60_000);
 });
