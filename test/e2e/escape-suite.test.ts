@@ -17,6 +17,7 @@ import { startFakeMessagesApi, type FakeCall, type FakeMessagesApi, type FakeRep
 import type { AssistantBlock, ToolUseBlock } from '../../src/models/model.js';
 import { sandboxAvailable } from '../../src/sandbox/detect.js';
 import { agentFile, ensureBuilt, REPO_ROOT, resultsOf, spawnTeam, write } from '../helpers/runtime.js';
+import { dirOutsideTmp } from '../helpers/outside-tmp.js';
 
 const check = await sandboxAvailable();
 if (!check.ok) console.warn(`SKIPPING the runtime escape suite: bubblewrap is not usable here (${check.reason}; fix: ${check.fix})`);
@@ -28,7 +29,7 @@ const SECRET = 'SECRET outside';
 const BIN = JSON.stringify(path.join(REPO_ROOT, 'bin', 'team.js'));
 
 // Not under the temporary folder: commands get a private /tmp, which would hide things there for the wrong reason.
-const base = path.resolve('node_modules/.cache/teamboard-escape-e2e');
+const base = dirOutsideTmp('teamboard-escape-e2e');
 let project: string;
 let teamHome: string;
 let ws: string;

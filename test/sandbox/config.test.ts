@@ -5,13 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bwrapArgs, sandboxIds } from '../../src/sandbox/bwrap-args.js';
 import { DEFAULT_LIMITS, limitsOf, sandboxSectionSchema, sandboxSettingsFrom } from '../../src/sandbox/config.js';
 import { commandEnv } from '../../src/sandbox/env.js';
+import { dirOutsideTmp } from '../helpers/outside-tmp.js';
 
 let root: string;
 
 beforeEach(() => {
   // Not under /tmp: the sandbox covers all of /tmp, so it would not list hidden places there.
-  const base = path.resolve('node_modules/.cache/teamboard-sandbox-config');
-  fs.mkdirSync(base, { recursive: true });
+  const base = dirOutsideTmp('teamboard-sandbox-config');
   root = fs.realpathSync(fs.mkdtempSync(path.join(base, 'case-')));
 });
 

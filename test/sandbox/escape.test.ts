@@ -15,6 +15,7 @@ import { readTool } from '../../src/tools/read.js';
 import { runTool } from '../../src/tools/run-tool.js';
 import type { Tool, ToolContext, ToolResult } from '../../src/tools/tool.js';
 import { writeTool } from '../../src/tools/write.js';
+import { dirOutsideTmp } from '../helpers/outside-tmp.js';
 
 /**
  * The escape suite: each probe is a call of a real tool, with the real sandbox, trying to reach what
@@ -31,7 +32,7 @@ const BOARD_BYTES = 'SQLite format 3\0 escape-suite board';
 
 // Not under the temporary folder: the sandbox gives commands a private /tmp, which would hide
 // anything there for the wrong reason.
-const scratchBase = path.resolve('node_modules/.cache/teamboard-escape-tests');
+const scratchBase = dirOutsideTmp('teamboard-escape-tests');
 let scratch: string;
 let home: string;
 let teamHome: string;

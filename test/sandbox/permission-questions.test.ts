@@ -16,6 +16,7 @@ import type { ModelRequest } from '../../src/models/model.js';
 import { executeRun, type Outcome } from '../../src/runtime/run.js';
 import { createVirtualClock } from '../../src/runtime/virtual-clock.js';
 import { agentFile, prepareTestRun, resultsOf, scriptedModel, T0, text, toolUse, waitFor, type TestRun } from '../helpers/runtime.js';
+import { dirOutsideTmp } from '../helpers/outside-tmp.js';
 
 const team = (extra = '') => `
 name: test-team
@@ -36,7 +37,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  fs.rmSync(path.resolve('node_modules/.cache/teamboard-permission-tests'), { recursive: true, force: true });
+  fs.rmSync(dirOutsideTmp('teamboard-permission-tests'), { recursive: true, force: true });
 });
 
 type Step = ReturnType<typeof toolUse>[] | string;
@@ -236,8 +237,7 @@ describe('permission questions', () => {
   it('without a sandbox, a write outside the workspace is a question even for a member Bash is not limited for; its own /tmp and home are not', async () => {
     t = await prepareTestRun({ team: team().replace('agent: operator', 'agent: free'), agents: { free: agentFile('free', { tools: 'Read, Bash' }) } });
     // Not under the temporary folder, where unsandboxed commands may write.
-    const outsideDir = path.resolve('node_modules/.cache/teamboard-permission-tests');
-    fs.mkdirSync(outsideDir, { recursive: true });
+    const outsideDir = dirOutsideTmp('teamboard-permission-tests');
     const outside = path.join(outsideDir, `outside-${process.pid}.txt`);
     const scratch = path.join(os.tmpdir(), `teamboard-probe-${process.pid}`);
     const model = script([[toolUse('tmp', 'Bash', { command: `echo x > ${scratch} && echo y > ~/note && rm -f ${scratch}` })], [toolUse('out', 'Bash', { command: `echo leaked > ${outside}` })]]);
