@@ -138,9 +138,10 @@ tasks:
       // Hangs in real time; the virtual clock stands still meanwhile, so only the wall clock can tell.
       return new Promise((_resolve, reject) => req.signal?.addEventListener('abort', () => reject(new Error('request aborted'))));
     });
-    const outcome = await runOrdered(t, { model, clock, wallLeaseMs: 300 });
+    // Long enough that ds2's real steps (a bash command on a loaded machine) never look hung too.
+    const outcome = await runOrdered(t, { model, clock, wallLeaseMs: 3_000 });
     expect(outcome).toEqual({ status: 'completed', reason: '1 tasks completed' });
-    expect(ofType(await t.events(), 'member.removed').map((e) => e.payload)).toEqual([{ member: 'ds', state: 'dead', reason: 'no progress for 300 ms of real time: lease expired' }]);
+    expect(ofType(await t.events(), 'member.removed').map((e) => e.payload)).toEqual([{ member: 'ds', state: 'dead', reason: 'no progress for 3 s of real time: lease expired' }]);
     expect(await t.board.getTask(t.runId, 1)).toMatchObject({ status: 'completed', owner: 'ds2', attempt: 2 });
   });
 });
