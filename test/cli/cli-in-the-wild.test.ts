@@ -61,10 +61,8 @@ describe('owned tasks (built CLI)', () => {
     expect((await team(['tasks', 'update', '--help'])).stdout).toContain('--reassign');
   });
 
-  it('five processes racing through the CLI for the same tasks claim each exactly once', { timeout: 300_000 }, async () => {
-    // The issue's race had 30 tasks; 12 give the same contention (every racer tries every task, in
-    // the same order) for 60 processes instead of 150 on the test machine's two cores.
-    const TASKS = 12;
+  it('five processes racing through the CLI for the same 30 tasks claim each exactly once', { timeout: 300_000 }, async () => {
+    const TASKS = 30;
     await seeded(cwd, async (board, runId) => {
       for (let i = 1; i <= TASKS; i++) await board.createTask(runId, { subject: `Task ${i}` }, human);
     });
