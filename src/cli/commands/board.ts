@@ -12,7 +12,7 @@ const isInteractive = () => process.stdout.isTTY === true && process.stdin.isTTY
 export function registerBoardCommand(program: Command, io: CommandIO = processIO, options: BoardCommandOptions = {}): void {
   program
     .command('board')
-    .description('Show the live board of a run (any number of terminals can attach; q detaches)')
+    .description('show the live board of a run (any number of terminals can attach; q detaches)')
     .argument('[run]', 'run id (default: the latest run)')
     .option('--plain', 'print the board once as plain text instead of the live view')
     .option('--json', 'print the board once as JSON')
