@@ -201,7 +201,7 @@ export function describeEvent(event: BoardEvent): EventLine {
       const p = event.payload;
       const headers = p.headers.length > 0 ? ` [${p.headers.join(', ')}]` : '';
       return line(p.askedBy, `${QUESTION_VERB[p.kind]} q${p.question}${headers}: ${p.text.map(oneLine).join(' / ')}`, 'ask', true, {
-        hint: `team answer ${event.runId} q${p.question} <choice>`,
+        hint: `options: team status ${event.runId}; answer: team answer ${event.runId} q${p.question} <choice>`,
       });
     }
     case 'question.answered': {

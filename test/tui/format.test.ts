@@ -122,7 +122,7 @@ describe('event lines', () => {
       'gate before deploy passed: evaluate-model auc = 0.833 passes',
     );
     expect(progressLine(event({ type: 'question.asked', payload: { question: 1, kind: 'agent', askedBy: 'mle', taskId: 5, headers: ['Metric'], text: ['Which metric?'] } }))).toBe(
-      'mle asks q1 [Metric]: Which metric?  (team answer 3 q1 <choice>)',
+      'mle asks q1 [Metric]: Which metric?  (options: team status 3; answer: team answer 3 q1 <choice>)',
     );
     expect(progressLine(event({ type: 'member.status', payload: { member: 'ds', from: 'idle', to: 'working' } }))).toBeNull();
     expect(progressLine(event({ type: 'task.updated', payload: { taskId: 1, subject: 'x', fields: ['metadata'], metadata: { rows: 5 } } }))).toBeNull();
