@@ -157,6 +157,15 @@ function hostProcesses(argv: string[]): number {
   }).length;
 }
 
+/**
+ * How many are running once they had a moment to start: a background child may exec after the shell
+ * that started it returned. Synchronous (the fake API's responder is), and only while none is seen.
+ */
+function startedSoon(argv: string[]): number {
+  for (let i = 0; i < 200 && hostProcesses(argv) === 0; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+  return hostProcesses(argv);
+}
+
 async function gone(argv: string[]): Promise<boolean> {
   for (let i = 0; i < 200 && hostProcesses(argv) > 0; i++) await new Promise((r) => setTimeout(r, 25));
   return hostProcesses(argv) === 0;
@@ -257,7 +266,7 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
       port: 0,
       responder: scripted(steps, results, (member, turn) => {
         // The turn after the orphans probe: its background processes outlived the call, as they may.
-        if (member === 'prober' && turn === orphanStep - 1) seenAlive.push(hostProcesses(['sleep', '4402']), hostProcesses(['sleep', '4403']), hostProcesses(['sleep', '4404']));
+        if (member === 'prober' && turn === orphanStep - 1) seenAlive.push(...['4402', '4403', '4404'].map((n) => startedSoon(['sleep', n])));
       }),
     });
     const apiPort = api.port;

@@ -113,6 +113,12 @@ function hostProcessesRunning(argv: string[]): number {
   }).length;
 }
 
+/** How many are running once the count settles: a background child may exec after its shell returned. */
+async function started(argv: string[]): Promise<number> {
+  for (let i = 0; i < 200 && hostProcessesRunning(argv) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  return hostProcessesRunning(argv);
+}
+
 async function gone(argv: string[]): Promise<boolean> {
   for (let i = 0; i < 120 && hostProcessesRunning(argv) > 0; i++) await new Promise((r) => setTimeout(r, 25));
   return hostProcessesRunning(argv) === 0;
@@ -290,8 +296,8 @@ describe.skipIf(skip)('sandbox escape suite', () => {
     const orphan = ['sleep', '4302'];
     const result = await bash(`setsid sleep 4301 > /dev/null 2>&1 & (sleep 4302 > /dev/null 2>&1 &) ; echo left`);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'left\n' });
-    expect(hostProcessesRunning(detached)).toBe(1);
-    expect(hostProcessesRunning(orphan)).toBe(1);
+    expect(await started(detached)).toBe(1);
+    expect(await started(orphan)).toBe(1);
     killBashProcessGroups();
     expect(await gone(detached)).toBe(true);
     expect(await gone(orphan)).toBe(true);
@@ -360,8 +366,8 @@ setInterval(() => {}, 1000);`,
     const { killOrphans } = await import('../../src/sandbox/orphans.js');
     const stateDir = path.join(scratch, 'state');
     await runAndKill('none', 'setsid sleep 4306 > /dev/null 2>&1 & sleep 4307 > /dev/null 2>&1 & echo started', stateDir);
-    expect(hostProcessesRunning(['sleep', '4306'])).toBe(1);
-    expect(hostProcessesRunning(['sleep', '4307'])).toBe(1);
+    expect(await started(['sleep', '4306'])).toBe(1);
+    expect(await started(['sleep', '4307'])).toBe(1);
     expect(killOrphans(stateDir)).toBeGreaterThanOrEqual(2);
     expect(await gone(['sleep', '4306'])).toBe(true);
     expect(await gone(['sleep', '4307'])).toBe(true);
