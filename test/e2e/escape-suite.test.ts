@@ -18,6 +18,7 @@ import type { AssistantBlock, ToolUseBlock } from '../../src/models/model.js';
 import { sandboxAvailable } from '../../src/sandbox/detect.js';
 import { agentFile, ensureBuilt, REPO_ROOT, resultsOf, spawnTeam, write } from '../helpers/runtime.js';
 import { dirOutsideTmp } from '../helpers/outside-tmp.js';
+import { gone, hostProcesses, startedSoon } from '../helpers/host-processes.js';
 
 const check = await sandboxAvailable();
 if (!check.ok) console.warn(`SKIPPING the runtime escape suite: bubblewrap is not usable here (${check.reason}; fix: ${check.fix})`);
@@ -140,35 +141,6 @@ function parsed(result: Result | undefined): Record<string, unknown> {
 function printed(result: Result | undefined): string {
   const body = parsed(result);
   return `${String(body.stdout ?? '')}${String(body.stderr ?? '')}${String(body.error ?? '')}`;
-}
-
-/* ------------------------------------------------------------------ host processes */
-
-function hostProcesses(argv: string[]): number {
-  const wanted = `${argv.join('\0')}\0`;
-  return fs.readdirSync('/proc').filter((name) => {
-    if (!/^\d+$/.test(name)) return false;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      return fs.readFileSync(`/proc/${name}/cmdline`, 'utf8') === wanted && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  }).length;
-}
-
-/**
- * How many are running once they had a moment to start: a background child may exec after the shell
- * that started it returned. Synchronous (the fake API's responder is), and only while none is seen.
- */
-function startedSoon(argv: string[]): number {
-  for (let i = 0; i < 200 && hostProcesses(argv) === 0; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
-  return hostProcesses(argv);
-}
-
-async function gone(argv: string[]): Promise<boolean> {
-  for (let i = 0; i < 200 && hostProcesses(argv) > 0; i++) await new Promise((r) => setTimeout(r, 25));
-  return hostProcesses(argv) === 0;
 }
 
 const claude = (url: string) => ({ ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: url });

@@ -16,6 +16,7 @@ import { runTool } from '../../src/tools/run-tool.js';
 import type { Tool, ToolContext, ToolResult } from '../../src/tools/tool.js';
 import { writeTool } from '../../src/tools/write.js';
 import { dirOutsideTmp } from '../helpers/outside-tmp.js';
+import { gone, startedSoon } from '../helpers/host-processes.js';
 
 /**
  * The escape suite: each probe is a call of a real tool, with the real sandbox, trying to reach what
@@ -98,30 +99,6 @@ function printed(result: Record<string, unknown>): string {
 
 async function stillWorks(): Promise<void> {
   expect(await bash('echo still here')).toMatchObject({ exitCode: 0, stdout: 'still here\n' });
-}
-
-function hostProcessesRunning(argv: string[]): number {
-  const wanted = `${argv.join('\0')}\0`;
-  return fs.readdirSync('/proc').filter((name) => {
-    if (!/^\d+$/.test(name)) return false;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      return fs.readFileSync(`/proc/${name}/cmdline`, 'utf8') === wanted && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  }).length;
-}
-
-/** How many are running once the count settles: a background child may exec after its shell returned. */
-async function started(argv: string[]): Promise<number> {
-  for (let i = 0; i < 200 && hostProcessesRunning(argv) === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  return hostProcessesRunning(argv);
-}
-
-async function gone(argv: string[]): Promise<boolean> {
-  for (let i = 0; i < 120 && hostProcessesRunning(argv) > 0; i++) await new Promise((r) => setTimeout(r, 25));
-  return hostProcessesRunning(argv) === 0;
 }
 
 describe.skipIf(skip)('sandbox escape suite', () => {
@@ -296,8 +273,8 @@ describe.skipIf(skip)('sandbox escape suite', () => {
     const orphan = ['sleep', '4302'];
     const result = await bash(`setsid sleep 4301 > /dev/null 2>&1 & (sleep 4302 > /dev/null 2>&1 &) ; echo left`);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'left\n' });
-    expect(await started(detached)).toBe(1);
-    expect(await started(orphan)).toBe(1);
+    expect(startedSoon(detached)).toBe(1);
+    expect(startedSoon(orphan)).toBe(1);
     killBashProcessGroups();
     expect(await gone(detached)).toBe(true);
     expect(await gone(orphan)).toBe(true);
@@ -366,8 +343,8 @@ setInterval(() => {}, 1000);`,
     const { killOrphans } = await import('../../src/sandbox/orphans.js');
     const stateDir = path.join(scratch, 'state');
     await runAndKill('none', 'setsid sleep 4306 > /dev/null 2>&1 & sleep 4307 > /dev/null 2>&1 & echo started', stateDir);
-    expect(await started(['sleep', '4306'])).toBe(1);
-    expect(await started(['sleep', '4307'])).toBe(1);
+    expect(startedSoon(['sleep', '4306'])).toBe(1);
+    expect(startedSoon(['sleep', '4307'])).toBe(1);
     expect(killOrphans(stateDir)).toBeGreaterThanOrEqual(2);
     expect(await gone(['sleep', '4306'])).toBe(true);
     expect(await gone(['sleep', '4307'])).toBe(true);
