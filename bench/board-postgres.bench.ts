@@ -7,10 +7,10 @@
 import pg from 'pg';
 import { human, memberActor, type MemberActor } from '../src/board/actor.js';
 import type { Board } from '../src/board/board.js';
-import { createTestBoard, type TestBoard } from '../test/helpers/board.js';
 import { createTestDatabase, dropDatabase, POSTGRES_MISSING, POSTGRES_URL_ENV, postgresBinDir, prepareTemplate, startPostgresCluster } from '../test/helpers/postgres.js';
 import { CLAIM_NEXT_WORKER, runClaimWorkers } from '../test/helpers/workers.js';
 import { openBoard } from '../src/board/open.js';
+import { claimBoard, EARLY_TASKS, MEMBER, PIPELINE } from './claim-board.js';
 import { formatRate, markdownTable, type BenchSection } from './section.js';
 
 const CLAIMS = 1_000;
@@ -20,29 +20,7 @@ const CHUNK = 50;
 const PROCESS_TASKS = 2_000;
 const PROCESS_COUNTS = [1, 2, 4, 8];
 
-const PIPELINE = ['data', 'features', 'training'];
-const EARLY_TASKS = 20;
-const MEMBER = { name: 'mle', role: 'ml-engineer' };
 const LOCK_SPACE = 0x74626f61;
-
-/** The same run as the SQLite bench: 20 completed earlier-stage tasks, a passed gate, `count` training tasks with one completed blocker each. */
-async function claimBoard(url: string, count: number): Promise<{ t: TestBoard; ids: number[] }> {
-  const t = await createTestBoard({ location: url, pipeline: PIPELINE, members: [MEMBER, { name: 'ds', role: 'data-scientist' }] });
-  const ds = t.as('ds');
-  for (let i = 1; i <= EARLY_TASKS; i++) {
-    const id = (await t.board.createTask(t.runId, { subject: `Early ${i}`, stage: i <= EARLY_TASKS / 2 ? 'data' : 'features' }, human)).id;
-    await t.board.updateTask(t.runId, id, { status: 'in_progress' }, ds);
-    await t.board.updateTask(t.runId, id, { status: 'completed' }, ds);
-  }
-  const gate = await t.board.addGate(t.runId, { before: 'training', spec: { kind: 'approval' } }, human);
-  await t.board.setGateStatus(t.runId, gate.id, 'passed', null, human, 'human');
-  const created = await t.board.createTasks(
-    t.runId,
-    Array.from({ length: count }, (_, i) => ({ subject: `Train ${i}`, stage: 'training', role: MEMBER.role, blockedBy: [(i % EARLY_TASKS) + 1] })),
-    human,
-  );
-  return { t, ids: created.map((task) => task.id) };
-}
 
 class RawRefusal extends Error {}
 
@@ -177,7 +155,7 @@ async function compare(server: string, ops: number, { ours, raw }: Case): Promis
     const sides = [];
     for (const kind of ['ours', 'raw'] as const) {
       const url = await createTestDatabase(server);
-      const { t, ids } = await claimBoard(url, ops);
+      const { t, ids } = await claimBoard({ location: url }, ops);
       sides.push({ kind, url, t, ids, claimer: await rawClaimer(url, t.runId) });
     }
     const sample: Timing = { ours: 0, raw: 0 };

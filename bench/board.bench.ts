@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { human, memberActor, type Actor } from '../src/board/actor.js';
 import type { Board } from '../src/board/board.js';
-import { createTestBoard, tempDir, type TestBoard } from '../test/helpers/board.js';
+import { createTestBoard, tempDir } from '../test/helpers/board.js';
 import { runClaimWorkers } from '../test/helpers/workers.js';
+import { claimBoard, EARLY_TASKS, MEMBER, PIPELINE } from './claim-board.js';
 import { formatRate, markdownTable, type BenchSection } from './section.js';
 
 const CLAIMS = 2_000;
@@ -18,31 +19,6 @@ const CHUNK = 50;
 const PROCESS_TASKS = 2_000;
 const PROCESS_COUNTS = [1, 2, 4];
 
-const PIPELINE = ['data', 'features', 'training'];
-const EARLY_TASKS = 20;
-const MEMBER = { name: 'mle', role: 'ml-engineer' };
-
-/**
- * A run shaped like the demo: completed data and features tasks, a passed gate before training, and
- * `count` training tasks for ml-engineers, each with one (completed) explicit blocker.
- */
-async function claimBoard(dir: string, count: number): Promise<{ t: TestBoard; ids: number[] }> {
-  const t = await createTestBoard({ dir, pipeline: PIPELINE, members: [MEMBER, { name: 'ds', role: 'data-scientist' }] });
-  const ds = t.as('ds');
-  for (let i = 1; i <= EARLY_TASKS; i++) {
-    const id = (await t.board.createTask(t.runId, { subject: `Early ${i}`, stage: i <= EARLY_TASKS / 2 ? 'data' : 'features' }, human)).id;
-    await t.board.updateTask(t.runId, id, { status: 'in_progress' }, ds);
-    await t.board.updateTask(t.runId, id, { status: 'completed' }, ds);
-  }
-  const gate = await t.board.addGate(t.runId, { before: 'training', spec: { kind: 'approval' } }, human);
-  await t.board.setGateStatus(t.runId, gate.id, 'passed', null, human, 'human');
-  const created = await t.board.createTasks(
-    t.runId,
-    Array.from({ length: count }, (_, i) => ({ subject: `Train ${i}`, stage: 'training', role: MEMBER.role, blockedBy: [(i % EARLY_TASKS) + 1] })),
-    human,
-  );
-  return { t, ids: created.map((task) => task.id) };
-}
 
 class RawRefusal extends Error {}
 
@@ -126,7 +102,7 @@ async function compare(ops: number, { prepare, ours, raw, setupSql }: Case): Pro
     const boards = [];
     for (const kind of ['ours', 'raw'] as const) {
       const dir = tempDir('teamboard-bench-');
-      const { t, ids } = await claimBoard(dir, ops);
+      const { t, ids } = await claimBoard({ dir }, ops);
       // The raw side gets its own connection to the same kind of file (WAL, synchronous=NORMAL, as the board opens it).
       const sqlite = new Database(t.file);
       sqlite.pragma('journal_mode = WAL');
