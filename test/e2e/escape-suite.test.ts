@@ -367,7 +367,9 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
       resumed = false;
       const flags = mode === 'unsandboxed' ? ['--no-sandbox'] : [];
       const run = spawnTeam(project, ['start', 'escape', '--headless', ...flags], claude(api.url));
-      for (let i = 0; i < 400 && hostProcesses(['sleep', '4412']) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      // Both background children, each may exec a moment after the other (setsid forks first).
+      const started = () => hostProcesses(['sleep', '4411']) > 0 && hostProcesses(['sleep', '4412']) > 0;
+      for (let i = 0; i < 800 && !started(); i++) await new Promise((r) => setTimeout(r, 25));
       expect(hostProcesses(['sleep', '4411']), mode).toBe(1);
       run.kill('SIGKILL');
       await run.catch(() => undefined);

@@ -18,6 +18,7 @@ import { defineTool, type Tool, type ToolContext, type ToolResult } from '../../
 import { runTool } from '../../src/tools/run-tool.js';
 import { resolveWorkspacePath } from '../../src/tools/workspace-path.js';
 import { workspaceTools } from '../../src/tools/workspace-tools.js';
+import { gone, hostProcesses, startedSoon } from '../helpers/host-processes.js';
 import { writeTool } from '../../src/tools/write.js';
 
 let root: string;
@@ -65,21 +66,6 @@ function errorOf(result: ToolResult): string {
 
 function outsideError(input: string): string {
   return `path "${input}" is outside the workspace ${ws}; use a path inside it`;
-}
-
-/** Alive and not a zombie (a container's init may not reap orphans). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 describe('Read', () => {
@@ -322,31 +308,6 @@ describe('Grep', () => {
 const sandbox = await sandboxAvailable();
 if (!sandbox.ok) console.warn(`SKIPPING sandboxed Bash tests: the bubblewrap sandbox is not available here (${sandbox.reason}; fix: ${sandbox.fix})`);
 
-/** Processes on the host whose command line is exactly `argv` (so a unique `sleep N` can be found from outside a sandbox). */
-function hostProcesses(argv: string[]): number[] {
-  const wanted = `${argv.join('\0')}\0`;
-  return fs
-    .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        return fs.readFileSync(`/proc/${name}/cmdline`, 'utf8') === wanted && isAlive(Number(name));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-async function waitUntilGone(argv: string[], ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (hostProcesses(argv).length === 0) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return hostProcesses(argv).length === 0;
-}
-
 let uniqueSleep = 7000 + (process.pid % 1000) * 10;
 /** A `sleep` no other test runs, to find it on the host. */
 function sleepArgv(): string[] {
@@ -386,8 +347,8 @@ describe.each([
     expect(body.error).toBe(
       'command timed out after 300 ms and was killed with every process it started; raise timeout (max 600000) or run long jobs in the background with output redirected to a file',
     );
-    expect(await waitUntilGone(child)).toBe(true);
-    expect(await waitUntilGone(detached)).toBe(true);
+    expect(await gone(child)).toBe(true);
+    expect(await gone(detached)).toBe(true);
   });
 
   it.skipIf(skip)('escalates to SIGKILL when the command ignores SIGTERM', async () => {
@@ -399,9 +360,9 @@ describe.each([
     const server = sleepArgv();
     const result = await bash({ command: `${server.join(' ')} > server.log 2>&1 & echo started`, timeout: 5000 });
     expect(json(result)).toMatchObject({ exitCode: 0, stdout: 'started\n' });
-    expect(hostProcesses(server)).toHaveLength(1);
+    expect(startedSoon(server)).toBe(1);
     expect(killBashProcessGroups()).toBeGreaterThanOrEqual(1);
-    expect(await waitUntilGone(server)).toBe(true);
+    expect(await gone(server)).toBe(true);
   });
 
   it.skipIf(skip)('truncates long output, keeping the start and the end', async () => {
@@ -462,12 +423,12 @@ describe.each([
     const child = sleepArgv();
     const controller = new AbortController();
     const running = bash({ command: `${child.join(' ')} & wait` }, { signal: controller.signal });
-    while (hostProcesses(child).length === 0) await new Promise((r) => setTimeout(r, 20));
+    while (hostProcesses(child) === 0) await new Promise((r) => setTimeout(r, 20));
     controller.abort();
     const result = await running;
     expect(result.isError).toBe(true);
     expect(json(result)).toMatchObject({ interrupted: true, exitCode: null, error: 'command was interrupted because the run is stopping' });
-    expect(await waitUntilGone(child)).toBe(true);
+    expect(await gone(child)).toBe(true);
   });
 
   it.skipIf(skip)('does not start when the signal is already aborted', async () => {
