@@ -5,6 +5,12 @@
  * not the work, was most of its start-up. The lazy imports of the commands stay lazy (split chunks),
  * so `team --help` still loads neither the board nor the runtime.
  *
+ * The board's event schemas (src/board/events.ts) use `zod/mini`. esbuild makes chunks per file, and
+ * every zod entry reaches all of zod's core and its 40-odd locales, so sharing one zod with the
+ * runtime made every read command load 750 KB of it. The events module is therefore bundled first on
+ * its own, with only the part of zod it uses, and the CLI gets that file in its place (its schemas
+ * never meet the runtime's, so two copies of zod are harmless).
+ *
  *   node scripts/bundle-cli.mjs      (run by `npm run build`, after tsc)
  */
 import fs from 'node:fs';
@@ -22,7 +28,29 @@ if (!fs.existsSync(entry)) {
 }
 // Chunk names change with their content: old ones must not pile up.
 fs.rmSync(outdir, { recursive: true, force: true });
+fs.rmSync(path.join(root, 'dist', 'vendor'), { recursive: true, force: true });
+
+const events = path.join(root, 'dist', 'src', 'board', 'events.js');
+const eventsBundle = path.join(root, 'dist', 'vendor', 'board-events.js');
 await build({
+  entryPoints: [events],
+  outfile: eventsBundle,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+/** Every import of the events module gets the copy bundled above. */
+const eventsOnTheirOwn = {
+  name: 'events-on-their-own',
+  setup(plugin) {
+    plugin.onResolve({ filter: /\/events\.js$/ }, (args) => (path.resolve(args.resolveDir, args.path) === events ? { path: eventsBundle } : undefined));
+  },
+};
+
+const result = await build({
   entryPoints: { main: entry },
   outdir,
   bundle: true,
@@ -35,6 +63,10 @@ await build({
   external: ['better-sqlite3', 'pg', 'pg-native', 'react-devtools-core'],
   // Bundled CommonJS packages call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  plugins: [eventsOnTheirOwn],
   legalComments: 'none',
   logLevel: 'warning',
+  // What each chunk holds, for checking what a command loads (esbuild's analyzer reads it).
+  metafile: true,
 });
+fs.writeFileSync(path.join(root, 'dist', 'cli-meta.json'), JSON.stringify(result.metafile));

@@ -1,19 +1,24 @@
-import { z } from 'zod';
+// zod/mini: the same validation as `zod`, as functions a bundler can leave out when unused. The
+// board is loaded by every read command, and the whole of `zod` took longer to load than they ran.
+import * as z from 'zod/mini';
 
 /**
  * Every event the board records, one payload schema per type. Written in the same transaction as
  * the change it describes; validated with these schemas when read back.
  */
 const str = z.string();
-const nullableStr = z.string().nullable();
-const int = z.number().int();
+const nullableStr = z.nullable(z.string());
+const int = z.int();
 const runStatus = z.enum(['running', 'paused', 'completed', 'failed', 'stopped']);
 const runChange = z.object({ from: runStatus, reason: nullableStr });
-const gateChange = z.object({ gate: int, before: str, description: str, detail: nullableStr, note: nullableStr.optional() });
+const gateChange = z.object({ gate: int, before: str, description: str, detail: nullableStr, note: z.optional(nullableStr) });
 const answerPart = z.object({ question: str, picked: z.array(str), text: nullableStr });
 /** Answers as recorded before they were parts ({question: label | labels}), read as parts. */
-const legacyAnswers = z.record(str, z.union([str, z.array(str)])).transform((record) =>
-  Object.entries(record).map(([question, value]) => ({ question, picked: Array.isArray(value) ? value : [value], text: null })),
+const legacyAnswers = z.pipe(
+  z.record(str, z.union([str, z.array(str)])),
+  z.transform((record: Record<string, string | string[]>) =>
+    Object.entries(record).map(([question, value]) => ({ question, picked: Array.isArray(value) ? value : [value], text: null })),
+  ),
 );
 
 export const EVENT_SCHEMAS = {
@@ -23,37 +28,37 @@ export const EVENT_SCHEMAS = {
   'run.completed': runChange,
   'run.failed': runChange,
   'run.stopped': runChange,
-  'run.resumed': z.object({ members: z.array(str), driver: str.optional() }),
-  'run.crashed': z.object({ driver: nullableStr, lastBeat: int.nullable() }),
+  'run.resumed': z.object({ members: z.array(str), driver: z.optional(str) }),
+  'run.crashed': z.object({ driver: nullableStr, lastBeat: z.nullable(int) }),
   'member.joined': z.object({ member: str, agent: str, role: str, model: str }),
   'member.status': z.object({ member: str, from: str, to: str }),
   'member.removed': z.object({ member: str, state: z.enum(['stopped', 'dead']), reason: str }),
   'member.said': z.object({ member: str, text: str }),
-  'model.retrying': z.object({ member: str, status: int.nullable(), attempt: int, of: int, waitMs: int, reason: str }),
+  'model.retrying': z.object({ member: str, status: z.nullable(int), attempt: int, of: int, waitMs: int, reason: str }),
   'tool.called': z.object({
     member: str,
     tool: str,
     summary: str,
     ok: z.boolean(),
-    error: str.optional(),
-    exitCode: int.nullable().optional(),
+    error: z.optional(str),
+    exitCode: z.optional(z.nullable(int)),
     /** The last lines of a command's output. */
-    output: z.array(str).optional(),
+    output: z.optional(z.array(str)),
     /** Workspace files the call wrote. */
-    files: z.array(str).optional(),
+    files: z.optional(z.array(str)),
     /** The task the member was working on when it made the call (its history lists the call). */
-    taskId: int.optional(),
+    taskId: z.optional(int),
   }),
-  'task.created': z.object({ taskId: int, subject: str, stage: nullableStr, role: nullableStr, key: nullableStr, attempt: int, simulated: z.boolean().optional() }),
+  'task.created': z.object({ taskId: int, subject: str, stage: nullableStr, role: nullableStr, key: nullableStr, attempt: int, simulated: z.optional(z.boolean()) }),
   'task.claimed': z.object({ taskId: int, subject: str, owner: nullableStr, attempt: int }),
-  'task.completed': z.object({ taskId: int, subject: str, owner: nullableStr, simulated: z.boolean().optional() }),
-  'task.released': z.object({ taskId: int, subject: str, from: str, owner: nullableStr.optional(), attempt: int.optional(), note: str.optional() }),
+  'task.completed': z.object({ taskId: int, subject: str, owner: nullableStr, simulated: z.optional(z.boolean()) }),
+  'task.released': z.object({ taskId: int, subject: str, from: str, owner: z.optional(nullableStr), attempt: z.optional(int), note: z.optional(str) }),
   'task.updated': z.object({
     taskId: int,
     subject: str,
     fields: z.array(str),
-    metadata: z.record(str, z.json()).optional(),
-    owner: nullableStr.optional(),
+    metadata: z.optional(z.record(str, z.json())),
+    owner: z.optional(nullableStr),
   }),
   'task.deleted': z.object({ taskId: int, subject: str }),
   'task.dependency': z.object({ taskId: int, blockedBy: int }),
@@ -68,7 +73,7 @@ export const EVENT_SCHEMAS = {
     question: int,
     kind: z.enum(['agent', 'gate', 'approval', 'budget', 'stuck', 'permission']),
     askedBy: str,
-    taskId: int.nullable(),
+    taskId: z.nullable(int),
     headers: z.array(str),
     text: z.array(str),
   }),
@@ -81,7 +86,7 @@ export const EVENT_SCHEMAS = {
   }),
   'question.cancelled': z.object({ question: int, reason: str }),
   'message.sent': z.object({ from: str, to: str, recipients: z.array(str), summary: str }),
-  'budget.raised': z.object({ answer: str, budgetUsd: z.number().nullable().optional(), budgetTokens: int.nullable().optional() }),
+  'budget.raised': z.object({ answer: str, budgetUsd: z.optional(z.nullable(z.number())), budgetTokens: z.optional(z.nullable(int)) }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
