@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Board } from '../board/board.js';
 import { dryRunOf, dryRunText, spendNote, wasSimulated } from '../board/dry-run.js';
 import type { Run } from '../board/types.js';
-import type { CommandIO } from './io.js';
+import { groupDigits, type CommandIO } from './io.js';
 import { formatDuration, runTimeMs } from './run-time.js';
 
 /** The workspace files a person looks for after a run, when they exist. */
@@ -53,7 +53,7 @@ export async function printSummary(io: CommandIO, board: Board, run: Run, wallMs
     `  tasks      ${s.tasks.completed}/${s.tasks.total} completed${s.tasks.simulated > 0 ? ` (${s.tasks.simulated} simulated)` : ''}, ${s.questions} question(s) asked`,
     ...(dryText ? [`  ${dryText}`] : []),
     `  time       ${formatDuration(s.durationMs)}${simulatedClock ? ` of simulated team time (${formatDuration(wallMs)} here)` : ''}`,
-    `  tokens     ${s.tokens.toLocaleString('en-US')} (${s.inputTokens.toLocaleString('en-US')} in, ${s.outputTokens.toLocaleString('en-US')} out, ${s.cacheReadTokens.toLocaleString('en-US')} cache read)${spendNote(run.backend)}`,
+    `  tokens     ${groupDigits(s.tokens)} (${groupDigits(s.inputTokens)} in, ${groupDigits(s.outputTokens)} out, ${groupDigits(s.cacheReadTokens)} cache read)${spendNote(run.backend)}`,
     `  cost       $${s.costUsd.toFixed(4)}${run.backend === 'sim' ? ' (simulated model: free)' : ''}`,
     `  workspace  ${s.workspace}`,
     ...s.artifacts.map((a) => `             ${a}`),

@@ -10,7 +10,7 @@ import { runState } from '../../board/liveness.js';
 import type { RunState } from '../../board/snapshot.js';
 import type { Run } from '../../board/types.js';
 import { boardFlag, resolveRun, withBoard } from '../board-access.js';
-import { columns, printJson, processIO, truncate, type CommandIO } from '../io.js';
+import { columns, groupDigits, printJson, processIO, truncate, type CommandIO } from '../io.js';
 import { formatDuration, runTimeMs } from '../run-time.js';
 import { formatTaskTable } from './tasks.js';
 
@@ -68,7 +68,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         if (runs.length === 0) return io.stdout('No runs yet. Start one with `team start churn-project`.\n');
         const rows = [['RUN', 'TEAM', 'STATUS', 'BACKEND', 'STARTED', 'TIME', 'TASKS', 'TOKENS', 'COST']];
         for (const { run, state, done, total, dry, totals, ms } of runs) {
-          rows.push([String(run.id), run.team, stateText(state, dry), run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), formatDuration(ms), `${done}/${total}`, totals.tokens.toLocaleString('en-US'), `$${totals.costUsd.toFixed(2)}${spendNote(run.backend)}`]);
+          rows.push([String(run.id), run.team, stateText(state, dry), run.backend, new Date(run.startedAt).toISOString().slice(0, 16).replace('T', ' '), formatDuration(ms), `${done}/${total}`, groupDigits(totals.tokens), `$${totals.costUsd.toFixed(2)}${spendNote(run.backend)}`]);
         }
         io.stdout(`${columns(rows).join('\n')}\n`);
         for (const { run, dry } of runs) {
@@ -118,11 +118,11 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         if (dryText) io.stdout(`  ${dryText}\n`);
         const next = nextStep(run, state);
         if (next) io.stdout(`  ${next}\n`);
-        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${totals.tokens.toLocaleString('en-US')}   cost $${totals.costUsd.toFixed(4)}${budget}${spendNote(run.backend)}\n`);
+        io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${groupDigits(totals.tokens)}   cost $${totals.costUsd.toFixed(4)}${budget}${spendNote(run.backend)}\n`);
         io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
         const rows = [['NAME', 'ROLE', 'STATUS', 'TASK', 'TOKENS', 'COST', 'LAST ACTION']];
         for (const m of members) {
-          rows.push([m.name, m.role, memberStatusText(m.status, state), m.currentTask ? `#${m.currentTask}` : '-', (m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens).toLocaleString('en-US'), `$${m.costUsd.toFixed(4)}`, truncate(m.lastAction ?? '', 50)]);
+          rows.push([m.name, m.role, memberStatusText(m.status, state), m.currentTask ? `#${m.currentTask}` : '-', groupDigits(m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens), `$${m.costUsd.toFixed(4)}`, truncate(m.lastAction ?? '', 50)]);
         }
         io.stdout(`${columns(rows).map((l) => `  ${l}`).join('\n')}\n\nTasks\n`);
         io.stdout(formatTaskTable(tasks).split('\n').map((l) => (l ? `  ${l}` : l)).join('\n'));
