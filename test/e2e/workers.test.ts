@@ -89,6 +89,11 @@ async function readBoard(url: string): Promise<{ events: BoardEvent[]; tasks: Ta
   }
 }
 
+/** What a process printed, to say why it failed: its errors and the last of its progress. */
+function outputOf(result: { stdout?: unknown; stderr?: unknown } | undefined): string {
+  return `stderr: ${String(result?.stderr ?? '')}\nstdout (end): ${String(result?.stdout ?? '').slice(-3000)}`;
+}
+
 /** Every task of the run completed, each by exactly one completion event. */
 function expectEachTaskDoneOnce(events: BoardEvent[], tasks: { id: number; status: string }[]): void {
   expect(tasks.length).toBeGreaterThan(0);
@@ -106,8 +111,8 @@ describe('team worker on a PostgreSQL board', () => {
     const workers = MEMBERS.map((m) => startWorker(p, m));
     const [done, ...ran] = await Promise.all([coordinator, ...workers]);
 
-    expect({ exitCode: done?.exitCode, stderr: done?.stderr }).toMatchObject({ exitCode: 0 });
-    for (const w of ran) expect({ exitCode: w.exitCode, stderr: w.stderr }).toMatchObject({ exitCode: 0 });
+    expect(done?.exitCode, outputOf(done)).toBe(0);
+    for (const w of ran) expect(w.exitCode, outputOf(w)).toBe(0);
     // Each worker printed the run's progress, one line per event.
     for (const w of ran) expect(String(w.stdout)).toContain('claimed #');
     expect(String(done?.stdout)).toContain('completed');
@@ -158,9 +163,9 @@ describe('team worker on a PostgreSQL board', () => {
     const replacement = startWorker(p, victimMember);
     const [done, again, ...ran] = await Promise.all([coordinator, replacement, ...others]);
 
-    expect({ exitCode: done?.exitCode, stderr: done?.stderr }).toMatchObject({ exitCode: 0 });
-    expect({ exitCode: again?.exitCode, stderr: again?.stderr }).toMatchObject({ exitCode: 0 });
-    for (const w of ran) expect({ exitCode: w.exitCode, stderr: w.stderr }).toMatchObject({ exitCode: 0 });
+    expect(done?.exitCode, outputOf(done)).toBe(0);
+    expect(again?.exitCode, outputOf(again)).toBe(0);
+    for (const w of ran) expect(w.exitCode, outputOf(w)).toBe(0);
 
     const { events, tasks, status } = await readBoard(p.url);
     expect(status).toBe('completed');
