@@ -1,13 +1,14 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from '../../../db/sqlite/schema.js';
 import { packageRoot } from '../../shared/paths.js';
 import { BoardError } from '../errors.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** Queries are built from the schema's tables; drizzle's relational `db.query` is not used, so it is not set up. */
+export type Db = BetterSQLite3Database;
 
 export interface SqliteConnection {
   sqlite: Database.Database;
@@ -26,7 +27,8 @@ export function openDatabase(file: string, options: { mustExist?: boolean; busyT
   ensureDir(path.dirname(file));
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file);
+    const binding = nativeBinding();
+    sqlite = new Database(file, binding ? { nativeBinding: binding } : {});
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
@@ -34,9 +36,62 @@ export function openDatabase(file: string, options: { mustExist?: boolean; busyT
   } catch (error) {
     throw storageError(error, file) ?? new BoardError('storage', `cannot open the board database ${file}: ${message(error)}`);
   }
-  const db = drizzle(sqlite, { schema });
-  migrateWithRetry(sqlite, db, file);
+  const db = drizzle(sqlite);
+  if (!isMigrated(sqlite)) migrateWithRetry(sqlite, db, file);
   return { sqlite, db, file };
+}
+
+let bindingPath: string | null | undefined;
+
+/**
+ * Where better-sqlite3's native addon is built (or unpacked) to. Handed over, it spares the
+ * `bindings` package's search of a dozen folders on every start; undefined leaves that search to it.
+ */
+function nativeBinding(): string | undefined {
+  if (bindingPath === undefined) {
+    try {
+      const dir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+      const file = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
+      bindingPath = fs.existsSync(file) ? file : null;
+    } catch {
+      bindingPath = null;
+    }
+  }
+  return bindingPath ?? undefined;
+}
+
+const migrationsFolder = () => path.join(packageRoot(), 'db', 'sqlite', 'migrations');
+
+/**
+ * Whether the file already has the newest migration, checked the way drizzle's migrator decides
+ * (a migration runs when it is newer than the newest one applied). drizzle reads and hashes every
+ * migration file to find out, on every open; this reads one row and the journal. Any doubt (no
+ * table yet, an unreadable journal) means "not migrated" and the migrator decides.
+ */
+function isMigrated(sqlite: Database.Database): boolean {
+  try {
+    const applied: unknown = sqlite.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get();
+    const newest = newestMigration();
+    return typeof applied === 'number' && newest !== null && applied >= newest;
+  } catch {
+    return false;
+  }
+}
+
+let newestWhen: number | null | undefined;
+
+/** The time of the newest migration in drizzle-kit's journal (meta/_journal.json). */
+function newestMigration(): number | null {
+  if (newestWhen !== undefined) return newestWhen;
+  const journal: unknown = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8'));
+  const entries: unknown = isRecord(journal) ? journal.entries : undefined;
+  const times = Array.isArray(entries) ? entries.map((e: unknown) => (isRecord(e) ? e.when : undefined)).filter((w) => typeof w === 'number') : [];
+  newestWhen = times.length > 0 ? Math.max(...times) : null;
+  return newestWhen;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
@@ -60,10 +115,9 @@ function ensureDir(dir: string): void {
 
 /** Several processes may open a fresh file at once: the loser of the race waits and finds the schema in place. */
 function migrateWithRetry(sqlite: Database.Database, db: Db, file: string): void {
-  const migrationsFolder = path.join(packageRoot(), 'db', 'sqlite', 'migrations');
   for (let attempt = 0; ; attempt++) {
     try {
-      migrate(db, { migrationsFolder });
+      migrate(db, { migrationsFolder: migrationsFolder() });
       return;
     } catch (error) {
       // drizzle wraps the SQLite error; the code and the real message are on its cause.

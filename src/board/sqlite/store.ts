@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
-import { events, gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
+import { gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
 import type { BoardClock } from '../clock.js';
-import { decodeEvent, eventTaskId, type BoardEvent } from '../events.js';
+import { decodeEvent, eventTaskId, type BoardEvent, type StoredEventRow } from '../events.js';
 import type { OpenOptions } from '../open.js';
 import type { Store, Tx } from '../store.js';
 import type { Gate, MailMessage, Member, Question, Run, Task } from '../types.js';
 import { openDatabase, storageError, codeOf, type Db, type SqliteConnection } from './database.js';
-import { hotStatements } from './hot-statements.js';
+import { hotStatements, once } from './hot-statements.js';
 import { createMutex } from './mutex.js';
 
 // The schema's rows are the board's types (checked here, so the two cannot drift apart).
@@ -22,128 +22,133 @@ void rowTypes;
 
 const p = (name: string) => sql.placeholder(name);
 
-/** Statements every hot path uses, prepared once per connection. */
-function prepare(db: Db) {
+/** Statements through drizzle, each prepared once per connection, when first used. */
+function statements(db: Db) {
   const unread = and(eq(messages.runId, p('runId')), eq(messages.to, p('member')), isNull(messages.readAt));
   return {
-    run: db.select().from(runs).where(eq(runs.id, p('id'))).prepare(),
-    heartbeat: db
-      .update(members)
-      .set({ heartbeatAt: sql`${p('now')}` })
-      .where(and(eq(members.runId, p('runId')), eq(members.name, p('name'))))
-      .prepare(),
-    usageLog: db
-      .insert(usage)
-      .values({
-        runId: p('runId'),
-        member: p('member'),
-        model: p('model'),
-        taskId: p('taskId'),
-        inputTokens: p('inputTokens'),
-        outputTokens: p('outputTokens'),
-        cacheReadTokens: p('cacheReadTokens'),
-        cacheWriteTokens: p('cacheWriteTokens'),
-        costUsd: p('costUsd'),
-        ts: p('ts'),
-      })
-      .prepare(),
-    usageMember: db
-      .update(members)
-      .set({
-        turns: sql`${members.turns} + 1`,
-        inputTokens: sql`${members.inputTokens} + ${p('inputTokens')}`,
-        outputTokens: sql`${members.outputTokens} + ${p('outputTokens')}`,
-        cacheReadTokens: sql`${members.cacheReadTokens} + ${p('cacheReadTokens')}`,
-        cacheWriteTokens: sql`${members.cacheWriteTokens} + ${p('cacheWriteTokens')}`,
-        costUsd: sql`${members.costUsd} + ${p('costUsd')}`,
-      })
-      .where(and(eq(members.runId, p('runId')), eq(members.name, p('member'))))
-      .prepare(),
-    usageTask: db
-      .update(tasks)
-      .set({ tokens: sql`${tasks.tokens} + ${p('total')}`, costUsd: sql`${tasks.costUsd} + ${p('costUsd')}` })
-      .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
-      .prepare(),
-    totals: db
-      .select({
-        inputTokens: sql<number>`coalesce(sum(${usage.inputTokens}), 0)`,
-        outputTokens: sql<number>`coalesce(sum(${usage.outputTokens}), 0)`,
-        cacheReadTokens: sql<number>`coalesce(sum(${usage.cacheReadTokens}), 0)`,
-        cacheWriteTokens: sql<number>`coalesce(sum(${usage.cacheWriteTokens}), 0)`,
-        costUsd: sql<number>`coalesce(sum(${usage.costUsd}), 0)`,
-        calls: sql<number>`count(*)`,
-      })
-      .from(usage)
-      .where(eq(usage.runId, p('runId')))
-      .prepare(),
-    nextTaskId: db
-      .select({ next: sql<number>`coalesce(max(${tasks.id}), 0) + 1` })
-      .from(tasks)
-      .where(eq(tasks.runId, p('runId')))
-      .prepare(),
-    taskByKey: db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare(),
-    taskRows: db.select().from(tasks).where(eq(tasks.runId, p('runId'))).orderBy(asc(tasks.id)).prepare(),
-    taskStages: db.select({ id: tasks.id, stage: tasks.stage }).from(tasks).where(eq(tasks.runId, p('runId'))).prepare(),
-    completed: db
-      .select({ id: tasks.id })
-      .from(tasks)
-      .where(and(eq(tasks.runId, p('runId')), eq(tasks.status, 'completed')))
-      .orderBy(desc(tasks.completedAt), desc(tasks.id))
-      .prepare(),
-    insertDep: db.insert(taskDeps).values({ runId: p('runId'), taskId: p('taskId'), blockedBy: p('blockedBy') }).onConflictDoNothing().prepare(),
-    questionsAll: db.select().from(questions).where(eq(questions.runId, p('runId'))).orderBy(asc(questions.id)).prepare(),
-    questionsByStatus: db
-      .select()
-      .from(questions)
-      .where(and(eq(questions.runId, p('runId')), eq(questions.status, p('status'))))
-      .orderBy(asc(questions.id))
-      .prepare(),
-    unread: db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare(),
-    countUnread: db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare(),
-    transcriptHead: db
-      .select({ inFlight: transcripts.inFlight })
-      .from(transcripts)
-      .where(and(eq(transcripts.runId, p('runId')), eq(transcripts.member, p('member'))))
-      .prepare(),
-    transcriptRows: db
-      .select({ message: transcriptMessages.message })
-      .from(transcriptMessages)
-      .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member'))))
-      .orderBy(asc(transcriptMessages.idx))
-      .prepare(),
-    transcriptCut: db
-      .delete(transcriptMessages)
-      .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member')), gte(transcriptMessages.idx, p('keep'))))
-      .prepare(),
-    transcriptAppend: db.insert(transcriptMessages).values({ runId: p('runId'), member: p('member'), idx: p('idx'), message: p('message') }).prepare(),
-    transcriptSave: db
-      .insert(transcripts)
-      .values({ runId: p('runId'), member: p('member'), inFlight: p('inFlight'), updatedAt: p('now') })
-      .onConflictDoUpdate({ target: [transcripts.runId, transcripts.member], set: { inFlight: sql`excluded.in_flight`, updatedAt: sql`excluded.updated_at` } })
-      .prepare(),
-    eventsSince: db
-      .select()
-      .from(events)
-      .where(and(eq(events.runId, p('runId')), sql`${events.seq} > ${p('after')}`))
-      .orderBy(asc(events.seq))
-      .limit(p('limit'))
-      .prepare(),
-    taskHistory: db
-      .select()
-      .from(events)
-      .where(
-        and(
-          eq(events.runId, p('runId')),
-          sql`(${events.taskId} = ${p('taskId')} OR (${events.type} = 'task.dependency' AND json_extract(${events.payload}, '$.blockedBy') = ${p('taskId')}))`,
-        ),
-      )
-      .orderBy(desc(events.seq))
-      .limit(p('limit'))
-      .prepare(),
+    run: once(() => db.select().from(runs).where(eq(runs.id, p('id'))).prepare()),
+    heartbeat: once(() =>
+      db
+        .update(members)
+        .set({ heartbeatAt: sql`${p('now')}` })
+        .where(and(eq(members.runId, p('runId')), eq(members.name, p('name'))))
+        .prepare(),
+    ),
+    usageLog: once(() =>
+      db
+        .insert(usage)
+        .values({
+          runId: p('runId'),
+          member: p('member'),
+          model: p('model'),
+          taskId: p('taskId'),
+          inputTokens: p('inputTokens'),
+          outputTokens: p('outputTokens'),
+          cacheReadTokens: p('cacheReadTokens'),
+          cacheWriteTokens: p('cacheWriteTokens'),
+          costUsd: p('costUsd'),
+          ts: p('ts'),
+        })
+        .prepare(),
+    ),
+    usageMember: once(() =>
+      db
+        .update(members)
+        .set({
+          turns: sql`${members.turns} + 1`,
+          inputTokens: sql`${members.inputTokens} + ${p('inputTokens')}`,
+          outputTokens: sql`${members.outputTokens} + ${p('outputTokens')}`,
+          cacheReadTokens: sql`${members.cacheReadTokens} + ${p('cacheReadTokens')}`,
+          cacheWriteTokens: sql`${members.cacheWriteTokens} + ${p('cacheWriteTokens')}`,
+          costUsd: sql`${members.costUsd} + ${p('costUsd')}`,
+        })
+        .where(and(eq(members.runId, p('runId')), eq(members.name, p('member'))))
+        .prepare(),
+    ),
+    usageTask: once(() =>
+      db
+        .update(tasks)
+        .set({ tokens: sql`${tasks.tokens} + ${p('total')}`, costUsd: sql`${tasks.costUsd} + ${p('costUsd')}` })
+        .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
+        .prepare(),
+    ),
+    totals: once(() =>
+      db
+        .select({
+          inputTokens: sql<number>`coalesce(sum(${usage.inputTokens}), 0)`,
+          outputTokens: sql<number>`coalesce(sum(${usage.outputTokens}), 0)`,
+          cacheReadTokens: sql<number>`coalesce(sum(${usage.cacheReadTokens}), 0)`,
+          cacheWriteTokens: sql<number>`coalesce(sum(${usage.cacheWriteTokens}), 0)`,
+          costUsd: sql<number>`coalesce(sum(${usage.costUsd}), 0)`,
+          calls: sql<number>`count(*)`,
+        })
+        .from(usage)
+        .where(eq(usage.runId, p('runId')))
+        .prepare(),
+    ),
+    nextTaskId: once(() =>
+      db
+        .select({ next: sql<number>`coalesce(max(${tasks.id}), 0) + 1` })
+        .from(tasks)
+        .where(eq(tasks.runId, p('runId')))
+        .prepare(),
+    ),
+    taskByKey: once(() => db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare()),
+    taskRows: once(() => db.select().from(tasks).where(eq(tasks.runId, p('runId'))).orderBy(asc(tasks.id)).prepare()),
+    taskStages: once(() => db.select({ id: tasks.id, stage: tasks.stage }).from(tasks).where(eq(tasks.runId, p('runId'))).prepare()),
+    completed: once(() =>
+      db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.runId, p('runId')), eq(tasks.status, 'completed')))
+        .orderBy(desc(tasks.completedAt), desc(tasks.id))
+        .prepare(),
+    ),
+    insertDep: once(() => db.insert(taskDeps).values({ runId: p('runId'), taskId: p('taskId'), blockedBy: p('blockedBy') }).onConflictDoNothing().prepare()),
+    questionsAll: once(() => db.select().from(questions).where(eq(questions.runId, p('runId'))).orderBy(asc(questions.id)).prepare()),
+    questionsByStatus: once(() =>
+      db
+        .select()
+        .from(questions)
+        .where(and(eq(questions.runId, p('runId')), eq(questions.status, p('status'))))
+        .orderBy(asc(questions.id))
+        .prepare(),
+    ),
+    unread: once(() => db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare()),
+    countUnread: once(() => db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare()),
+    transcriptHead: once(() =>
+      db
+        .select({ inFlight: transcripts.inFlight })
+        .from(transcripts)
+        .where(and(eq(transcripts.runId, p('runId')), eq(transcripts.member, p('member'))))
+        .prepare(),
+    ),
+    transcriptRows: once(() =>
+      db
+        .select({ message: transcriptMessages.message })
+        .from(transcriptMessages)
+        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member'))))
+        .orderBy(asc(transcriptMessages.idx))
+        .prepare(),
+    ),
+    transcriptCut: once(() =>
+      db
+        .delete(transcriptMessages)
+        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member')), gte(transcriptMessages.idx, p('keep'))))
+        .prepare(),
+    ),
+    transcriptAppend: once(() => db.insert(transcriptMessages).values({ runId: p('runId'), member: p('member'), idx: p('idx'), message: p('message') }).prepare()),
+    transcriptSave: once(() =>
+      db
+        .insert(transcripts)
+        .values({ runId: p('runId'), member: p('member'), inFlight: p('inFlight'), updatedAt: p('now') })
+        .onConflictDoUpdate({ target: [transcripts.runId, transcripts.member], set: { inFlight: sql`excluded.in_flight`, updatedAt: sql`excluded.updated_at` } })
+        .prepare(),
+    ),
   };
 }
 
-type Statements = ReturnType<typeof prepare>;
+type Statements = ReturnType<typeof statements>;
 
 /** An UPDATE of the given columns of one row, prepared once per table and set of columns. */
 function updater(db: Db, cache: Map<string, { run(values: Record<string, unknown>): unknown }>) {
@@ -161,7 +166,7 @@ function updater(db: Db, cache: Map<string, { run(values: Record<string, unknown
   };
 }
 
-function decoded(rows: { runId: number; seq: number; ts: number; actor: string; type: string; payload: unknown }[]): BoardEvent[] {
+function decoded(rows: StoredEventRow[]): BoardEvent[] {
   const out: BoardEvent[] = [];
   for (const row of rows) {
     const event = decodeEvent(row);
@@ -179,7 +184,7 @@ const BUSY_RETRIES = 40;
 
 function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
   const { db, sqlite, file } = conn;
-  const st: Statements = prepare(db);
+  const st: Statements = statements(db);
   const hot = hotStatements(sqlite);
   const cache = new Map<string, { run(values: Record<string, unknown>): unknown }>();
   const update = updater(db, cache);
@@ -198,7 +203,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       const row = db.insert(runs).values(values).returning().get();
       return row;
     },
-    getRun: async (id) => st.run.get({ id }),
+    getRun: async (id) => st.run().get({ id }),
     latestRun: async () => db.select().from(runs).orderBy(desc(runs.id)).limit(1).get(),
     listRuns: async () => db.select().from(runs).orderBy(desc(runs.id)).all(),
     async updateRun(id, set) {
@@ -207,7 +212,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     async pipelineOf(runId) {
       const cached = pipelines.get(runId);
       if (cached) return cached;
-      const run = st.run.get({ id: runId });
+      const run = st.run().get({ id: runId });
       const pipeline = run?.config.pipeline ?? [];
       if (run) pipelines.set(runId, pipeline);
       return pipeline;
@@ -222,18 +227,18 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       update('members', members, and(eq(members.runId, p('runId')), eq(members.name, p('name'))) as SQL, set, { runId, name });
     },
     async heartbeatMembers(runId, names, now) {
-      for (const name of names) st.heartbeat.run({ runId, name, now });
+      for (const name of names) st.heartbeat().run({ runId, name, now });
     },
     async addUsage(runId, member, rec, ts) {
-      st.usageLog.run({ runId, member, ...rec, ts });
-      st.usageMember.run({ runId, member, ...rec });
+      st.usageLog().run({ runId, member, ...rec, ts });
+      st.usageMember().run({ runId, member, ...rec });
       if (rec.taskId !== null) {
         const total = rec.inputTokens + rec.outputTokens + rec.cacheReadTokens + rec.cacheWriteTokens;
-        st.usageTask.run({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd });
+        st.usageTask().run({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd });
       }
     },
     async runTotals(runId) {
-      const r = st.totals.get({ runId }) ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, calls: 0 };
+      const r = st.totals().get({ runId }) ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, calls: 0 };
       return { ...r, tokens: r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens };
     },
     listUsage: async (runId) =>
@@ -254,17 +259,17 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
         .orderBy(asc(usage.id))
         .all(),
 
-    nextTaskId: async (runId) => st.nextTaskId.get({ runId })?.next ?? 1,
+    nextTaskId: async (runId) => st.nextTaskId().get({ runId })?.next ?? 1,
     async insertTask(task) {
       db.insert(tasks).values(task).run();
     },
     getTask: async (runId, id) => hot.getTask(runId, id),
-    findTaskByKey: async (runId, key) => st.taskByKey.get({ runId, key }),
-    listTaskRows: async (runId) => st.taskRows.all({ runId }),
+    findTaskByKey: async (runId, key) => st.taskByKey().get({ runId, key }),
+    listTaskRows: async (runId) => st.taskRows().all({ runId }),
     listTaskSummaries: async (runId) => hot.summaries(runId),
     tasksOwnedBy: async (runId, owner) => hot.ownedBy(runId, owner),
     unfinishedInStages: async (runId, stages) => hot.unfinishedInStages(runId, stages),
-    taskStages: async (runId) => st.taskStages.all({ runId }),
+    taskStages: async (runId) => st.taskStages().all({ runId }),
     async updateTask(runId, id, set) {
       hot.updateTask(runId, id, set);
     },
@@ -272,12 +277,12 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       // The dependency rows go with it (foreign keys cascade).
       db.delete(tasks).where(and(eq(tasks.runId, runId), eq(tasks.id, id))).run();
     },
-    completionOrder: async (runId) => st.completed.all({ runId }).map((r) => r.id),
+    completionOrder: async (runId) => st.completed().all({ runId }).map((r) => r.id),
 
     listDeps: async (runId) => hot.deps(runId),
     openExplicitBlockers: async (runId, taskId) => hot.explicitBlockers(runId, taskId),
     async insertDeps(runId, edges) {
-      return edges.filter((e) => st.insertDep.run({ runId, ...e }).changes > 0);
+      return edges.filter((e) => st.insertDep().run({ runId, ...e }).changes > 0);
     },
 
     nextGateId: async (runId) => db.select({ next: sql<number>`coalesce(max(${gates.id}), 0) + 1` }).from(gates).where(eq(gates.runId, runId)).get()?.next ?? 1,
@@ -296,7 +301,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       db.insert(questions).values(question).run();
     },
     getQuestion: async (runId, id) => db.select().from(questions).where(and(eq(questions.runId, runId), eq(questions.id, id))).get(),
-    listQuestions: async (runId, status) => (status ? st.questionsByStatus.all({ runId, status }) : st.questionsAll.all({ runId })),
+    listQuestions: async (runId, status) => (status ? st.questionsByStatus().all({ runId, status }) : st.questionsAll().all({ runId })),
     async updateQuestion(runId, id, set) {
       update('questions', questions, and(eq(questions.runId, p('runId')), eq(questions.id, p('id'))) as SQL, set, { runId, id });
     },
@@ -306,8 +311,8 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     async insertMessage(message) {
       db.insert(messages).values(message).run();
     },
-    unreadMessages: async (runId, member) => st.unread.all({ runId, member }),
-    countUnread: async (runId, member) => st.countUnread.get({ runId, member })?.n ?? 0,
+    unreadMessages: async (runId, member) => st.unread().all({ runId, member }),
+    countUnread: async (runId, member) => st.countUnread().get({ runId, member })?.n ?? 0,
     async markRead(runId, member, now) {
       db.update(messages)
         .set({ readAt: now })
@@ -317,15 +322,15 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     listMessages: async (runId) => db.select().from(messages).where(eq(messages.runId, runId)).orderBy(asc(messages.id)).all(),
 
     async loadTranscript(runId, member) {
-      const head = st.transcriptHead.get({ runId, member });
-      const rows = st.transcriptRows.all({ runId, member });
+      const head = st.transcriptHead().get({ runId, member });
+      const rows = st.transcriptRows().all({ runId, member });
       if (!head && rows.length === 0) return undefined;
       return { messages: rows.map((r) => r.message), inFlight: head?.inFlight ?? null };
     },
     async saveTranscript(runId, member, keep, append, inFlight, now) {
-      st.transcriptCut.run({ runId, member, keep });
-      append.forEach((message, i) => st.transcriptAppend.run({ runId, member, idx: keep + i, message }));
-      st.transcriptSave.run({ runId, member, inFlight: inFlight ?? null, now });
+      st.transcriptCut().run({ runId, member, keep });
+      append.forEach((message, i) => st.transcriptAppend().run({ runId, member, idx: keep + i, message }));
+      st.transcriptSave().run({ runId, member, inFlight: inFlight ?? null, now });
     },
 
     async appendEvent(runId, actor, event) {
@@ -334,9 +339,9 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       // answer, a stop) must not appear to happen before what it follows.
       hot.insertEvent(runId, (last?.seq ?? 0) + 1, Math.max(clock.now(), last?.ts ?? 0), actor, event, eventTaskId(event));
     },
-    listEvents: async (runId, after, limit) => decoded(st.eventsSince.all({ runId, after, limit })),
+    listEvents: async (runId, after, limit) => decoded(hot.eventsSince(runId, after, limit)),
     lastEventSeq: async (runId) => hot.lastEvent(runId)?.seq ?? 0,
-    taskHistory: async (runId, taskId, limit) => decoded(st.taskHistory.all({ runId, taskId, limit })).reverse(),
+    taskHistory: async (runId, taskId, limit) => decoded(hot.taskHistory(runId, taskId, limit)).reverse(),
   };
 
   function guard<T>(fn: () => T): T {
