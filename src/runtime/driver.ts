@@ -59,8 +59,11 @@ const WAKE_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'run.running',
 ]);
 
-/** Reads new board events, lets the coordinator act on them, delivers answers and wakes idle members. */
-export function createPump(opts: DriveOptions): () => Promise<void> {
+/**
+ * Reads new board events, lets the coordinator act on them, delivers answers and wakes idle
+ * members. `onRunChange` hears of events that change the run's row (its status, its budget).
+ */
+export function createPump(opts: DriveOptions, onRunChange?: () => void): () => Promise<void> {
   const { board, runId, members, coordinator } = opts;
   let lastSeq = opts.fromSeq;
   return async function pump(): Promise<void> {
@@ -77,6 +80,7 @@ export function createPump(opts: DriveOptions): () => Promise<void> {
       }
       let wakeNeeded = false;
       for (const event of events) {
+        if (event.type.startsWith('run.') || event.type === 'budget.raised') onRunChange?.();
         if (event.type === 'question.answered' || event.type === 'question.cancelled') {
           for (const m of members) if (m.state === 'waiting') await deliverAnswer(m, event.payload.question);
         }
@@ -93,7 +97,7 @@ export async function wakeIdle(board: Board, runId: number, members: readonly Me
   if (!members.some((m) => m.state === 'idle')) return;
   // The view kept from the run's events (src/tools/task-view.ts): reading every task here cost O(board) per wake.
   const view = await readTaskView(board, runId);
-  const open = view.select((t) => view.ready(t));
+  const open = view.readyTasks();
   const promised = new Set<number>();
   for (const m of members) {
     // Checked again at each member: another wake-up may have run while this one read the board.
@@ -146,7 +150,19 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
   const { board, runId, members, clock, signal } = opts;
   const coordinator = opts.coordinator;
   if (!coordinator) throw new RuntimeError('the ordered driver drives a whole run: it needs the coordinator');
-  const pump = createPump(opts);
+  /**
+   * The run as last read. Its status changes only with a run.* event (setRunStatus writes one in
+   * the same transaction) and its budget with budget.raised, so it is read again after the pump
+   * saw one, or after a wait; reading it (its config names every member) on every step cost as
+   * much as a claim on a large team.
+   */
+  let run: Run | undefined;
+  let runKnown = false;
+  const pump = createPump(opts, () => (runKnown = false));
+  const waitForChange = async () => {
+    await board.waitForChange(runId, pollMs, signal);
+    runKnown = false;
+  };
   const pollMs = opts.pollMs ?? 100;
   const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
   const wallLeaseMs = opts.wallLeaseMs ?? opts.leaseMs ?? DEFAULT_LEASE_MS;
@@ -244,15 +260,18 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
   await wakeIdle(board, runId, members);
   for (;;) {
     await pump();
-    const run = await board.getRun(runId);
+    if (!runKnown) {
+      runKnown = true;
+      run = await board.getRun(runId);
+    }
     const done = outcomeOfRun(run);
     if (done) return done;
     if (signal?.aborted) return finish(await stopRun(board, runId, signal));
     if (run?.status === 'paused') {
-      await board.waitForChange(runId, pollMs, signal);
+      await waitForChange();
       continue;
     }
-    await coordinator.check();
+    await coordinator.check(run);
     await pump();
     const ready = members
       .filter((m) => m.state === 'active')
@@ -265,12 +284,12 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
       continue;
     }
     if (members.some((m) => m.state === 'waiting')) {
-      await board.waitForChange(runId, pollMs, signal);
+      await waitForChange();
       continue;
     }
     const settled = await coordinator.settle(liveView(members));
     if (settled) return finish(outcomeOfRun(await board.getRun(runId)) ?? { status: settled, reason: null });
-    await board.waitForChange(runId, pollMs, signal);
+    await waitForChange();
   }
 }
 
@@ -380,7 +399,7 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
     }
     running = run?.status === 'running';
     if (running) {
-      await coordinator?.check();
+      await coordinator?.check(run);
       await pump();
       const before = expired.size;
       await expireLeases();

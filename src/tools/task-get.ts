@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineTool, ok, type ToolContext } from './tool.js';
+import { defineTool, ok } from './tool.js';
 import { boardFailure, parseTaskId, taskIdSchema } from './board-context.js';
+import { readTaskView } from './task-view.js';
 
 const input = z.object({
   taskId: taskIdSchema.describe('The id of the task, as shown by TaskList (e.g. "3").'),
@@ -15,9 +16,13 @@ export const taskGetTool = defineTool({
   async execute(args, ctx) {
     try {
       const id = parseTaskId(args.taskId);
-      const task = await ctx.board.getTaskDetail(ctx.runId, id);
+      // Blockers, what it blocks and its gate come from the board's view kept from the run's events
+      // (src/tools/task-view.ts): the board's own detail reads every dependency of the run.
+      const view = await readTaskView(ctx.board, ctx.runId);
+      const task = await ctx.board.getTask(ctx.runId, id);
       if (!task) return ok({ task: null });
-      const sim = await simScript(ctx, id);
+      const gate = view.gate(task);
+      const sim = ctx.backend === 'sim' ? task.sim : null;
       return ok({
         task: {
           id: String(task.id),
@@ -29,9 +34,9 @@ export const taskGetTool = defineTool({
           ...(task.role ? { role: task.role } : {}),
           ...(task.stage ? { stage: task.stage } : {}),
           attempt: task.attempt,
-          blocks: task.blocks.map(String),
-          blockedBy: task.blockedBy.map(String),
-          ...(task.gate ? { gate: task.gate } : {}),
+          blocks: view.blocks(task.id).map(String),
+          blockedBy: view.waitsFor(task).map(String),
+          ...(gate ? { gate } : {}),
           metadata: task.metadata,
           ...(sim ? { sim } : {}),
         },
@@ -41,9 +46,3 @@ export const taskGetTool = defineTool({
     }
   },
 });
-
-/** The task's script for the simulated model: shown to the sim backend only, never to a real model. */
-async function simScript(ctx: ToolContext, id: number) {
-  if (ctx.backend !== 'sim') return null;
-  return (await ctx.board.getTask(ctx.runId, id))?.sim ?? null;
-}

@@ -59,8 +59,8 @@ export const taskListTool = defineTool({
 
 /** What a member needs to choose its next step: its own unfinished tasks, what it may claim now, and counts of the rest. */
 function yourView(view: TaskView, ctx: ToolContext, limit: number) {
-  const own = view.select((t) => t.owner === ctx.member && t.status !== 'completed');
-  const claimable = view.select((t) => view.claimable(t, ctx.member, ctx.role));
+  const own = view.owned(ctx.member);
+  const claimable = view.readyTasks().filter((t) => view.claimable(t, ctx.member, ctx.role));
   const others = claimable.filter((t) => t.owner !== ctx.member);
   return {
     tasks: [...own, ...others.slice(0, limit)].map((t) => listed(view, t)),

@@ -51,6 +51,14 @@ export interface TaskView {
   ready(task: ViewTask): boolean;
   /** Whether `member` (with `role`) may claim the task now: the board's rule for a claim. */
   claimable(task: ViewTask, member: string, role: string | null): boolean;
+  /** The tasks that are ready (see `ready`), lowest id first; found without looking at the others. */
+  readyTasks(): ViewTask[];
+  /** The member's unfinished tasks (pending or in progress), lowest id first. */
+  owned(member: string): ViewTask[];
+  /** Ids of the tasks that list this one as an explicit blocker, ascending (whatever their status). */
+  blocks(id: number): number[];
+  /** Every unfinished task this one waits for: explicit blockers, then unfinished tasks of earlier stages by id (uncapped); [] once completed. */
+  waitsFor(task: Pick<ViewTask, 'id' | 'stage' | 'status'>): number[];
 }
 
 interface Kept {
@@ -60,6 +68,14 @@ interface Kept {
   tasks: Map<number, ViewTask>;
   /** Explicit edges: task id -> its blockers. */
   blockers: Map<number, Set<number>>;
+  /** The same edges the other way: task id -> the tasks it blocks. */
+  dependents: Map<number, Set<number>>;
+  /** Per task: how many of its explicit blockers are on the board and unfinished (absent: none). */
+  openBlockers: Map<number, number>;
+  /** Pending tasks with no unfinished explicit blocker, by stage (null: no stage): what may become ready without a look at the rest. */
+  free: Map<string | null, Set<number>>;
+  /** Unfinished tasks by owner. */
+  owned: Map<string, Set<number>>;
   /** Closed gates in words, by the stage they hold. */
   gates: Map<string, string>;
   /** Ids of the pending and in-progress tasks of each stage, ascending. */
@@ -110,13 +126,17 @@ async function rebuild(board: Board, runId: number): Promise<Kept> {
     pipeline: run.config.pipeline,
     tasks: new Map(),
     blockers: new Map(),
+    dependents: new Map(),
+    openBlockers: new Map(),
+    free: new Map(),
+    owned: new Map(),
     gates: closedGates(gates),
     unfinished: new Map(),
     byStatus: new Map(),
     byStage: new Map(),
   };
   for (const row of rows) put(kept, row.id, columns(row));
-  for (const d of deps) addEdge(kept.blockers, d.taskId, d.blockedBy);
+  for (const d of deps) addEdge(kept, d.taskId, d.blockedBy);
   return kept;
 }
 
@@ -133,7 +153,7 @@ async function catchUp(board: Board, runId: number, kept: Kept): Promise<Kept> {
   for (const event of events) {
     const id = touchedTask(event);
     if (id !== null) touched.add(id);
-    if (event.type === 'task.dependency') addEdge(kept.blockers, event.payload.taskId, event.payload.blockedBy);
+    if (event.type === 'task.dependency') addEdge(kept, event.payload.taskId, event.payload.blockedBy);
     if (event.type.startsWith('gate.')) gatesChanged = true;
   }
   // Read after the events: each row is at least as new as the last event applied.
@@ -161,17 +181,30 @@ function touchedTask(event: BoardEvent): number | null {
   }
 }
 
-/** Replace (or, with undefined, remove) a task, keeping the counts and the unfinished lists in step. */
+/**
+ * Replace (or, with undefined, remove) a task, keeping the counts, the unfinished lists, the
+ * owners' tasks and the free tasks in step; a task that starts or stops counting as an unfinished
+ * blocker updates the tasks it blocks.
+ */
 function put(kept: Kept, id: number, next: ViewTask | undefined): void {
   const before = kept.tasks.get(id);
   if (before) {
     count(kept, before, -1);
     if (isUnfinished(before) && before.stage !== null) remove(kept.unfinished.get(before.stage), id);
+    if (isUnfinished(before) && before.owner !== null) kept.owned.get(before.owner)?.delete(id);
+    kept.free.get(before.stage)?.delete(id);
   }
+  const wasOpen = before !== undefined && isUnfinished(before);
   if (!next) {
     kept.tasks.delete(id);
+    for (const blocker of kept.blockers.get(id) ?? []) kept.dependents.get(blocker)?.delete(id);
+    for (const dependent of kept.dependents.get(id) ?? []) {
+      kept.blockers.get(dependent)?.delete(id);
+      if (wasOpen) openBlockersChanged(kept, dependent, -1);
+    }
     kept.blockers.delete(id);
-    for (const set of kept.blockers.values()) set.delete(id);
+    kept.dependents.delete(id);
+    kept.openBlockers.delete(id);
     return;
   }
   kept.tasks.set(id, next);
@@ -184,6 +217,33 @@ function put(kept: Kept, id: number, next: ViewTask | undefined): void {
     }
     insert(list, id);
   }
+  if (isUnfinished(next) && next.owner !== null) setOf(kept.owned, next.owner).add(id);
+  placeFree(kept, id);
+  if (wasOpen !== isUnfinished(next)) for (const dependent of kept.dependents.get(id) ?? []) openBlockersChanged(kept, dependent, wasOpen ? -1 : 1);
+}
+
+function openBlockersChanged(kept: Kept, id: number, delta: number): void {
+  const n = (kept.openBlockers.get(id) ?? 0) + delta;
+  if (n > 0) kept.openBlockers.set(id, n);
+  else kept.openBlockers.delete(id);
+  placeFree(kept, id);
+}
+
+/** Put the task in its stage's free set, or take it out, by its status and its unfinished blockers. */
+function placeFree(kept: Kept, id: number): void {
+  const task = kept.tasks.get(id);
+  if (!task) return;
+  if (task.status === 'pending' && !kept.openBlockers.has(id)) setOf(kept.free, task.stage).add(id);
+  else kept.free.get(task.stage)?.delete(id);
+}
+
+function setOf<K>(map: Map<K, Set<number>>, key: K): Set<number> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
 }
 
 function isUnfinished(task: ViewTask): boolean {
@@ -213,10 +273,13 @@ function remove(list: number[] | undefined, id: number): void {
   if (list && at >= 0) list.splice(at, 1);
 }
 
-function addEdge(blockers: Map<number, Set<number>>, taskId: number, blockedBy: number): void {
-  const set = blockers.get(taskId);
-  if (set) set.add(blockedBy);
-  else blockers.set(taskId, new Set([blockedBy]));
+function addEdge(kept: Kept, taskId: number, blockedBy: number): void {
+  const blockers = setOf(kept.blockers, taskId);
+  if (blockers.has(blockedBy)) return;
+  blockers.add(blockedBy);
+  setOf(kept.dependents, blockedBy).add(taskId);
+  const blocker = kept.tasks.get(blockedBy);
+  if (blocker && isUnfinished(blocker)) openBlockersChanged(kept, taskId, 1);
 }
 
 function closedGates(gates: readonly Gate[]): Map<string, string> {
@@ -244,13 +307,24 @@ function viewOf(kept: Kept): TaskView {
     return blocker !== undefined && blocker.status !== 'completed';
   };
 
-  function ready(task: ViewTask): boolean {
-    if (task.status !== 'pending') return false;
-    if (task.stage !== null && kept.gates.has(task.stage)) return false;
-    for (const stage of earlier(task.stage)) if ((kept.unfinished.get(stage)?.length ?? 0) > 0) return false;
-    for (const id of kept.blockers.get(task.id) ?? []) if (open(id)) return false;
+  function stageOpen(stage: string | null): boolean {
+    if (stage !== null && kept.gates.has(stage)) return false;
+    for (const earlierStage of earlier(stage)) if ((kept.unfinished.get(earlierStage)?.length ?? 0) > 0) return false;
     return true;
   }
+
+  function ready(task: ViewTask): boolean {
+    return task.status === 'pending' && !kept.openBlockers.has(task.id) && stageOpen(task.stage);
+  }
+
+  const byId = (ids: Iterable<number>): ViewTask[] => {
+    const out: ViewTask[] = [];
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const task = kept.tasks.get(id);
+      if (task) out.push(task);
+    }
+    return out;
+  };
 
   return {
     pipeline: [...kept.pipeline],
@@ -292,6 +366,35 @@ function viewOf(kept: Kept): TaskView {
       if (task.owner !== null && task.owner !== member) return false;
       if (task.role !== null && task.role !== role) return false;
       return ready(task);
+    },
+    readyTasks() {
+      // Stages are barriers: only the free tasks of stages up to the first unfinished one (and of
+      // stages outside the pipeline) can be ready, so the rest of the board is never looked at.
+      const ids: number[] = [];
+      const take = (stage: string | null) => {
+        if (stage !== null && kept.gates.has(stage)) return;
+        for (const id of kept.free.get(stage) ?? []) ids.push(id);
+      };
+      for (const stage of kept.pipeline) {
+        take(stage);
+        if ((kept.unfinished.get(stage)?.length ?? 0) > 0) break;
+      }
+      for (const stage of kept.free.keys()) if (stage === null || !kept.pipeline.includes(stage)) take(stage);
+      return byId(ids);
+    },
+    owned(member) {
+      return byId(kept.owned.get(member) ?? []);
+    },
+    blocks(id) {
+      return [...(kept.dependents.get(id) ?? [])].sort((a, b) => a - b);
+    },
+    waitsFor(task) {
+      if (task.status === 'completed') return [];
+      const explicit = [...(kept.blockers.get(task.id) ?? [])].filter(open).sort((a, b) => a - b);
+      const shown = new Set(explicit);
+      const stageBlockers: number[] = [];
+      for (const stage of earlier(task.stage)) for (const id of kept.unfinished.get(stage) ?? []) if (!shown.has(id)) stageBlockers.push(id);
+      return [...explicit, ...stageBlockers.sort((a, b) => a - b)];
     },
   };
 }

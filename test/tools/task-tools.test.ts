@@ -220,16 +220,20 @@ describe('TaskList view kept from the event log', () => {
     }
   }
 
-  /** What the view says of each task, and what the board's own listing says of it. */
+  /** What the view says of each task, and what the board's own listing (and TaskGet's detail) says of it. */
   async function compare(board: Board) {
-    const [view, listed] = await Promise.all([readTaskView(board, t.runId), board.listTasks(t.runId)]);
+    const [view, listed, deps] = await Promise.all([readTaskView(board, t.runId), board.listTasks(t.runId), board.listDeps(t.runId)]);
+    const details = await Promise.all(listed.map((task) => board.getTaskDetail(t.runId, task.id)));
+    const members = ['ds', 'mle', 'mlops'];
     const fromView = view.select(() => true).map((task) => ({
       ...task,
       blockedBy: view.blockedBy(task),
+      waitsFor: view.waitsFor(task),
+      blocks: view.blocks(task.id),
       gate: view.gate(task),
       claimableBy: ['ds', 'mle', 'mlops'].filter((m) => view.claimable(task, m, t.as(m).role ?? null)),
     }));
-    const fromBoard = listed.map((task) => ({
+    const fromBoard = listed.map((task, index) => ({
       id: task.id,
       subject: task.subject,
       status: task.status,
@@ -237,6 +241,8 @@ describe('TaskList view kept from the event log', () => {
       role: task.role,
       stage: task.stage,
       blockedBy: task.blockedBy,
+      waitsFor: details[index]?.blockedBy,
+      blocks: deps.filter((d) => d.blockedBy === task.id).map((d) => d.taskId).sort((a, b) => a - b),
       gate: task.gate,
       claimableBy: ['ds', 'mle', 'mlops'].filter(
         (m) => task.status === 'pending' && (task.owner === null || task.owner === m) && (task.role === null || task.role === t.as(m).role) && task.blockedBy.length === 0 && task.gate === undefined,
@@ -250,9 +256,11 @@ describe('TaskList view kept from the event log', () => {
       const stage = (counted[task.stage] ??= {});
       stage[task.status] = (stage[task.status] ?? 0) + 1;
     }
+    const ready = listed.filter((task) => task.status === 'pending' && task.blockedBy.length === 0 && task.gate === undefined).map((task) => task.id);
+    const owned = members.map((m) => listed.filter((task) => task.owner === m && task.status !== 'completed').map((task) => task.id));
     return {
-      fromView: { tasks: fromView, counts: view.counts() },
-      fromBoard: { tasks: fromBoard, counts: { total: listed.length, byStatus, byStage: counted } },
+      fromView: { tasks: fromView, counts: view.counts(), ready: view.readyTasks().map((task) => task.id), owned: members.map((m) => view.owned(m).map((task) => task.id)) },
+      fromBoard: { tasks: fromBoard, counts: { total: listed.length, byStatus, byStage: counted }, ready, owned },
     };
   }
 
