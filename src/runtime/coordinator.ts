@@ -1,6 +1,6 @@
 import type { Board } from '../board/board.js';
 import type { BoardEvent } from '../board/events.js';
-import type { Question } from '../board/types.js';
+import type { Question, Run } from '../board/types.js';
 import { autoAnswer, type Answerer } from './coordinator/answers.js';
 import { askApprovals, decideApproval } from './coordinator/approvals.js';
 import { checkBudget, decideBudget } from './coordinator/budget.js';
@@ -31,8 +31,8 @@ export interface CoordinatorOptions {
 export interface Coordinator {
   /** React to board changes: evaluate gates, act on decisions, auto-answer. */
   handle(events: readonly BoardEvent[]): Promise<void>;
-  /** Checks that do not wait for an event: gates ready to ask, budget, questions left to auto-answer. */
-  check(): Promise<void>;
+  /** Checks that do not wait for an event: gates ready to ask, budget, questions left to auto-answer. `run`: the run as the driver last read it. */
+  check(run?: Run): Promise<void>;
   /** Nobody can act: complete the run, or ask the person about what is stuck. Returns the final status, or null to keep waiting. */
   settle(live: readonly LiveMember[]): Promise<'completed' | 'failed' | null>;
 }
@@ -75,12 +75,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         }
       }
     },
-    async check() {
+    async check(run) {
       await externalLeases.expire();
       await workerLeases.expire();
       await evaluateMetricGates(board, runId);
       await askApprovals(board, runId, await board.listGates(runId));
-      await checkBudget(board, runId);
+      await checkBudget(board, runId, run);
       if (!answerer) return;
       for (const question of await board.listQuestions(runId, 'open')) await autoAnswer(board, runId, question, answerer);
     },

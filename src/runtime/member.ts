@@ -8,6 +8,7 @@ import { answerResult } from '../tools/ask-user-question.js';
 import { toolSpec } from '../tools/json-schema.js';
 import { toolsFor } from '../tools/registry.js';
 import { runTool } from '../tools/run-tool.js';
+import { readTaskView } from '../tools/task-view.js';
 import type { Tool, ToolResult } from '../tools/tool.js';
 import { reopenPermissionCalls } from './permissions.js';
 import { KICKOFF, systemPrompt } from './prompt.js';
@@ -410,11 +411,21 @@ function compact(member: MemberRuntime): void {
 
 export async function refreshCurrentTask(member: MemberRuntime): Promise<void> {
   const { board, runId } = member.env;
-  const current = (await board.tasksOwnedBy(runId, member.cfg.name))[0]?.id ?? null;
+  const current = await currentTaskOf(board, runId, member.cfg.name);
   if (current === member.currentTask) return;
   member.currentTask = current;
   if (current !== null) member.offered.clear();
   await board.updateMember(runId, member.cfg.name, { currentTask: current }, actor(member));
+}
+
+/**
+ * The lowest-id task the member has in progress, from the board's view kept from the run's events
+ * (src/tools/task-view.ts), which every TaskList reads too: looking it up in the board after each
+ * turn cost a walk over the run's tasks.
+ */
+export async function currentTaskOf(board: Board, runId: number, name: string): Promise<number | null> {
+  const view = await readTaskView(board, runId);
+  return view.owned(name).find((t) => t.status === 'in_progress')?.id ?? null;
 }
 
 /** Wake an idle member with a short note about what changed. */

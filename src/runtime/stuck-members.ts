@@ -2,7 +2,7 @@ import { coordinator as coordinatorActor } from '../board/actor.js';
 import { pickedValue } from '../board/answers.js';
 import type { Board } from '../board/board.js';
 import type { Task } from '../board/types.js';
-import { wake, type MemberRuntime } from './member.js';
+import { currentTaskOf, wake, type MemberRuntime } from './member.js';
 
 /** Calls that only look at the board: a member that makes nothing else between two stops made no progress. */
 const LOOKING = new Set(['TaskList', 'TaskGet']);
@@ -16,8 +16,9 @@ const LOOKING = new Set(['TaskList', 'TaskGet']);
 export async function checkHolding(member: MemberRuntime): Promise<void> {
   if (member.state !== 'idle') return;
   const { board, runId } = member.env;
-  const task = (await board.tasksOwnedBy(runId, member.cfg.name)).find((t) => t.status === 'in_progress');
-  if (!task) {
+  const held = await currentTaskOf(board, runId, member.cfg.name);
+  const task = held === null ? undefined : await board.getTask(runId, held);
+  if (!task || task.owner !== member.cfg.name || task.status !== 'in_progress') {
     member.holding = null;
     return;
   }

@@ -1,14 +1,14 @@
 import { coordinator as coordinatorActor } from '../../board/actor.js';
 import { describeAnswers, pickedValue } from '../../board/answers.js';
 import type { Board } from '../../board/board.js';
-import type { Question, QuestionOption } from '../../board/types.js';
+import type { Question, QuestionOption, Run } from '../../board/types.js';
 import { askAgain } from './outcomes.js';
 
 export type BudgetChoice = 'raise' | 'stop';
 
-/** Over budget (dollars or tokens): pause the run and ask whether to raise the budget or stop. */
-export async function checkBudget(board: Board, runId: number): Promise<void> {
-  const run = await board.requireRun(runId);
+/** Over budget (dollars or tokens): pause the run and ask whether to raise the budget or stop. `known`: the run as just read. */
+export async function checkBudget(board: Board, runId: number, known?: Run): Promise<void> {
+  const run = known ?? (await board.requireRun(runId));
   if (run.status !== 'running') return;
   if (run.budgetUsd === null && run.budgetTokens === null) return;
   const totals = await board.runTotals(runId);
