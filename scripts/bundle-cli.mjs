@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -50,6 +51,21 @@ const eventsOnTheirOwn = {
   },
 };
 
+/**
+ * better-sqlite3's JavaScript is bundled too: its dozen CommonJS files took 15-20 ms to load. Its
+ * native addon is not. src/board/sqlite/database.ts hands better-sqlite3 the addon's path when it
+ * is at build/Release, so the `bindings` package's search (which a bundle would mislead) never runs;
+ * with the addon anywhere else, better-sqlite3 stays a package loaded from node_modules.
+ */
+function addonInPlace() {
+  try {
+    const dir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    return fs.existsSync(path.join(dir, 'build', 'Release', 'better_sqlite3.node'));
+  } catch {
+    return false;
+  }
+}
+
 const result = await build({
   entryPoints: { main: entry },
   outdir,
@@ -58,9 +74,10 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Native (better-sqlite3), optional (pg, only for postgres:// boards) and dev-only
-  // (react-devtools-core, which Ink imports only with DEV=true) packages load from node_modules.
-  external: ['better-sqlite3', 'pg', 'pg-native', 'react-devtools-core'],
+  // Optional (pg, only for postgres:// boards) and dev-only (react-devtools-core, which Ink imports
+  // only with DEV=true) packages load from node_modules, and so does better-sqlite3 unless its addon
+  // is where the board hands it over.
+  external: [...(addonInPlace() ? ['bindings'] : ['better-sqlite3']), 'pg', 'pg-native', 'react-devtools-core'],
   // Bundled CommonJS packages call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   plugins: [eventsOnTheirOwn],
