@@ -30,6 +30,19 @@ conversation again, and the redundant save before a turn's first tool call is go
 | 25 × 500 | 78.4 s | 22.6 s |
 | 50 × 2,000 | 819.6 s | 249.4 s |`;
 
+/**
+ * CPU per task (ms) in this bench's run of 2026-11-30, before CPU per task was made flat (issue 15):
+ * the baseline of the table under the CPU split, which shows this run's figures next to it.
+ */
+const BEFORE_FLAT: Record<string, number> = { '10x200': 24.3, '25x500': 30.3, '50x2000': 41.2 };
+
+const FLAT_NOTE = `Before and after making CPU per task flat (issue 15; the runs before and after are event for event the same).
+Before, the in-progress tasks of a member were looked up after every turn by a query that walked the run's tasks in id
+order, TaskGet read every dependency of the run, TaskList and wake-ups tested every task for readiness, and the
+ordered driver read and parsed the run (its config names every member) twice a step; the SQLite store now also
+prepares its statements on first use and reads events as plain SQL. "Before" is this bench's run of 2026-11-30
+(same machine, profiler attached as above); "after" is the run above.`;
+
 export class ScheduleBenchError extends Error {
   override name = 'ScheduleBenchError';
 }
@@ -101,6 +114,17 @@ export function render(results: ScenarioResult[]): string {
     CPU_PARTS.map(({ part, label }) => [label, ...results.map((r) => share(r, part))]),
   );
   const name = largest ? `${largest.members} × ${thousands(largest.tasks)}` : 'largest';
+  const baselineName = baseline ? `${baseline.members} × ${thousands(baseline.tasks)}` : 'first';
+  const before = (r: ScenarioResult) => BEFORE_FLAT[`${r.members}x${r.tasks}`];
+  const beforeBase = baseline ? before(baseline) : undefined;
+  const flat = markdownTable(
+    ['scenario', 'CPU per task before', `before / ${baselineName}`, 'CPU per task after', `after / ${baselineName}`],
+    results.flatMap((r) => {
+      const was = before(r);
+      if (was === undefined || !baseline || beforeBase === undefined) return [];
+      return [[`${r.members} × ${thousands(r.tasks)}`, `${was.toFixed(1)} ms`, `${(was / beforeBase).toFixed(2)}x`, `${perTask(r).toFixed(1)} ms`, `${(perTask(r) / perTask(baseline)).toFixed(2)}x`]];
+    }),
+  );
   return `A team of simulated members (the \`sim\` backend, \`instant\`, seed ${SEED}) works a seeded random task graph on a
 fresh board through \`executeRun({ ordered: true })\` on a virtual clock. Members are spread evenly over ${ROLES.length} roles.
 Tasks are split in id order over the ${PIPELINE.length} stages ${PIPELINE.join(' → ')}; 90% of them are for one role
@@ -128,11 +152,16 @@ ${stages}
 CPU time is \`process.cpuUsage()\` (user + system) over \`executeRun\`, with V8's sampling profiler attached; the
 samples split it by the innermost function on the stack that names a part of the work (bench/schedule-profile.ts).
 The board is async, so its SQL and rules run in their own continuations and count as the board, whoever asked.
-A member's TaskList shows its own tasks, what it may claim now and counts, read from a view of the board kept up to
-date from the run's events (src/tools/task-view.ts); idle members are woken from the same view; transcripts append
-only the new messages. What still grows with the board is in the board's reads (see the notes under the table).
+A member's TaskList, TaskGet's blockers and gate, its current task and the wake-ups of idle members are read from a
+view of the board kept up to date from the run's events (src/tools/task-view.ts), which keeps the ready tasks, each
+owner's tasks and the edges both ways, so none of them looks at every task; the ordered driver reads the run (whose
+config names every member) again only after an event that changes it; transcripts append only the new messages.
 
 ${cpu}
+
+${FLAT_NOTE}
+
+${flat}
 
 ${BEFORE_AFTER}
 `;
