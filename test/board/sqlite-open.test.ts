@@ -87,6 +87,7 @@ describe.skipIf(process.env.TEAM_TEST_BOARD === 'postgres')('opening a SQLite bo
     const file = path.join(dir(), 'board.db');
     for (let i = 0; i < 2; i++) {
       const board = await openBoard(file);
+      expect(await board.listRuns()).toEqual([]);
       await board.close();
     }
     expect(appliedMigrations(file)).toEqual(journal().entries.map((e) => e.when));

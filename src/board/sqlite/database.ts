@@ -2,23 +2,20 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packageRoot } from '../../shared/paths.js';
 import { BoardError } from '../errors.js';
 
-/** Queries are built from the schema's tables; drizzle's relational `db.query` is not used, so it is not set up. */
-export type Db = BetterSQLite3Database;
-
 export interface SqliteConnection {
   sqlite: Database.Database;
-  db: Db;
   file: string;
+  /** Whether the file has the newest migration; if not, the store migrates it before its first use. */
+  migrated: boolean;
 }
 
 /**
  * Open (and create, unless `mustExist`) a board file: WAL, synchronous=NORMAL, foreign keys, a
- * busy timeout, migrations applied. Every failure is one line naming the file and the fix.
+ * busy timeout, and whether it needs migrating (drizzle's migrator, in ./drizzle-statements.ts,
+ * loads only then). Every failure is one line naming the file and the fix.
  */
 export function openDatabase(file: string, options: { mustExist?: boolean; busyTimeoutMs?: number } = {}): SqliteConnection {
   if (options.mustExist && !fs.existsSync(file)) {
@@ -36,9 +33,7 @@ export function openDatabase(file: string, options: { mustExist?: boolean; busyT
   } catch (error) {
     throw storageError(error, file) ?? new BoardError('storage', `cannot open the board database ${file}: ${message(error)}`);
   }
-  const db = drizzle(sqlite);
-  if (!isMigrated(sqlite)) migrateWithRetry(sqlite, db, file);
-  return { sqlite, db, file };
+  return { sqlite, file, migrated: isMigrated(sqlite) };
 }
 
 let bindingPath: string | null | undefined;
@@ -59,8 +54,6 @@ function nativeBinding(): string | undefined {
   }
   return bindingPath ?? undefined;
 }
-
-const migrationsFolder = () => path.join(packageRoot(), 'db', 'sqlite', 'migrations');
 
 /**
  * Whether the file already has the newest migration, checked the way drizzle's migrator decides
@@ -83,7 +76,7 @@ let newestWhen: number | null | undefined;
 /** The time of the newest migration in drizzle-kit's journal (meta/_journal.json). */
 function newestMigration(): number | null {
   if (newestWhen !== undefined) return newestWhen;
-  const journal: unknown = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8'));
+  const journal: unknown = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'db', 'sqlite', 'migrations', 'meta', '_journal.json'), 'utf8'));
   const entries: unknown = isRecord(journal) ? journal.entries : undefined;
   const times = Array.isArray(entries) ? entries.map((e: unknown) => (isRecord(e) ? e.when : undefined)).filter((w) => typeof w === 'number') : [];
   newestWhen = times.length > 0 ? Math.max(...times) : null;
@@ -113,27 +106,7 @@ function ensureDir(dir: string): void {
   }
 }
 
-/** Several processes may open a fresh file at once: the loser of the race waits and finds the schema in place. */
-function migrateWithRetry(sqlite: Database.Database, db: Db, file: string): void {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      migrate(db, { migrationsFolder: migrationsFolder() });
-      return;
-    } catch (error) {
-      // drizzle wraps the SQLite error; the code and the real message are on its cause.
-      const chain = causes(error);
-      const raced = chain.some((e) => /^SQLITE_(BUSY|LOCKED)/.test(codeOf(e)) || /already exists/.test(message(e)));
-      if (!raced || attempt >= 50) {
-        const root = chain[chain.length - 1] ?? error;
-        sqlite.close();
-        throw storageError(root, file) ?? new BoardError('storage', `cannot prepare the board database ${file}: ${message(root)}`);
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 40));
-    }
-  }
-}
-
-function causes(error: unknown): unknown[] {
+export function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
   for (let e: unknown = error; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
   return chain;
@@ -144,7 +117,7 @@ export function codeOf(error: unknown): string {
   return typeof error.code === 'string' ? error.code : '';
 }
 
-function message(error: unknown): string {
+export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { NewEvent, StoredEventRow } from '../events.js';
-import type { Gate, Member, SimScript, Task } from '../types.js';
+import type { Answers, Gate, MailMessage, Member, Question, QuestionPayload, QuestionStatus, Run, RunConfig, RunTotals, SimScript, Task, UsageRow } from '../types.js';
 import type { BlockerRow, TaskSummaryRow } from '../store.js';
 
 /**
  * The statements every claim, update and TaskList runs, written as SQL over the drizzle schema's
  * tables and prepared once. Through drizzle, building parameters and mapping rows was a quarter of
  * a claim; here columns come back already named for the board's types, and only JSON is parsed.
- * Reading events is here for the same reason: `team status` reads every event of a run.
+ * Every read a read command makes (`team status`, `team runs`, `team export`) is here too, so such
+ * a command neither loads drizzle nor builds a query with it: what writes goes through drizzle
+ * (./drizzle-statements.ts), loaded on the first write.
  */
 
 /**
@@ -34,6 +36,8 @@ interface EventRow {
   payload: string;
 }
 type GateRow = Omit<Gate, 'spec'> & { spec: string };
+type RunRow = Omit<Run, 'config'> & { config: string };
+type QuestionRow = Omit<Question, 'payload' | 'answers'> & { payload: string; answers: string | null };
 
 const TASK_COLUMNS: Record<string, string> = {
   key: 'key',
@@ -68,6 +72,25 @@ function toGate(row: GateRow): Gate {
   return { ...row, spec: JSON.parse(row.spec) };
 }
 
+function toRun(row: RunRow): Run {
+  const config: RunConfig = JSON.parse(row.config);
+  return { ...row, config };
+}
+
+function toQuestion(row: QuestionRow): Question {
+  const payload: QuestionPayload = JSON.parse(row.payload);
+  const answers: Answers | null = row.answers === null ? null : JSON.parse(row.answers);
+  return { ...row, payload, answers };
+}
+
+/** Columns in the schema's order, named as the board's types name them (db/sqlite/schema.ts). */
+const RUN = `id, team, status, backend, seed, workspace, budget_usd AS budgetUsd, budget_tokens AS budgetTokens, config,
+  status_reason AS statusReason, pid, driver, heartbeat_at AS heartbeatAt, event_cursor AS eventCursor, started_at AS startedAt, ended_at AS endedAt`;
+const QUESTION = `run_id AS runId, id, kind, asked_by AS askedBy, task_id AS taskId, gate_id AS gateId, tool_use_id AS toolUseId, payload, status,
+  answers, answered_by AS answeredBy, created_at AS createdAt, answered_at AS answeredAt`;
+const MESSAGE = 'run_id AS runId, id, from_member AS "from", to_member AS "to", summary, body, created_at AS createdAt, read_at AS readAt';
+const GATE = 'run_id AS runId, id, "before", kind, spec, status, detail, note, decided_by AS decidedBy, updated_at AS updatedAt';
+
 export function hotStatements(sqlite: Database.Database) {
   const MEMBER = `run_id AS runId, name, agent, role, model, status, current_task AS currentTask, last_action AS lastAction, step,
     step_at AS stepAt, worker, worker_beat_at AS workerBeatAt, heartbeat_at AS heartbeatAt, turns, input_tokens AS inputTokens, output_tokens AS outputTokens,
@@ -91,10 +114,34 @@ export function hotStatements(sqlite: Database.Database) {
        WHERE run_id = ? AND stage IN (SELECT value FROM json_each(?)) AND status IN ('pending', 'in_progress')`,
     ),
   );
-  const gates = once(() =>
-    sqlite.prepare<[number], GateRow>(
-      `SELECT run_id AS runId, id, "before", kind, spec, status, detail, note, decided_by AS decidedBy, updated_at AS updatedAt
-       FROM gates WHERE run_id = ? ORDER BY id`,
+  const gates = once(() => sqlite.prepare<[number], GateRow>(`SELECT ${GATE} FROM gates WHERE run_id = ? ORDER BY id`));
+  const gate = once(() => sqlite.prepare<[number, number], GateRow>(`SELECT ${GATE} FROM gates WHERE run_id = ? AND id = ?`));
+  const run = once(() => sqlite.prepare<[number], RunRow>(`SELECT ${RUN} FROM runs WHERE id = ?`));
+  const latestRun = once(() => sqlite.prepare<[], RunRow>(`SELECT ${RUN} FROM runs ORDER BY id DESC LIMIT 1`));
+  const runs = once(() => sqlite.prepare<[], RunRow>(`SELECT ${RUN} FROM runs ORDER BY id DESC`));
+  const taskRows = once(() => sqlite.prepare<[number], TaskRow>(`SELECT ${TASK} FROM tasks WHERE run_id = ? ORDER BY id`));
+  const completed = once(() =>
+    sqlite.prepare<[number], number>("SELECT id FROM tasks WHERE run_id = ? AND status = 'completed' ORDER BY completed_at DESC, id DESC").pluck(),
+  );
+  const question = once(() => sqlite.prepare<[number, number], QuestionRow>(`SELECT ${QUESTION} FROM questions WHERE run_id = ? AND id = ?`));
+  const questions = once(() => sqlite.prepare<[number], QuestionRow>(`SELECT ${QUESTION} FROM questions WHERE run_id = ? ORDER BY id`));
+  const questionsByStatus = once(() =>
+    sqlite.prepare<[number, QuestionStatus], QuestionRow>(`SELECT ${QUESTION} FROM questions WHERE run_id = ? AND status = ? ORDER BY id`),
+  );
+  const messages = once(() => sqlite.prepare<[number], MailMessage>(`SELECT ${MESSAGE} FROM messages WHERE run_id = ? ORDER BY id`));
+  const totals = once(() =>
+    sqlite.prepare<[number], Omit<RunTotals, 'tokens'>>(
+      `SELECT coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens,
+         coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens, coalesce(sum(cache_write_tokens), 0) AS cacheWriteTokens,
+         coalesce(sum(cost_usd), 0) AS costUsd, count(*) AS calls
+       FROM usage WHERE run_id = ?`,
+    ),
+  );
+  const usage = once(() =>
+    sqlite.prepare<[number], UsageRow>(
+      `SELECT member, task_id AS taskId, model, input_tokens AS inputTokens, output_tokens AS outputTokens, cache_read_tokens AS cacheReadTokens,
+         cache_write_tokens AS cacheWriteTokens, cost_usd AS costUsd, ts
+       FROM usage WHERE run_id = ? ORDER BY id`,
     ),
   );
   const summaries = once(() =>
@@ -126,6 +173,33 @@ export function hotStatements(sqlite: Database.Database) {
     explicitBlockers: (runId: number, taskId: number): BlockerRow[] => explicitBlockers().all(runId, taskId),
     unfinishedInStages: (runId: number, stages: string[]): BlockerRow[] => unfinishedInStages().all(runId, JSON.stringify(stages)),
     listGates: (runId: number): Gate[] => gates().all(runId).map(toGate),
+    getGate: (runId: number, id: number): Gate | undefined => {
+      const row = gate().get(runId, id);
+      return row ? toGate(row) : undefined;
+    },
+    getRun: (id: number): Run | undefined => {
+      const row = run().get(id);
+      return row ? toRun(row) : undefined;
+    },
+    latestRun: (): Run | undefined => {
+      const row = latestRun().get();
+      return row ? toRun(row) : undefined;
+    },
+    listRuns: (): Run[] => runs().all().map(toRun),
+    taskRows: (runId: number): Task[] => taskRows().all(runId).map(toTask),
+    /** Completed tasks, the last completed first. */
+    completionOrder: (runId: number): number[] => completed().all(runId),
+    getQuestion: (runId: number, id: number): Question | undefined => {
+      const row = question().get(runId, id);
+      return row ? toQuestion(row) : undefined;
+    },
+    listQuestions: (runId: number, status?: QuestionStatus): Question[] => (status ? questionsByStatus().all(runId, status) : questions().all(runId)).map(toQuestion),
+    listMessages: (runId: number): MailMessage[] => messages().all(runId),
+    runTotals: (runId: number): RunTotals => {
+      const r = totals().get(runId) ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, calls: 0 };
+      return { ...r, tokens: r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens };
+    },
+    listUsage: (runId: number): UsageRow[] => usage().all(runId),
     summaries: (runId: number): TaskSummaryRow[] => summaries().all(runId),
     ownedBy: (runId: number, owner: string): Task[] => ownedBy().all(runId, owner).map(toTask),
     deps: (runId: number) => deps().all(runId),

@@ -1,170 +1,11 @@
-import { and, asc, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
-import { gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
 import type { BoardClock } from '../clock.js';
 import { decodeEvent, eventTaskId, type BoardEvent, type StoredEventRow } from '../events.js';
 import type { OpenOptions } from '../open.js';
 import type { Store, Tx } from '../store.js';
-import type { Gate, MailMessage, Member, Question, Run, Task } from '../types.js';
-import { openDatabase, storageError, codeOf, type Db, type SqliteConnection } from './database.js';
+import { openDatabase, storageError, codeOf, type SqliteConnection } from './database.js';
+import type { DrizzleStatements } from './drizzle-statements.js';
 import { hotStatements, once } from './hot-statements.js';
 import { createMutex } from './mutex.js';
-
-// The schema's rows are the board's types (checked here, so the two cannot drift apart).
-const rowTypes = {
-  run: (r: typeof runs.$inferSelect): Run => r,
-  member: (r: typeof members.$inferSelect): Member => r,
-  task: (r: typeof tasks.$inferSelect): Task => r,
-  gate: (r: typeof gates.$inferSelect): Gate => r,
-  question: (r: typeof questions.$inferSelect): Question => r,
-  message: (r: typeof messages.$inferSelect): MailMessage => r,
-};
-void rowTypes;
-
-const p = (name: string) => sql.placeholder(name);
-
-/** Statements through drizzle, each prepared once per connection, when first used. */
-function statements(db: Db) {
-  const unread = and(eq(messages.runId, p('runId')), eq(messages.to, p('member')), isNull(messages.readAt));
-  return {
-    run: once(() => db.select().from(runs).where(eq(runs.id, p('id'))).prepare()),
-    heartbeat: once(() =>
-      db
-        .update(members)
-        .set({ heartbeatAt: sql`${p('now')}` })
-        .where(and(eq(members.runId, p('runId')), eq(members.name, p('name'))))
-        .prepare(),
-    ),
-    usageLog: once(() =>
-      db
-        .insert(usage)
-        .values({
-          runId: p('runId'),
-          member: p('member'),
-          model: p('model'),
-          taskId: p('taskId'),
-          inputTokens: p('inputTokens'),
-          outputTokens: p('outputTokens'),
-          cacheReadTokens: p('cacheReadTokens'),
-          cacheWriteTokens: p('cacheWriteTokens'),
-          costUsd: p('costUsd'),
-          ts: p('ts'),
-        })
-        .prepare(),
-    ),
-    usageMember: once(() =>
-      db
-        .update(members)
-        .set({
-          turns: sql`${members.turns} + 1`,
-          inputTokens: sql`${members.inputTokens} + ${p('inputTokens')}`,
-          outputTokens: sql`${members.outputTokens} + ${p('outputTokens')}`,
-          cacheReadTokens: sql`${members.cacheReadTokens} + ${p('cacheReadTokens')}`,
-          cacheWriteTokens: sql`${members.cacheWriteTokens} + ${p('cacheWriteTokens')}`,
-          costUsd: sql`${members.costUsd} + ${p('costUsd')}`,
-        })
-        .where(and(eq(members.runId, p('runId')), eq(members.name, p('member'))))
-        .prepare(),
-    ),
-    usageTask: once(() =>
-      db
-        .update(tasks)
-        .set({ tokens: sql`${tasks.tokens} + ${p('total')}`, costUsd: sql`${tasks.costUsd} + ${p('costUsd')}` })
-        .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
-        .prepare(),
-    ),
-    totals: once(() =>
-      db
-        .select({
-          inputTokens: sql<number>`coalesce(sum(${usage.inputTokens}), 0)`,
-          outputTokens: sql<number>`coalesce(sum(${usage.outputTokens}), 0)`,
-          cacheReadTokens: sql<number>`coalesce(sum(${usage.cacheReadTokens}), 0)`,
-          cacheWriteTokens: sql<number>`coalesce(sum(${usage.cacheWriteTokens}), 0)`,
-          costUsd: sql<number>`coalesce(sum(${usage.costUsd}), 0)`,
-          calls: sql<number>`count(*)`,
-        })
-        .from(usage)
-        .where(eq(usage.runId, p('runId')))
-        .prepare(),
-    ),
-    nextTaskId: once(() =>
-      db
-        .select({ next: sql<number>`coalesce(max(${tasks.id}), 0) + 1` })
-        .from(tasks)
-        .where(eq(tasks.runId, p('runId')))
-        .prepare(),
-    ),
-    taskByKey: once(() => db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare()),
-    taskRows: once(() => db.select().from(tasks).where(eq(tasks.runId, p('runId'))).orderBy(asc(tasks.id)).prepare()),
-    taskStages: once(() => db.select({ id: tasks.id, stage: tasks.stage }).from(tasks).where(eq(tasks.runId, p('runId'))).prepare()),
-    completed: once(() =>
-      db
-        .select({ id: tasks.id })
-        .from(tasks)
-        .where(and(eq(tasks.runId, p('runId')), eq(tasks.status, 'completed')))
-        .orderBy(desc(tasks.completedAt), desc(tasks.id))
-        .prepare(),
-    ),
-    insertDep: once(() => db.insert(taskDeps).values({ runId: p('runId'), taskId: p('taskId'), blockedBy: p('blockedBy') }).onConflictDoNothing().prepare()),
-    questionsAll: once(() => db.select().from(questions).where(eq(questions.runId, p('runId'))).orderBy(asc(questions.id)).prepare()),
-    questionsByStatus: once(() =>
-      db
-        .select()
-        .from(questions)
-        .where(and(eq(questions.runId, p('runId')), eq(questions.status, p('status'))))
-        .orderBy(asc(questions.id))
-        .prepare(),
-    ),
-    unread: once(() => db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare()),
-    countUnread: once(() => db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare()),
-    transcriptHead: once(() =>
-      db
-        .select({ inFlight: transcripts.inFlight })
-        .from(transcripts)
-        .where(and(eq(transcripts.runId, p('runId')), eq(transcripts.member, p('member'))))
-        .prepare(),
-    ),
-    transcriptRows: once(() =>
-      db
-        .select({ message: transcriptMessages.message })
-        .from(transcriptMessages)
-        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member'))))
-        .orderBy(asc(transcriptMessages.idx))
-        .prepare(),
-    ),
-    transcriptCut: once(() =>
-      db
-        .delete(transcriptMessages)
-        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member')), gte(transcriptMessages.idx, p('keep'))))
-        .prepare(),
-    ),
-    transcriptAppend: once(() => db.insert(transcriptMessages).values({ runId: p('runId'), member: p('member'), idx: p('idx'), message: p('message') }).prepare()),
-    transcriptSave: once(() =>
-      db
-        .insert(transcripts)
-        .values({ runId: p('runId'), member: p('member'), inFlight: p('inFlight'), updatedAt: p('now') })
-        .onConflictDoUpdate({ target: [transcripts.runId, transcripts.member], set: { inFlight: sql`excluded.in_flight`, updatedAt: sql`excluded.updated_at` } })
-        .prepare(),
-    ),
-  };
-}
-
-type Statements = ReturnType<typeof statements>;
-
-/** An UPDATE of the given columns of one row, prepared once per table and set of columns. */
-function updater(db: Db, cache: Map<string, { run(values: Record<string, unknown>): unknown }>) {
-  return (name: string, table: typeof tasks | typeof runs | typeof members | typeof gates | typeof questions, where: SQL, set: Record<string, unknown>, key: Record<string, unknown>) => {
-    const columns = Object.keys(set).filter((c) => set[c] !== undefined).sort();
-    if (columns.length === 0) return;
-    const id = `${name}:${columns.join(',')}`;
-    let statement = cache.get(id);
-    if (!statement) {
-      const values = Object.fromEntries(columns.map((c) => [c, p(c)]));
-      statement = db.update(table).set(values).where(where).prepare();
-      cache.set(id, statement);
-    }
-    statement.run({ ...set, ...key });
-  };
-}
 
 function decoded(rows: StoredEventRow[]): BoardEvent[] {
   const out: BoardEvent[] = [];
@@ -183,11 +24,14 @@ export function openSqliteStore(file: string, options: OpenOptions, clock: Board
 const BUSY_RETRIES = 40;
 
 function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
-  const { db, sqlite, file } = conn;
-  const st: Statements = statements(db);
+  const { sqlite, file } = conn;
   const hot = hotStatements(sqlite);
-  const cache = new Map<string, { run(values: Record<string, unknown>): unknown }>();
-  const update = updater(db, cache);
+  // Writes go through drizzle, loaded on the first one: a read command never loads it.
+  const orm = once(async (): Promise<DrizzleStatements> => (await import('./drizzle-statements.js')).drizzleStatements(sqlite));
+  // A file without the newest migration is migrated before anything else reads or writes it.
+  const ready = once(async (): Promise<void> => {
+    if (!conn.migrated) (await orm()).migrate(file);
+  });
   const pipelines = new Map<number, string[]>();
   const mutex = createMutex();
   const waiters = new Set<() => void>();
@@ -199,139 +43,69 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     now: () => clock.now(),
     lockRun: async () => undefined,
 
-    async insertRun(values) {
-      const row = db.insert(runs).values(values).returning().get();
-      return row;
-    },
-    getRun: async (id) => st.run().get({ id }),
-    latestRun: async () => db.select().from(runs).orderBy(desc(runs.id)).limit(1).get(),
-    listRuns: async () => db.select().from(runs).orderBy(desc(runs.id)).all(),
-    async updateRun(id, set) {
-      update('runs', runs, eq(runs.id, p('id')), set, { id });
-    },
+    insertRun: async (values) => (await orm()).insertRun(values),
+    getRun: async (id) => hot.getRun(id),
+    latestRun: async () => hot.latestRun(),
+    listRuns: async () => hot.listRuns(),
+    updateRun: async (id, set) => (await orm()).updateRun(id, set),
     async pipelineOf(runId) {
       const cached = pipelines.get(runId);
       if (cached) return cached;
-      const run = st.run().get({ id: runId });
+      const run = hot.getRun(runId);
       const pipeline = run?.config.pipeline ?? [];
       if (run) pipelines.set(runId, pipeline);
       return pipeline;
     },
 
-    async insertMember(member) {
-      db.insert(members).values(member).run();
-    },
+    insertMember: async (member) => (await orm()).insertMember(member),
     getMember: async (runId, name) => hot.getMember(runId, name),
     listMembers: async (runId) => hot.listMembers(runId),
-    async updateMember(runId, name, set) {
-      update('members', members, and(eq(members.runId, p('runId')), eq(members.name, p('name'))) as SQL, set, { runId, name });
-    },
-    async heartbeatMembers(runId, names, now) {
-      for (const name of names) st.heartbeat().run({ runId, name, now });
-    },
-    async addUsage(runId, member, rec, ts) {
-      st.usageLog().run({ runId, member, ...rec, ts });
-      st.usageMember().run({ runId, member, ...rec });
-      if (rec.taskId !== null) {
-        const total = rec.inputTokens + rec.outputTokens + rec.cacheReadTokens + rec.cacheWriteTokens;
-        st.usageTask().run({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd });
-      }
-    },
-    async runTotals(runId) {
-      const r = st.totals().get({ runId }) ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, calls: 0 };
-      return { ...r, tokens: r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens };
-    },
-    listUsage: async (runId) =>
-      db
-        .select({
-          member: usage.member,
-          taskId: usage.taskId,
-          model: usage.model,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          cacheReadTokens: usage.cacheReadTokens,
-          cacheWriteTokens: usage.cacheWriteTokens,
-          costUsd: usage.costUsd,
-          ts: usage.ts,
-        })
-        .from(usage)
-        .where(eq(usage.runId, runId))
-        .orderBy(asc(usage.id))
-        .all(),
+    updateMember: async (runId, name, set) => (await orm()).updateMember(runId, name, set),
+    heartbeatMembers: async (runId, names, now) => (await orm()).heartbeatMembers(runId, names, now),
+    addUsage: async (runId, member, rec, ts) => (await orm()).addUsage(runId, member, rec, ts),
+    runTotals: async (runId) => hot.runTotals(runId),
+    listUsage: async (runId) => hot.listUsage(runId),
 
-    nextTaskId: async (runId) => st.nextTaskId().get({ runId })?.next ?? 1,
-    async insertTask(task) {
-      db.insert(tasks).values(task).run();
-    },
+    nextTaskId: async (runId) => (await orm()).nextTaskId(runId),
+    insertTask: async (task) => (await orm()).insertTask(task),
     getTask: async (runId, id) => hot.getTask(runId, id),
-    findTaskByKey: async (runId, key) => st.taskByKey().get({ runId, key }),
-    listTaskRows: async (runId) => st.taskRows().all({ runId }),
+    findTaskByKey: async (runId, key) => (await orm()).findTaskByKey(runId, key),
+    listTaskRows: async (runId) => hot.taskRows(runId),
     listTaskSummaries: async (runId) => hot.summaries(runId),
     tasksOwnedBy: async (runId, owner) => hot.ownedBy(runId, owner),
     unfinishedInStages: async (runId, stages) => hot.unfinishedInStages(runId, stages),
-    taskStages: async (runId) => st.taskStages().all({ runId }),
+    taskStages: async (runId) => (await orm()).taskStages(runId),
     async updateTask(runId, id, set) {
       hot.updateTask(runId, id, set);
     },
-    async deleteTask(runId, id) {
-      // The dependency rows go with it (foreign keys cascade).
-      db.delete(tasks).where(and(eq(tasks.runId, runId), eq(tasks.id, id))).run();
-    },
-    completionOrder: async (runId) => st.completed().all({ runId }).map((r) => r.id),
+    deleteTask: async (runId, id) => (await orm()).deleteTask(runId, id),
+    completionOrder: async (runId) => hot.completionOrder(runId),
 
     listDeps: async (runId) => hot.deps(runId),
     openExplicitBlockers: async (runId, taskId) => hot.explicitBlockers(runId, taskId),
-    async insertDeps(runId, edges) {
-      return edges.filter((e) => st.insertDep().run({ runId, ...e }).changes > 0);
-    },
+    insertDeps: async (runId, edges) => (await orm()).insertDeps(runId, edges),
 
-    nextGateId: async (runId) => db.select({ next: sql<number>`coalesce(max(${gates.id}), 0) + 1` }).from(gates).where(eq(gates.runId, runId)).get()?.next ?? 1,
-    async insertGate(gate) {
-      db.insert(gates).values(gate).run();
-    },
-    getGate: async (runId, id) => db.select().from(gates).where(and(eq(gates.runId, runId), eq(gates.id, id))).get(),
+    nextGateId: async (runId) => (await orm()).nextGateId(runId),
+    insertGate: async (gate) => (await orm()).insertGate(gate),
+    getGate: async (runId, id) => hot.getGate(runId, id),
     listGates: async (runId) => hot.listGates(runId),
-    async updateGate(runId, id, set) {
-      update('gates', gates, and(eq(gates.runId, p('runId')), eq(gates.id, p('id'))) as SQL, set, { runId, id });
-    },
+    updateGate: async (runId, id, set) => (await orm()).updateGate(runId, id, set),
 
-    nextQuestionId: async (runId) =>
-      db.select({ next: sql<number>`coalesce(max(${questions.id}), 0) + 1` }).from(questions).where(eq(questions.runId, runId)).get()?.next ?? 1,
-    async insertQuestion(question) {
-      db.insert(questions).values(question).run();
-    },
-    getQuestion: async (runId, id) => db.select().from(questions).where(and(eq(questions.runId, runId), eq(questions.id, id))).get(),
-    listQuestions: async (runId, status) => (status ? st.questionsByStatus().all({ runId, status }) : st.questionsAll().all({ runId })),
-    async updateQuestion(runId, id, set) {
-      update('questions', questions, and(eq(questions.runId, p('runId')), eq(questions.id, p('id'))) as SQL, set, { runId, id });
-    },
+    nextQuestionId: async (runId) => (await orm()).nextQuestionId(runId),
+    insertQuestion: async (question) => (await orm()).insertQuestion(question),
+    getQuestion: async (runId, id) => hot.getQuestion(runId, id),
+    listQuestions: async (runId, status) => hot.listQuestions(runId, status),
+    updateQuestion: async (runId, id, set) => (await orm()).updateQuestion(runId, id, set),
 
-    nextMessageId: async (runId) =>
-      db.select({ next: sql<number>`coalesce(max(${messages.id}), 0) + 1` }).from(messages).where(eq(messages.runId, runId)).get()?.next ?? 1,
-    async insertMessage(message) {
-      db.insert(messages).values(message).run();
-    },
-    unreadMessages: async (runId, member) => st.unread().all({ runId, member }),
-    countUnread: async (runId, member) => st.countUnread().get({ runId, member })?.n ?? 0,
-    async markRead(runId, member, now) {
-      db.update(messages)
-        .set({ readAt: now })
-        .where(and(eq(messages.runId, runId), eq(messages.to, member), isNull(messages.readAt)))
-        .run();
-    },
-    listMessages: async (runId) => db.select().from(messages).where(eq(messages.runId, runId)).orderBy(asc(messages.id)).all(),
+    nextMessageId: async (runId) => (await orm()).nextMessageId(runId),
+    insertMessage: async (message) => (await orm()).insertMessage(message),
+    unreadMessages: async (runId, member) => (await orm()).unreadMessages(runId, member),
+    countUnread: async (runId, member) => (await orm()).countUnread(runId, member),
+    markRead: async (runId, member, now) => (await orm()).markRead(runId, member, now),
+    listMessages: async (runId) => hot.listMessages(runId),
 
-    async loadTranscript(runId, member) {
-      const head = st.transcriptHead().get({ runId, member });
-      const rows = st.transcriptRows().all({ runId, member });
-      if (!head && rows.length === 0) return undefined;
-      return { messages: rows.map((r) => r.message), inFlight: head?.inFlight ?? null };
-    },
-    async saveTranscript(runId, member, keep, append, inFlight, now) {
-      st.transcriptCut().run({ runId, member, keep });
-      append.forEach((message, i) => st.transcriptAppend().run({ runId, member, idx: keep + i, message }));
-      st.transcriptSave().run({ runId, member, inFlight: inFlight ?? null, now });
-    },
+    loadTranscript: async (runId, member) => (await orm()).loadTranscript(runId, member),
+    saveTranscript: async (runId, member, keep, append, inFlight, now) => (await orm()).saveTranscript(runId, member, keep, append, inFlight, now),
 
     async appendEvent(runId, actor, event) {
       const last = hot.lastEvent(runId);
@@ -355,6 +129,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
   async function inTransaction<T>(write: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (closed) throw new Error(`the board ${file} is closed`);
     return mutex.run(async () => {
+      await ready();
       await beginWithRetry(write);
       let result: T;
       try {
@@ -387,7 +162,10 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     read: (fn) => inTransaction(false, fn),
     write: (fn) => inTransaction(true, fn),
     version: (runId) =>
-      mutex.run(async () => guard(() => `${String(versionParts.data.get())}.${String(versionParts.changes.get())}.${hot.lastEvent(runId)?.seq ?? 0}`)),
+      mutex.run(async () => {
+        await ready();
+        return guard(() => `${String(versionParts.data.get())}.${String(versionParts.changes.get())}.${hot.lastEvent(runId)?.seq ?? 0}`);
+      }),
     waitForChange(_runId, timeoutMs, signal) {
       return new Promise((resolve) => {
         if (signal?.aborted) return resolve();

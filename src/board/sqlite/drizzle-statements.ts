@@ -1,0 +1,276 @@
+/**
+ * The SQLite store's writes (and the reads only a run makes), through drizzle over the schema's
+ * tables, and the migrations. Loaded on a connection's first write or when the file needs
+ * migrating: a read command reads through ./hot-statements.ts and never loads drizzle.
+ */
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { and, asc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
+import { packageRoot } from '../../shared/paths.js';
+import { BoardError } from '../errors.js';
+import type { Tx } from '../store.js';
+import type { Gate, MailMessage, Member, Question, Run, Task } from '../types.js';
+import { causes, codeOf, message, storageError } from './database.js';
+import { once } from './hot-statements.js';
+
+/** Queries are built from the schema's tables; drizzle's relational `db.query` is not used, so it is not set up. */
+type Db = BetterSQLite3Database;
+
+// The schema's rows are the board's types (checked here, so the two cannot drift apart).
+const rowTypes = {
+  run: (r: typeof runs.$inferSelect): Run => r,
+  member: (r: typeof members.$inferSelect): Member => r,
+  task: (r: typeof tasks.$inferSelect): Task => r,
+  gate: (r: typeof gates.$inferSelect): Gate => r,
+  question: (r: typeof questions.$inferSelect): Question => r,
+  message: (r: typeof messages.$inferSelect): MailMessage => r,
+};
+void rowTypes;
+
+const p = (name: string) => sql.placeholder(name);
+
+/** Statements through drizzle, each prepared once per connection, when first used. */
+function statements(db: Db) {
+  const unread = and(eq(messages.runId, p('runId')), eq(messages.to, p('member')), isNull(messages.readAt));
+  return {
+    heartbeat: once(() =>
+      db
+        .update(members)
+        .set({ heartbeatAt: sql`${p('now')}` })
+        .where(and(eq(members.runId, p('runId')), eq(members.name, p('name'))))
+        .prepare(),
+    ),
+    usageLog: once(() =>
+      db
+        .insert(usage)
+        .values({
+          runId: p('runId'),
+          member: p('member'),
+          model: p('model'),
+          taskId: p('taskId'),
+          inputTokens: p('inputTokens'),
+          outputTokens: p('outputTokens'),
+          cacheReadTokens: p('cacheReadTokens'),
+          cacheWriteTokens: p('cacheWriteTokens'),
+          costUsd: p('costUsd'),
+          ts: p('ts'),
+        })
+        .prepare(),
+    ),
+    usageMember: once(() =>
+      db
+        .update(members)
+        .set({
+          turns: sql`${members.turns} + 1`,
+          inputTokens: sql`${members.inputTokens} + ${p('inputTokens')}`,
+          outputTokens: sql`${members.outputTokens} + ${p('outputTokens')}`,
+          cacheReadTokens: sql`${members.cacheReadTokens} + ${p('cacheReadTokens')}`,
+          cacheWriteTokens: sql`${members.cacheWriteTokens} + ${p('cacheWriteTokens')}`,
+          costUsd: sql`${members.costUsd} + ${p('costUsd')}`,
+        })
+        .where(and(eq(members.runId, p('runId')), eq(members.name, p('member'))))
+        .prepare(),
+    ),
+    usageTask: once(() =>
+      db
+        .update(tasks)
+        .set({ tokens: sql`${tasks.tokens} + ${p('total')}`, costUsd: sql`${tasks.costUsd} + ${p('costUsd')}` })
+        .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
+        .prepare(),
+    ),
+    nextTaskId: once(() =>
+      db
+        .select({ next: sql<number>`coalesce(max(${tasks.id}), 0) + 1` })
+        .from(tasks)
+        .where(eq(tasks.runId, p('runId')))
+        .prepare(),
+    ),
+    taskByKey: once(() => db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare()),
+    taskStages: once(() => db.select({ id: tasks.id, stage: tasks.stage }).from(tasks).where(eq(tasks.runId, p('runId'))).prepare()),
+    insertDep: once(() => db.insert(taskDeps).values({ runId: p('runId'), taskId: p('taskId'), blockedBy: p('blockedBy') }).onConflictDoNothing().prepare()),
+    unread: once(() => db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare()),
+    countUnread: once(() => db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare()),
+    transcriptHead: once(() =>
+      db
+        .select({ inFlight: transcripts.inFlight })
+        .from(transcripts)
+        .where(and(eq(transcripts.runId, p('runId')), eq(transcripts.member, p('member'))))
+        .prepare(),
+    ),
+    transcriptRows: once(() =>
+      db
+        .select({ message: transcriptMessages.message })
+        .from(transcriptMessages)
+        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member'))))
+        .orderBy(asc(transcriptMessages.idx))
+        .prepare(),
+    ),
+    transcriptCut: once(() =>
+      db
+        .delete(transcriptMessages)
+        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member')), gte(transcriptMessages.idx, p('keep'))))
+        .prepare(),
+    ),
+    transcriptAppend: once(() => db.insert(transcriptMessages).values({ runId: p('runId'), member: p('member'), idx: p('idx'), message: p('message') }).prepare()),
+    transcriptSave: once(() =>
+      db
+        .insert(transcripts)
+        .values({ runId: p('runId'), member: p('member'), inFlight: p('inFlight'), updatedAt: p('now') })
+        .onConflictDoUpdate({ target: [transcripts.runId, transcripts.member], set: { inFlight: sql`excluded.in_flight`, updatedAt: sql`excluded.updated_at` } })
+        .prepare(),
+    ),
+  };
+}
+
+/** An UPDATE of the given columns of one row, prepared once per table and set of columns. */
+function updater(db: Db) {
+  const cache = new Map<string, { run(values: Record<string, unknown>): unknown }>();
+  return (name: string, table: typeof tasks | typeof runs | typeof members | typeof gates | typeof questions, where: SQL, set: Record<string, unknown>, key: Record<string, unknown>) => {
+    const columns = Object.keys(set).filter((c) => set[c] !== undefined).sort();
+    if (columns.length === 0) return;
+    const id = `${name}:${columns.join(',')}`;
+    let statement = cache.get(id);
+    if (!statement) {
+      const values = Object.fromEntries(columns.map((c) => [c, p(c)]));
+      statement = db.update(table).set(values).where(where).prepare();
+      cache.set(id, statement);
+    }
+    statement.run({ ...set, ...key });
+  };
+}
+
+/** The store's operations that go through drizzle: the Tx methods of these names, run synchronously. */
+export type DrizzleOp =
+  | 'insertRun'
+  | 'updateRun'
+  | 'insertMember'
+  | 'updateMember'
+  | 'heartbeatMembers'
+  | 'addUsage'
+  | 'nextTaskId'
+  | 'insertTask'
+  | 'findTaskByKey'
+  | 'taskStages'
+  | 'deleteTask'
+  | 'insertDeps'
+  | 'nextGateId'
+  | 'insertGate'
+  | 'updateGate'
+  | 'nextQuestionId'
+  | 'insertQuestion'
+  | 'updateQuestion'
+  | 'nextMessageId'
+  | 'insertMessage'
+  | 'unreadMessages'
+  | 'countUnread'
+  | 'markRead'
+  | 'loadTranscript'
+  | 'saveTranscript';
+
+export type DrizzleStatements = { [K in DrizzleOp]: (...args: Parameters<Tx[K]>) => Awaited<ReturnType<Tx[K]>> } & {
+  /** Apply the migrations the file does not have yet. */
+  migrate(file: string): void;
+};
+
+export function drizzleStatements(sqlite: Database.Database): DrizzleStatements {
+  const db = drizzle(sqlite);
+  const st = statements(db);
+  const update = updater(db);
+  return {
+    migrate: (file) => migrateWithRetry(sqlite, db, file),
+
+    insertRun: (values) => db.insert(runs).values(values).returning().get(),
+    updateRun: (id, set) => update('runs', runs, eq(runs.id, p('id')), set, { id }),
+
+    insertMember: (member) => {
+      db.insert(members).values(member).run();
+    },
+    updateMember: (runId, name, set) => update('members', members, and(eq(members.runId, p('runId')), eq(members.name, p('name'))) as SQL, set, { runId, name }),
+    heartbeatMembers: (runId, names, now) => {
+      for (const name of names) st.heartbeat().run({ runId, name, now });
+    },
+    addUsage: (runId, member, rec, ts) => {
+      st.usageLog().run({ runId, member, ...rec, ts });
+      st.usageMember().run({ runId, member, ...rec });
+      if (rec.taskId !== null) {
+        const total = rec.inputTokens + rec.outputTokens + rec.cacheReadTokens + rec.cacheWriteTokens;
+        st.usageTask().run({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd });
+      }
+    },
+
+    nextTaskId: (runId) => st.nextTaskId().get({ runId })?.next ?? 1,
+    insertTask: (task) => {
+      db.insert(tasks).values(task).run();
+    },
+    findTaskByKey: (runId, key) => st.taskByKey().get({ runId, key }),
+    taskStages: (runId) => st.taskStages().all({ runId }),
+    deleteTask: (runId, id) => {
+      // The dependency rows go with it (foreign keys cascade).
+      db.delete(tasks).where(and(eq(tasks.runId, runId), eq(tasks.id, id))).run();
+    },
+    insertDeps: (runId, edges) => edges.filter((e) => st.insertDep().run({ runId, ...e }).changes > 0),
+
+    nextGateId: (runId) => db.select({ next: sql<number>`coalesce(max(${gates.id}), 0) + 1` }).from(gates).where(eq(gates.runId, runId)).get()?.next ?? 1,
+    insertGate: (gate) => {
+      db.insert(gates).values(gate).run();
+    },
+    updateGate: (runId, id, set) => update('gates', gates, and(eq(gates.runId, p('runId')), eq(gates.id, p('id'))) as SQL, set, { runId, id }),
+
+    nextQuestionId: (runId) =>
+      db.select({ next: sql<number>`coalesce(max(${questions.id}), 0) + 1` }).from(questions).where(eq(questions.runId, runId)).get()?.next ?? 1,
+    insertQuestion: (question) => {
+      db.insert(questions).values(question).run();
+    },
+    updateQuestion: (runId, id, set) => update('questions', questions, and(eq(questions.runId, p('runId')), eq(questions.id, p('id'))) as SQL, set, { runId, id }),
+
+    nextMessageId: (runId) =>
+      db.select({ next: sql<number>`coalesce(max(${messages.id}), 0) + 1` }).from(messages).where(eq(messages.runId, runId)).get()?.next ?? 1,
+    insertMessage: (message) => {
+      db.insert(messages).values(message).run();
+    },
+    unreadMessages: (runId, member) => st.unread().all({ runId, member }),
+    countUnread: (runId, member) => st.countUnread().get({ runId, member })?.n ?? 0,
+    markRead: (runId, member, now) => {
+      db.update(messages)
+        .set({ readAt: now })
+        .where(and(eq(messages.runId, runId), eq(messages.to, member), isNull(messages.readAt)))
+        .run();
+    },
+
+    loadTranscript: (runId, member) => {
+      const head = st.transcriptHead().get({ runId, member });
+      const rows = st.transcriptRows().all({ runId, member });
+      if (!head && rows.length === 0) return undefined;
+      return { messages: rows.map((r) => r.message), inFlight: head?.inFlight ?? null };
+    },
+    saveTranscript: (runId, member, keep, append, inFlight, now) => {
+      st.transcriptCut().run({ runId, member, keep });
+      append.forEach((message, i) => st.transcriptAppend().run({ runId, member, idx: keep + i, message }));
+      st.transcriptSave().run({ runId, member, inFlight: inFlight ?? null, now });
+    },
+  };
+}
+
+/** Several processes may open a fresh file at once: the loser of the race waits and finds the schema in place. */
+function migrateWithRetry(sqlite: Database.Database, db: Db, file: string): void {
+  const migrationsFolder = path.join(packageRoot(), 'db', 'sqlite', 'migrations');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      // drizzle wraps the SQLite error; the code and the real message are on its cause.
+      const chain = causes(error);
+      const raced = chain.some((e) => /^SQLITE_(BUSY|LOCKED)/.test(codeOf(e)) || /already exists/.test(message(e)));
+      if (!raced || attempt >= 50) {
+        const root = chain[chain.length - 1] ?? error;
+        sqlite.close();
+        throw storageError(root, file) ?? new BoardError('storage', `cannot prepare the board database ${file}: ${message(root)}`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 40));
+    }
+  }
+}
