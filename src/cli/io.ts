@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { cleanText, safeJson } from './safe-text.js';
 
+export { groupDigits } from '../report/metrics.js';
+
 /** Where commands write, which folders they look in and how they exit; tests pass their own. */
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -57,13 +59,3 @@ export function isCiEnv(env: NodeJS.ProcessEnv): boolean {
   return set('CI') || set('CONTINUOUS_INTEGRATION');
 }
 
-/**
- * An integer with thousands separators, as `toLocaleString('en-US')` writes it. That call loads
- * ICU's locale data, 30 ms or more in a fresh process: most of what a read command spent after
- * reading the board. Other numbers still go through it.
- */
-export function groupDigits(n: number): string {
-  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
-  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
-  return n < 0 ? `-${digits}` : digits;
-}

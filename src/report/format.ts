@@ -1,7 +1,7 @@
 /** Wording and number formats the Markdown and HTML reports share, so both say the same thing. */
 import type { GateStatus, QuestionKind } from '../board/types.js';
 import { formatDuration, formatOffset } from './duration.js';
-import { formatMetric } from './metrics.js';
+import { formatMetric, groupDigits } from './metrics.js';
 import type { GateCheck, Report, TaskReport } from './model.js';
 
 export function formatUsd(usd: number): string {
@@ -10,7 +10,7 @@ export function formatUsd(usd: number): string {
 }
 
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupDigits(n);
 }
 
 /** Where a moment sits on the run's timeline: `m:ss` from the run's start. */
