@@ -195,9 +195,25 @@ export interface StartReport {
   loadBefore: number;
   loadAfter: number;
   cold: ColdRow[];
+  /** The same read commands run by an older build ($TEAM_BENCH_BEFORE), in the same rounds; null without one. */
+  before: { bin: string; rows: ColdRow[] } | null;
   baseline: ColdRow;
   start: ColdRow[];
   commands: string[];
+}
+
+/**
+ * An older build to compare with: the bin/team.js of another checkout, built (`npm run build` there).
+ * Its read commands run in the same rounds as this build's, on the same board.
+ */
+const BEFORE_ENV = 'TEAM_BENCH_BEFORE';
+
+function beforeBin(): string | null {
+  const given = process.env[BEFORE_ENV];
+  if (!given) return null;
+  const bin = path.resolve(given);
+  if (!fs.existsSync(bin)) throw new StartBenchError(`${BEFORE_ENV}=${given}: no such file; point it at the bin/team.js of a built older checkout`);
+  return bin;
 }
 
 const READS: [string, string[]][] = [
@@ -205,6 +221,8 @@ const READS: [string, string[]][] = [
   ['team runs', ['runs']],
   ['team status', ['status']],
   ['team tasks list', ['tasks', 'list']],
+  ['team board --json', ['board', '--json']],
+  ['team export 1', ['export', '1']],
 ];
 
 function row(name: string, timed: Timed[]): ColdRow {
@@ -215,6 +233,7 @@ function row(name: string, timed: Timed[]): ColdRow {
 
 export async function startBench(): Promise<StartReport> {
   ensureBuilt();
+  const oldBin = beforeBin();
   const loadBefore = os.loadavg()[0] ?? 0;
   const scripts = teamScripts();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'start-bench-'));
@@ -226,14 +245,19 @@ export async function startBench(): Promise<StartReport> {
 
     // One round not counted, so every counted round finds the files in the page cache.
     const node = (): Timed => timeProcess(process.execPath, ['-e', '0'], boardDir);
-    const team = (args: string[]): Timed => timeProcess(process.execPath, [BIN, ...args], boardDir);
+    const team = (args: string[], bin = BIN): Timed => timeProcess(process.execPath, [bin, ...args], boardDir);
     node();
     for (const [, args] of READS) team(args);
+    if (oldBin) for (const [, args] of READS) team(args, oldBin);
     const nodeSamples: Timed[] = [];
     const readSamples = READS.map((): Timed[] => []);
+    const oldSamples = READS.map((): Timed[] => []);
     for (let i = 0; i < COLD_REPEATS; i++) {
       nodeSamples.push(node());
-      READS.forEach(([, args], at) => readSamples[at]?.push(team(args)));
+      READS.forEach(([, args], at) => {
+        if (oldBin) oldSamples[at]?.push(team(args, oldBin));
+        readSamples[at]?.push(team(args));
+      });
     }
 
     // A run and its scripts alone, side by side: each kind once per round, each in a fresh folder.
@@ -262,6 +286,7 @@ export async function startBench(): Promise<StartReport> {
       loadBefore,
       loadAfter: os.loadavg()[0] ?? 0,
       cold: READS.map(([name], at) => row(name, readSamples[at] ?? [])),
+      before: oldBin ? { bin: oldBin, rows: READS.map(([name], at) => row(name, oldSamples[at] ?? [])) } : null,
       baseline: row('node -e 0', nodeSamples),
       start: kinds.map(([name], at) => row(name, startSamples[at] ?? [])),
       commands: scripts.commands,
@@ -291,6 +316,13 @@ function ratios(a: ColdRow | undefined, b: ColdRow | undefined): { wall: number;
 
 const cpuText = (value: number | null, format: (n: number) => string) => (value === null ? 'n/a' : format(value));
 
+/** What the before columns are, when an older build was measured beside this one. */
+function beforeText(report: StartReport): string {
+  if (!report.before) return `(Set ${BEFORE_ENV} to an older checkout's built bin/team.js to measure it beside this build, in the same rounds.)\n`;
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(path.dirname(report.before.bin)), encoding: 'utf8' }).stdout.trim();
+  return `**Before** is the CLI built from commit ${commit || 'unknown'}, run in the same rounds on the same board (each round: its command, then this build's).\n`;
+}
+
 export async function run(): Promise<BenchSection> {
   const report = await startBench();
   const { baseline } = report;
@@ -310,13 +342,24 @@ export async function run(): Promise<BenchSection> {
     `The read commands read a board holding one finished ${TEAM} run. Target: under ${COLD_TARGET_MS} ms each. ${cpuNote}`,
     `Load average ${report.loadBefore.toFixed(1)} at the start and ${report.loadAfter.toFixed(1)} at the end of the bench (${os.cpus().length} cores).`,
     '',
+    beforeText(report),
     markdownTable(
-      ['command', 'wall median', 'wall samples (ms)', '/ bare node', `under ${COLD_TARGET_MS} ms`, 'CPU median', 'CPU / bare node'],
+      ['command', 'wall median', 'wall samples (ms)', '/ bare node', `under ${COLD_TARGET_MS} ms`, 'CPU median', 'CPU / bare node', ...(report.before ? ['before: wall median', 'before: CPU median'] : [])],
       [
-        ['`node -e 0` (baseline)', ms(baseline.medianMs), baseline.samplesMs.map((v) => Math.round(v)).join(', '), '1.00x', '', cpuText(baseline.cpuMs, ms), '1.00x'],
-        ...report.cold.map((r) => {
+        ['`node -e 0` (baseline)', ms(baseline.medianMs), baseline.samplesMs.map((v) => Math.round(v)).join(', '), '1.00x', '', cpuText(baseline.cpuMs, ms), '1.00x', ...(report.before ? ['', ''] : [])],
+        ...report.cold.map((r, at) => {
           const ratio = ratios(r, baseline);
-          return [`\`${r.name}\``, ms(r.medianMs), r.samplesMs.map((v) => Math.round(v)).join(', '), x(ratio.wall), r.medianMs < COLD_TARGET_MS ? 'yes' : 'no', cpuText(r.cpuMs, ms), cpuText(ratio.cpu, x)];
+          const old = report.before?.rows[at];
+          return [
+            `\`${r.name}\``,
+            ms(r.medianMs),
+            r.samplesMs.map((v) => Math.round(v)).join(', '),
+            x(ratio.wall),
+            r.medianMs < COLD_TARGET_MS ? 'yes' : 'no',
+            cpuText(r.cpuMs, ms),
+            cpuText(ratio.cpu, x),
+            ...(report.before ? [old ? ms(old.medianMs) : 'n/a', cpuText(old?.cpuMs ?? null, ms)] : []),
+          ];
         }),
       ],
     ),
