@@ -31,7 +31,7 @@ export function resolveAnswers(payload: QuestionPayload, raw: RawAnswer[], kind:
 }
 
 function resolvePart(item: QuestionItem, given: RawAnswer, kind: QuestionKind): AnswerPart {
-  const pieces = (Array.isArray(given) ? given : item.multiSelect ? given.split(',') : [given]).map((p) => p.trim()).filter((p) => p !== '');
+  const pieces = (Array.isArray(given) ? given : item.multiSelect ? given.split(',') : [given]).map(tidy).filter((p) => p !== '');
   if (pieces.length === 0) throw new BoardError('invalid', `the answer to "${item.header}" is empty; pick an option (${optionList(item)}) or type an answer`);
   if (item.multiSelect) return resolveMulti(item, pieces, kind);
   return resolveSingle(item, pieces.join(', '), kind);
@@ -67,17 +67,29 @@ function ownWords(item: QuestionItem, text: string, kind: QuestionKind): AnswerP
   return { question: item.question, picked: [], text };
 }
 
+/** An answer as typed, without what typing adds: outer spaces and quotes, runs of spaces. */
+function tidy(text: string): string {
+  const trimmed = text.trim();
+  const quoted = /^(["'`“‘«])(.*)(["'`”’»])$/s.exec(trimmed);
+  const inner = quoted?.[2] !== undefined && QUOTE_PAIRS[quoted[1] ?? ''] === quoted[3] ? quoted[2] : trimmed;
+  return inner.trim().replace(/\s+/g, ' ');
+}
+
+const QUOTE_PAIRS: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '‘': '’', '«': '»' };
+
 type Match = { kind: 'option'; option: QuestionOption } | { kind: 'refused'; reason: string } | { kind: 'none' };
 
 function matchOption(item: QuestionItem, text: string): Match {
   const lower = text.toLowerCase();
-  if (/^\d+$/.test(text)) {
-    const option = item.options[Number(text) - 1];
+  const exact = item.options.filter((o) => names(o).some((n) => n === lower));
+  if (exact.length === 1 && exact[0]) return { kind: 'option', option: exact[0] };
+  // An option number as people type one: 2, #2, 2. or 2); a whole number that is no option (0, -1) is refused.
+  const numbered = /^(?:#\s*)?([-+]?\d+)[.)]?$/.exec(text);
+  if (numbered?.[1] !== undefined) {
+    const option = /^\d+$/.test(numbered[1]) ? item.options[Number(numbered[1]) - 1] : undefined;
     if (option) return { kind: 'option', option };
     return { kind: 'refused', reason: `"${text}" is not an option of "${item.header}"; it has ${item.options.length}: ${optionList(item)}` };
   }
-  const exact = item.options.filter((o) => names(o).some((n) => n === lower));
-  if (exact.length === 1 && exact[0]) return { kind: 'option', option: exact[0] };
   const prefixed = item.options.filter((o) => names(o).some((n) => isPrefix(lower, n)));
   if (prefixed.length === 1 && prefixed[0]) return { kind: 'option', option: prefixed[0] };
   if (prefixed.length > 1 || exact.length > 1) {

@@ -56,6 +56,21 @@ describe('answers are checked where they are given', () => {
     });
   });
 
+  it('reads answers the way people type them: #2, 2., quoted, odd spacing and case', async () => {
+    for (const typed of ['#2', '2.', '2)', '# 2', '"Blue/green"', "'blue/green'", '“Blue/green”', '  BLUE/GREEN  ']) expect(single(typed)?.picked, typed).toEqual(['Blue/green']);
+    expect(single('  canary   10%  ')?.picked).toEqual(['Canary 10%']);
+    for (const typed of ['-1', '0', '+7', '#9']) expect((await caught(() => single(typed))).message, typed).toMatch(/is not an option of "Rollout"; it has 3: /);
+    // Not a whole number: no option number, so an agent gets it as the person's words, quotes and extra spaces taken off.
+    expect(single('1.5')).toEqual({ question: 'Which rollout strategy?', picked: [], text: '1.5' });
+    expect(single('"ship   it to EU  first"')).toEqual({ question: 'Which rollout strategy?', picked: [], text: 'ship it to EU first' });
+    // A label that is itself a number is taken as that label.
+    const numeric: QuestionPayload = {
+      questions: [{ question: 'How many folds?', header: 'Folds', options: [{ label: '10', description: 'ten' }, { label: '5', description: 'five' }], multiSelect: false }],
+    };
+    expect(resolveAnswers(numeric, ['5'])[0]?.picked).toEqual(['5']);
+    expect(resolveAnswers(numeric, ['1'])[0]?.picked).toEqual(['10']);
+  });
+
   it('refuses text that matches several options, asking which', async () => {
     const ambiguous: QuestionPayload = {
       questions: [{ question: 'Which?', header: 'Pick', multiSelect: false, options: [{ label: 'Shadow week', description: '' }, { label: 'Shadow day', description: '' }] }],
