@@ -1,12 +1,11 @@
 import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
-import { dryRunOf, dryRunText, taskStatusLabel, withSimulated } from '../../board/dry-run.js';
+import { taskStatusLabel } from '../../board/dry-run.js';
 import { BoardError } from '../../board/errors.js';
-import type { Json, JsonObject, TaskPatch, TaskStatus, TaskSummary } from '../../board/types.js';
+import type { Json, JsonObject, TaskPatch } from '../../board/types.js';
 import { boardFlag, resolveRun, withBoard } from '../board-access.js';
-import { columns, printJson, processIO, truncate, type CommandIO } from '../io.js';
-
-const STATUS_MARK: Record<TaskStatus, string> = { pending: '○', in_progress: '◐', completed: '●' };
+import { printJson, processIO, type CommandIO } from '../io.js';
+import { listTasks } from './tasks-actions.js';
 
 function parseIds(text: string): number[] {
   return text
@@ -40,22 +39,7 @@ function parseTaskId(text: string): number {
   return id;
 }
 
-export function formatTaskTable(tasks: TaskSummary[]): string {
-  if (tasks.length === 0) return 'No tasks yet.\n';
-  const rows = [['ID', 'STATUS', 'STAGE', 'OWNER', 'ROLE', 'BLOCKED BY', 'SUBJECT']];
-  for (const t of tasks) {
-    rows.push([
-      `#${t.id}`,
-      `${STATUS_MARK[t.status]} ${taskStatusLabel(t)}`,
-      t.stage ?? '-',
-      t.owner ?? '-',
-      t.role ?? '-',
-      t.blockedBy.length > 0 ? t.blockedBy.map((b) => `#${b}`).join(',') : t.gate ? 'gate' : '-',
-      truncate(t.subject, 60),
-    ]);
-  }
-  return `${columns(rows).join('\n')}\n`;
-}
+export { formatTaskTable } from './tasks-actions.js';
 
 export function registerTasksCommand(program: Command, io: CommandIO = processIO): void {
   const tasks = program
@@ -70,16 +54,7 @@ export function registerTasksCommand(program: Command, io: CommandIO = processIO
     .option('--status <status>', 'only tasks with this status (pending, in_progress, completed)')
     .option('--json', 'print JSON')
     .action(async (opts: { run?: string; status?: string; json?: boolean }) => {
-      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
-        const run = await resolveRun(board, io, opts.run);
-        const [summaries, rows] = await Promise.all([board.listTasks(run.id), board.listTaskRows(run.id)]);
-        const all = withSimulated(summaries, rows);
-        const list = all.filter((t) => opts.status === undefined || t.status === opts.status);
-        if (opts.json) return printJson(io, { run: run.id, tasks: list.map((t) => ({ ...t, simulated: t.simulated === true })) });
-        const dry = dryRunText(dryRunOf(all));
-        io.stdout(`Run ${run.id} (${run.team}, ${run.status})${dry ? ` - ${dry}` : ''}\n`);
-        io.stdout(formatTaskTable(list));
-      });
+      await listTasks(io, boardFlag(program), opts);
     });
 
   tasks
