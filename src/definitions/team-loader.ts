@@ -75,6 +75,7 @@ export function findTeamFile(nameOrPath: string, opts: { cwd?: string } = {}): {
   const direct = path.resolve(cwd, nameOrPath);
   if (isFile(direct)) return { path: direct, source: 'path' };
   if (looksLikePath(nameOrPath, TEAM_EXTENSIONS)) {
+    if (isDirectory(direct)) throw folderNotTeam(direct, cwd);
     throw new DefinitionError(`${displayPath(direct, cwd)}: team file not found. Fix: check the path`, { file: direct });
   }
   const searchPath = teamSearchPath({ cwd });
@@ -82,14 +83,20 @@ export function findTeamFile(nameOrPath: string, opts: { cwd?: string } = {}): {
     for (const ext of TEAM_EXTENSIONS) {
       const candidate = path.join(dir, `${nameOrPath}${ext}`);
       if (isFile(candidate)) return { path: candidate, source };
+      if (isDirectory(candidate)) throw folderNotTeam(candidate, cwd);
     }
   }
+  if (isDirectory(direct)) throw folderNotTeam(direct, cwd);
   const known = listTeams({ cwd }).map((team) => team.name);
   const looked = searchPath.map(({ dir }) => displayPath(path.join(dir, `${nameOrPath}.yaml`), cwd)).join(' and ');
   throw new DefinitionError(
     `team "${nameOrPath}" not found${didYouMean(nameOrPath, known)}; looked for ${looked}. Fix: ${known.length > 0 ? `use one of ${known.join(', ')}, ` : ''}create teams/${nameOrPath}.yaml or pass the path of a team file`,
     { file: path.join(cwd, 'teams', `${nameOrPath}.yaml`) },
   );
+}
+
+function folderNotTeam(dir: string, cwd: string): DefinitionError {
+  return new DefinitionError(`${displayPath(dir, cwd)} is a folder, not a team file. Fix: pass the path of a .yaml team file, or a team name from \`team teams list\``, { file: dir });
 }
 
 /** Load and validate a team by name or path. Throws DefinitionError carrying every error. */

@@ -366,6 +366,20 @@ describe('finding teams', () => {
     expect(() => loadTeam('teams/nope.yaml', { cwd, home })).toThrow('teams/nope.yaml: team file not found. Fix: check the path');
   });
 
+  it('says a folder is a folder, not that it is missing', () => {
+    fs.mkdirSync(path.join(cwd, 'teams', 'dir.yaml'), { recursive: true });
+    fs.mkdirSync(path.join(cwd, 'plans'), { recursive: true });
+    const folder = (where: string) => `${where} is a folder, not a team file. Fix: pass the path of a .yaml team file, or a team name from \`team teams list\``;
+    expect(() => loadTeam('dir', { cwd, home })).toThrow(folder('teams/dir.yaml'));
+    expect(() => loadTeam('teams/dir.yaml', { cwd, home })).toThrow(folder('teams/dir.yaml'));
+    expect(() => loadTeam('./plans', { cwd, home })).toThrow(folder('plans'));
+    expect(() => loadTeam('plans', { cwd, home })).toThrow(folder('plans'));
+    // A folder that happens to share a team's name does not hide the team.
+    writeFiles(cwd, { 'teams/mini.yaml': BASE });
+    fs.mkdirSync(path.join(cwd, 'mini'));
+    expect(loadTeam('mini', { cwd, home }).team.name).toBe('mini');
+  });
+
   it('loads the built-in churn-project team once it exists', () => {
     const builtin = path.join(packageRoot(), 'teams/churn-project.yaml');
     if (!fs.existsSync(builtin)) return;
