@@ -28,7 +28,10 @@ export function headline(input: HeadlineInput): Headline {
     return { outcome: 'crashed', text: `Crashed: the process running the team stopped after ${took}, with ${done}. Go on with \`${resume}\`.`, next: resume };
   }
   if (run.state === 'failed') {
-    return { outcome: 'failed', text: `Failed after ${took}: ${reason(run.reason, 'no reason was recorded')}; ${done}. Go on with \`${resume}\`.`, next: resume };
+    const why = reason(run.reason, 'no reason was recorded');
+    // A stuck run's reason already says how to go on.
+    const goOn = why.includes(resume) ? '' : ` Go on with \`${resume}\`.`;
+    return { outcome: 'failed', text: `Failed after ${took}: ${why}; ${done}.${goOn}`, next: resume };
   }
   if (run.state === 'stopped') {
     return { outcome: 'stopped', text: `Stopped after ${took}: ${stopCause(input)}; ${done}. Go on with \`${resume}\`.`, next: resume };

@@ -4,7 +4,8 @@ import type { AnsweredBy } from '../board/types.js';
 const ANSWERED_BY: Record<AnsweredBy, string> = {
   human: 'you, on the board',
   cli: 'you, with team answer',
-  auto: '--auto-answer (the recommended option)',
+  // Not always the recommended option: a stuck task retried once already is stopped.
+  auto: '--auto-answer',
   tape: 'the replayed tape',
 };
 

@@ -208,6 +208,20 @@ describe('headlines of runs that did not ship', () => {
     }
   });
 
+  it('a failed run says once how to go on, whether or not its reason already does', async () => {
+    const t = await createTestBoard({ pipeline: [], members: [{ name: 'a', role: 'worker' }] });
+    try {
+      await t.board.createTask(t.runId, { subject: 'One' }, human);
+      const stuck = `stuck at #1 "One": exit 2 (stopped by --auto-answer). Next: fix it, then \`team resume ${t.runId}\``;
+      await t.board.setRunStatus(t.runId, 'failed', stuck, coordinator);
+      expect((await buildReport(t.board, t.runId)).headline.text).toMatch(new RegExp(`^Failed after \\S+: ${escape(stuck)}; 0 of 1 tasks done\\.$`));
+      await t.board.setRunStatus(t.runId, 'failed', 'the disk is full', coordinator);
+      expect((await buildReport(t.board, t.runId)).headline.text).toMatch(/^Failed after \S+: the disk is full; 0 of 1 tasks done\. Go on with `team resume \d+`\.$/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('a run whose process stopped without ending it is crashed, with how to go on', async () => {
     const t = await createTestBoard({ pipeline: [], members: [{ name: 'a', role: 'worker' }] });
     try {
@@ -282,3 +296,7 @@ describe('headlines of runs that did not ship', () => {
     }
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
