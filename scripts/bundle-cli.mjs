@@ -3,7 +3,9 @@
  * a few files in dist/cli/, which bin/team.js loads. Node 20 resolves, reads and links every ES
  * module on its own: a read command loaded about 260 of them (drizzle and zod are most), and that,
  * not the work, was most of its start-up. The lazy imports of the commands stay lazy (split chunks),
- * so `team --help` still loads neither the board nor the runtime.
+ * so `team --help` loads neither the board nor the runtime, and a read command neither commander
+ * (src/cli/read-commands.ts) nor drizzle (src/board/sqlite/store.ts). dist/cli-meta.json says what
+ * each chunk holds.
  *
  * The board's event schemas (src/board/events.ts) use `zod/mini`. esbuild makes chunks per file, and
  * every zod entry reaches all of zod's core and its 40-odd locales, so sharing one zod with the
@@ -54,13 +56,14 @@ const eventsOnTheirOwn = {
 /**
  * better-sqlite3's JavaScript is bundled too: its dozen CommonJS files took 15-20 ms to load. Its
  * native addon is not. src/board/sqlite/database.ts hands better-sqlite3 the addon's path when it
- * is at build/Release, so the `bindings` package's search (which a bundle would mislead) never runs;
- * with the addon anywhere else, better-sqlite3 stays a package loaded from node_modules.
+ * is in build/Release or build/Debug, so the `bindings` package's search (which a bundle would
+ * mislead) never runs; with the addon anywhere else, better-sqlite3 stays a package loaded from
+ * node_modules.
  */
 function addonInPlace() {
   try {
     const dir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
-    return fs.existsSync(path.join(dir, 'build', 'Release', 'better_sqlite3.node'));
+    return ['Release', 'Debug'].some((build) => fs.existsSync(path.join(dir, 'build', build, 'better_sqlite3.node')));
   } catch {
     return false;
   }

@@ -37,17 +37,19 @@ export function openDatabase(file: string, options: { mustExist?: boolean; busyT
 }
 
 let bindingPath: string | null | undefined;
+/** Where node-gyp (and prebuild-install) put the addon; scripts/bundle-cli.mjs bundles better-sqlite3 only when it is in one. */
+const ADDON_BUILDS = ['Release', 'Debug'];
 
 /**
  * Where better-sqlite3's native addon is built (or unpacked) to. Handed over, it spares the
- * `bindings` package's search of a dozen folders on every start; undefined leaves that search to it.
+ * `bindings` package's search of a dozen folders on every start (and the CLI bundle needs it:
+ * bundled, that search would start from the wrong folder); undefined leaves the search to it.
  */
 function nativeBinding(): string | undefined {
   if (bindingPath === undefined) {
     try {
       const dir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
-      const file = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
-      bindingPath = fs.existsSync(file) ? file : null;
+      bindingPath = ADDON_BUILDS.map((build) => path.join(dir, 'build', build, 'better_sqlite3.node')).find((file) => fs.existsSync(file)) ?? null;
     } catch {
       bindingPath = null;
     }
