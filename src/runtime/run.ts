@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { coordinator as coordinatorActor } from '../board/actor.js';
+import { reopenOnResume } from './coordinator/reopen.js';
 import type { Board } from '../board/board.js';
 import type { BoardEvent } from '../board/events.js';
 import { HEARTBEAT_MS } from '../board/liveness.js';
@@ -118,6 +119,7 @@ async function driveRun(opts: ExecuteOptions & { driver: string }, signal: Abort
   const config = run.config;
   const env = await memberEnvFor(board, run, opts.model, clock, opts.sandbox, opts);
   const fromSeq = opts.resumed ? run.eventCursor : 0;
+  if (opts.resumed) await reopenOnResume(board, run);
   if (opts.resumed && run.status !== 'running') await board.setRunStatus(runId, 'running', 'resumed', coordinatorActor);
 
   // External members (open seats, MCP clients) are run by their own clients, and with

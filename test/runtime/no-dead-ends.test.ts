@@ -95,6 +95,51 @@ describe('no dead ends', () => {
     });
   });
 
+  it('after "Stop", fixing the workspace and resuming goes on from the failed step: no new stuck question with the old cause', async () => {
+    t = await prepareTestRun({ team: STUCK_TEAM, template: { 'check.js': CHECK } });
+    const first = runOrdered(t);
+    await answer(await asked('stuck'), 'Stop');
+    expect((await first).status).toBe('failed');
+    fs.writeFileSync(path.join(t.workspace, 'fixed.txt'), 'yes\n');
+    expect(await runOrdered(t, { resumed: true })).toEqual({ status: 'completed', reason: '1 tasks completed' });
+    expect((await t.board.listQuestions(t.runId)).filter((q) => q.kind === 'stuck')).toHaveLength(1);
+    expect((await t.board.getTask(t.runId, 1))?.metadata).toMatchObject({ retried: 'retried when the run was resumed' });
+    expect(fs.readFileSync(path.join(t.workspace, 'done.txt'), 'utf8')).toBe('done\n');
+  });
+
+  it('a rejected approval is asked again when the run is resumed, and its stage starts only once approved; the reason given is kept', async () => {
+    t = await prepareTestRun({
+      team: `
+name: test-team
+members:
+  - { name: ds, agent: data-scientist }
+pipeline: [build, ship]
+gates:
+  - { before: ship, approval: human }
+tasks:
+  - { id: a, subject: Build it, stage: build, role: data-scientist, description: Build., sim: { steps: [ { bash: "echo built > built.txt" } ] } }
+  - { id: b, subject: Ship it, stage: ship, role: data-scientist, description: Ship., sim: { steps: [ { bash: "echo shipped > shipped.txt" } ] } }
+`,
+    });
+    const first = runOrdered(t);
+    await answer(await asked('approval'), 'Reject: not during the freeze');
+    expect(await first).toEqual({ status: 'stopped', reason: 'rejected by cli: not during the freeze' });
+    const [stopped] = await t.board.listGates(t.runId);
+    expect(stopped).toMatchObject({ status: 'stopped', detail: 'rejected by cli', decidedBy: 'cli', note: 'not during the freeze' });
+    expect(fs.existsSync(path.join(t.workspace, 'shipped.txt'))).toBe(false);
+
+    const again = runOrdered(t, { resumed: true });
+    const second = await asked('approval');
+    expect((await t.board.listGates(t.runId))[0]).toMatchObject({ status: 'waiting' });
+    expect((await t.board.listQuestions(t.runId, 'open')).map((q) => q.kind)).toEqual(['approval']);
+    expect(fs.existsSync(path.join(t.workspace, 'shipped.txt'))).toBe(false);
+    await answer(second, 'Approve');
+    expect(await again).toEqual({ status: 'completed', reason: '2 tasks completed' });
+    expect(fs.readFileSync(path.join(t.workspace, 'shipped.txt'), 'utf8')).toBe('shipped\n');
+    const reopened = ofType(await t.events(), 'gate.closed').map((e) => e.payload.detail);
+    expect(reopened).toContain('asked again: the run was resumed after it was rejected by cli: not during the freeze');
+  });
+
   it('a model that stops while it owns an unfinished task is reminded once; stopping again without progress puts it to the person', async () => {
     t = await prepareTestRun({ team: STUCK_TEAM, template: { 'check.js': CHECK } });
     const model = scriptedModel((_req, n) => {

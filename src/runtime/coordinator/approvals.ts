@@ -55,7 +55,7 @@ export async function decideApproval(board: Board, runId: number, question: Ques
     });
     return;
   }
-  if (choice === 'reject') return stopAtGate(board, runId, gate, `rejected by ${by}`);
+  if (choice === 'reject') return stopAtGate(board, runId, gate, `rejected by ${by}`, by, answerNote(question));
   await askAgain(board, runId, question);
 }
 

@@ -59,7 +59,7 @@ export async function decideFailedGate(board: Board, runId: number, question: Qu
     await board.setGateStatus(runId, gate.id, 'overridden', `overridden by ${by}: ${gate.detail ?? ''}`.trim(), coordinatorActor, by, answerNote(question));
     return;
   }
-  if (choice === 'stop') return stopAtGate(board, runId, gate, `stopped by ${by} after the gate failed`);
+  if (choice === 'stop') return stopAtGate(board, runId, gate, `stopped by ${by} after the gate failed`, by, answerNote(question));
   await askAgain(board, runId, question);
 }
 

@@ -8,10 +8,10 @@ export function decidedBy(question: Question): string {
 }
 
 /** A gate said stop: the gate and the run stop together. */
-export async function stopAtGate(board: Board, runId: number, gate: Gate, reason: string): Promise<void> {
+export async function stopAtGate(board: Board, runId: number, gate: Gate, reason: string, by: string | null = null, note: string | null = null): Promise<void> {
   await board.transaction(async (tx) => {
-    await tx.setGateStatus(runId, gate.id, 'stopped', reason, coordinatorActor);
-    await tx.setRunStatus(runId, 'stopped', reason, coordinatorActor);
+    await tx.setGateStatus(runId, gate.id, 'stopped', reason, coordinatorActor, by, note);
+    await tx.setRunStatus(runId, 'stopped', note ? `${reason}: ${note}` : reason, coordinatorActor);
   });
 }
 
