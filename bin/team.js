@@ -5,10 +5,14 @@ import fs from 'node:fs';
 process.env.NODE_ENV ??= 'production';
 
 // Output into a pipe that closed early (`team status | head -1`) ends the command quietly, as a
-// SIGPIPE ends other tools, instead of failing with a stack trace.
+// SIGPIPE ends other tools, instead of failing with a stack trace; a run stops cleanly instead.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
-    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error && error.code === 'EPIPE') {
+      // A run in progress listens (OUTPUT_CLOSED in src/cli/io.ts) and stops itself cleanly; anything else just ends.
+      if (process.emit('team:output-closed')) return;
+      process.exit(process.exitCode ?? 0);
+    }
     throw error;
   });
 }

@@ -22,6 +22,12 @@ export function readable(text: string): string {
   return text.split('\n').map(cleanText).join('\n');
 }
 
+/**
+ * Emitted on `process` by bin/team.js when stdout's reader went away (EPIPE). A command that must
+ * end cleanly (a run in progress) listens for it; without a listener the command just exits.
+ */
+export const OUTPUT_CLOSED = 'team:output-closed';
+
 export const processIO: CommandIO = {
   stdout: (text) => process.stdout.write(readable(text)),
   stderr: (text) => process.stderr.write(readable(text)),

@@ -14,11 +14,11 @@ import { prepareRun } from '../runtime/prepare.js';
 import { executeRun, type Outcome } from '../runtime/run.js';
 import { chooseSandbox, runUsesBash, teamUsesBash, type SandboxChoice } from '../runtime/sandbox-choice.js';
 import { teamHome } from '../shared/paths.js';
-import { RuntimeError } from '../runtime/errors.js';
+import { RuntimeError, StopRequest } from '../runtime/errors.js';
 import { createVirtualClock } from '../runtime/virtual-clock.js';
 import { openSeats, parseSeatsFor, seatsLines } from '../mcp/open-seats.js';
 import { openBoardFor, parseRunId } from './board-access.js';
-import { isCiEnv, type CommandIO } from './io.js';
+import { OUTPUT_CLOSED, isCiEnv, type CommandIO } from './io.js';
 import { safeJson } from './safe-text.js';
 import { progressLine } from './progress.js';
 import { printSummary, summaryJson } from './summary.js';
@@ -224,6 +224,7 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     for (const event of events) {
       await recordAnswerEvent(board, run.id, event, choice.recordTape, questionKey);
       if (choice.replayTape) await failOnTapeMiss(board, run.id, event);
+      if (outputClosed) continue;
       if (flags.json) io.stdout(`${safeJson(event)}\n`);
       else {
         const line = progressLine(event);
@@ -245,6 +246,16 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  // The reading end of our output went away (`team start ... | head`): the run stops cleanly, as
+  // stopped and resumable, instead of dying as a crash halfway through a step.
+  let outputClosed = false;
+  const onOutputClosed = () => {
+    if (outputClosed) return;
+    outputClosed = true;
+    io.stderr(`team: the output of run ${run.id} was closed; stopping it (resume it with \`team resume ${run.id}\`)\n`);
+    abort.abort(new StopRequest('stopped because its output was closed (the reading end of a pipe went away)'));
+  };
+  process.on(OUTPUT_CLOSED, onOutputClosed);
   let ended = false;
   const live = view.plain
     ? null
@@ -277,9 +288,11 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off(OUTPUT_CLOSED, onOutputClosed);
     await live?.close();
   }
   const final = (await board.getRun(run.id)) ?? run;
+  if (outputClosed) return 3;
   // An instant run's events are stamped by the virtual clock, so its duration is simulated team time.
   if (flags.json) io.stdout(`${safeJson({ type: 'summary', ...(await summaryJson(board, final, Date.now() - started, virtual)) })}\n`);
   else await printSummary(io, board, final, Date.now() - started, virtual);

@@ -9,7 +9,7 @@ import { readTaskView } from '../tools/task-view.js';
 import type { Coordinator, LiveMember } from './coordinator.js';
 import { createLeaseWatch, describeLease, type BusyMember } from './coordinator/leases.js';
 import { act, canThink, deliverAnswer, runPendingCalls, setStatus, stopMember, think, wake, type MemberRuntime } from './member.js';
-import { DriveLostError, RuntimeError } from './errors.js';
+import { DriveLostError, RuntimeError, StopRequest } from './errors.js';
 import { checkHolding, wakeForDecision } from './stuck-members.js';
 import { isVirtual } from './virtual-clock.js';
 
@@ -434,7 +434,7 @@ function leaveRun(_board: Board, runId: number, signal: AbortSignal): Promise<Ou
 /** The drive was aborted: a stop from the terminal stops the run; a run another process took over is left to it. */
 async function stopRun(board: Board, runId: number, signal: AbortSignal): Promise<Outcome> {
   if (signal.reason instanceof DriveLostError) return { status: 'stopped', reason: signal.reason.message };
-  const reason = 'stopped from the terminal';
+  const reason = signal.reason instanceof StopRequest ? signal.reason.message : 'stopped from the terminal';
   await board.setRunStatus(runId, 'stopped', reason, coordinatorActor);
   return { status: 'stopped', reason };
 }

@@ -7,3 +7,8 @@ export class RuntimeError extends Error {
 export class DriveLostError extends Error {
   override name = 'DriveLostError';
 }
+
+/** Why a run is being stopped, when it is not the person at the terminal: the message is the run's recorded reason. */
+export class StopRequest extends Error {
+  override name = 'StopRequest';
+}

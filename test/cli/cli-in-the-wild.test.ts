@@ -125,6 +125,28 @@ describe('output into a pipe that closes early (built CLI)', () => {
   });
 });
 
+describe('a run whose output pipe closes (built CLI)', () => {
+  it('stops cleanly, recorded as stopped with why, exit 3, and team resume finishes it', async () => {
+    const step = { bash: 'sleep 0.2; echo step >> steps.log' };
+    const tasks = ['one', 'two', 'three', 'four'].map((id) => ({ id, subject: `Step ${id}`, description: 'A step.', stage: 'work', sim: { steps: [step, step] } }));
+    write(cwd, 'teams/slow.yaml', JSON.stringify({ name: 'slow', members: [{ name: 'ds', agent: 'data-scientist' }], pipeline: ['work'], tasks }));
+    // `head -1` leaves after the first line; the run is seconds from done and prints on.
+    const piped = await execa('bash', ['-c', `"${process.execPath}" "${BIN}" start slow --instant --headless --no-sandbox | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], {
+      cwd,
+      reject: false,
+      env: ENV,
+      extendEnv: true,
+    });
+    expect(piped.stdout).toMatch(/^run 1 started: team slow, backend sim/i);
+    expect(piped.stderr.split('\n')).toEqual(expect.arrayContaining(['team: the output of run 1 was closed; stopping it (resume it with `team resume 1`)', 'exit 3']));
+    const [run] = JSON.parse((await team(['runs', '--json'])).stdout) as { state: string; reason: string | null }[];
+    expect(run).toMatchObject({ state: 'stopped' });
+    const resumed = await team(['resume', '1', '--instant', '--headless', '--no-sandbox']);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(JSON.parse((await team(['runs', '--json'])).stdout)).toEqual([expect.objectContaining({ state: 'completed' })]);
+  });
+});
+
 describe('the nearest .team/ (built CLI)', () => {
   it('read commands from a subfolder use the board in a parent folder and create nothing', async () => {
     await seeded(cwd, async (board, runId) => void (await board.createTask(runId, { subject: 'Found from below' }, human)));
