@@ -24,6 +24,11 @@ export async function openBoardFor(io: CommandIO, access: BoardAccess): Promise<
 }
 
 function missingBoard(io: CommandIO, location: string, flag: string | undefined): BoardError {
+  // TEAM_HOME (or --board's folder) pointing at a file says so, as `team start` does.
+  const folder = path.dirname(location);
+  if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) {
+    return new BoardError('not_found', `${folder} is not a folder, so it holds no board; ${flag !== undefined ? 'point --board at a board.db file' : 'set TEAM_HOME to the folder that holds board.db'}`);
+  }
   if (flag !== undefined || io.env.TEAM_BOARD_URL || io.env.TEAM_HOME) {
     return new BoardError('not_found', `no board at ${location}; start a run there with \`team start churn-project\`, or point --board at an existing board`);
   }

@@ -46,11 +46,19 @@ export interface RunFlags {
   workersOnly?: boolean;
 }
 
-function number(text: string | undefined, flag: string, fallback: number, min = 0): number {
+function number(text: string | undefined, flag: string, fallback: number, min = 0, max = Infinity): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < min) throw new BoardError('invalid', `${flag} must be a number${min > 0 ? ` >= ${min}` : ''}, got "${text}"`);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    const range = max < Infinity ? ` from ${min} to ${max}` : min > 0 ? ` >= ${min}` : '';
+    throw new BoardError('invalid', `${flag} must be a number${range}, got "${text}"`);
+  }
   return value;
+}
+
+/** A chance per turn: from 0 to 1. */
+function failRate(text: string | undefined): number {
+  return number(text, '--fail-rate', 0, 0, 1);
 }
 
 export async function start(io: CommandIO, teamName: string, flags: RunFlags, boardOption?: string): Promise<number> {
@@ -60,7 +68,7 @@ export async function start(io: CommandIO, teamName: string, flags: RunFlags, bo
   const seed = Math.floor(number(flags.seed, '--seed', 42));
   // Check every flag before a run exists, so a typo leaves nothing half-made behind.
   number(flags.speed, '--speed', 1, 0.001);
-  if (flags.failRate !== undefined) number(flags.failRate, '--fail-rate', 0);
+  if (flags.failRate !== undefined) failRate(flags.failRate);
   const budgetUsd = flags.budgetUsd !== undefined ? number(flags.budgetUsd, '--budget-usd', 0, 0.000001) : undefined;
   const loaded = loadTeam(teamName, { cwd: io.cwd(), home: io.home(), env });
   const seats = flags.openSeats !== undefined ? parseSeatsFor(flags.openSeats, loaded.members) : [];
@@ -207,7 +215,7 @@ async function drive(io: CommandIO, board: Board, run: Run, flags: RunFlags, cho
     speed,
     instant,
     env: io.env,
-    ...(flags.failRate ? { failRate: number(flags.failRate, '--fail-rate', 0) } : {}),
+    ...(flags.failRate ? { failRate: failRate(flags.failRate) } : {}),
     ...(choice.replayTape ? { replayTape: choice.replayTape } : {}),
     ...(choice.recordTape ? { recordTape: choice.recordTape } : {}),
   });

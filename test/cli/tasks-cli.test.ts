@@ -112,6 +112,9 @@ describe('team tasks (built CLI)', () => {
       exitCode: 1,
     });
     expect(await team('tasks', 'list', '--run', '7')).toEqual({ stdout: '', stderr: 'team: run 7 does not exist; list runs with `team runs`', exitCode: 1 });
+    // A status filter is checked, taken as people type it, and an empty result says why it is empty.
+    expect(await team('tasks', 'list', '--status', 'bogus')).toEqual({ stdout: '', stderr: 'team: --status "bogus" is not a task status; use one of pending, in_progress, completed', exitCode: 1 });
+    expect((await team('tasks', 'list', '--status', 'In-Progress')).stdout.split('\n')[1]).toBe('No in_progress tasks (1 in all).');
     expect(await team('tasks', 'update', '1', '--blocked-by', '1')).toEqual({
       stdout: '',
       stderr: 'team: task #1 cannot block itself (cycle: #1 -> #1)',
@@ -171,6 +174,11 @@ describe('team tasks (built CLI)', () => {
     expect(result.exitCode).toBe(0);
     expect(fs.existsSync(path.join(home, 'board.db'))).toBe(true);
     expect(fs.existsSync(path.join(cwd, '.team'))).toBe(false);
+    // TEAM_HOME pointing at a file is named as the problem, not as a folder with no board yet.
+    const file = path.join(cwd, 'a-file');
+    fs.writeFileSync(file, 'not a folder\n');
+    const wrong = await execa(process.execPath, [BIN, 'runs'], { cwd, reject: false, env: { TEAM_HOME: file } });
+    expect({ stderr: wrong.stderr, exitCode: wrong.exitCode }).toEqual({ stderr: `team: ${file} is not a folder, so it holds no board; set TEAM_HOME to the folder that holds board.db`, exitCode: 1 });
   });
 
   it('has useful help', async () => {

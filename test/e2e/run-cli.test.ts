@@ -250,5 +250,9 @@ describe('team start (built CLI)', () => {
 
     const missingFile = await team(cwd, ['start', './teams/nope.yaml', '--headless']);
     expect(missingFile).toEqual({ stdout: '', stderr: 'team: teams/nope.yaml: team file not found. Fix: check the path', exitCode: 1 });
+
+    // A chance is from 0 to 1.
+    expect(await team(cwd, ['start', 'churn-project', '--headless', '--fail-rate', '2'])).toEqual({ stdout: '', stderr: 'team: --fail-rate must be a number from 0 to 1, got "2"', exitCode: 1 });
+    expect(fs.existsSync(path.join(cwd, '.team'))).toBe(false);
   });
 });

@@ -29,14 +29,27 @@ export function formatTaskTable(tasks: TaskSummary[]): string {
 
 /** `team tasks list`: the tasks of a run with status, owner and open blockers. */
 export async function listTasks(io: CommandIO, boardOption: string | undefined, opts: { run?: string; status?: string; json?: boolean }): Promise<void> {
+  const status = opts.status === undefined ? undefined : statusFilter(opts.status);
+  if (status === null) {
+    io.stderr(`team: --status "${opts.status ?? ''}" is not a task status; use one of ${Object.keys(STATUS_MARK).join(', ')}\n`);
+    io.setExitCode(1);
+    return;
+  }
   await withBoard(io, { board: boardOption, mustExist: true }, async (board) => {
     const run = await resolveRun(board, io, opts.run);
     const [summaries, rows] = await Promise.all([board.listTasks(run.id), board.listTaskRows(run.id)]);
     const all = withSimulated(summaries, rows);
-    const list = all.filter((t) => opts.status === undefined || t.status === opts.status);
+    const list = all.filter((t) => status === undefined || t.status === status);
     if (opts.json) return printJson(io, { run: run.id, tasks: list.map((t) => ({ ...t, simulated: t.simulated === true })) });
     const dry = dryRunText(dryRunOf(all));
     io.stdout(`Run ${run.id} (${run.team}, ${run.status})${dry ? ` - ${dry}` : ''}\n`);
+    if (status !== undefined && list.length === 0 && all.length > 0) return io.stdout(`No ${status} tasks (${all.length} in all).\n`);
     io.stdout(formatTaskTable(list));
   });
+}
+
+/** A status as people type it (`in-progress`, `Completed`), or null when it is none. */
+function statusFilter(text: string): TaskStatus | null {
+  const wanted = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return Object.keys(STATUS_MARK).find((s): s is TaskStatus => s === wanted) ?? null;
 }
