@@ -147,7 +147,9 @@ export function hotStatements(sqlite: Database.Database) {
   const summaries = once(() =>
     sqlite.prepare<[number], TaskSummaryRow>('SELECT id, subject, status, owner, role, stage, active_form AS activeForm, attempt FROM tasks WHERE run_id = ? ORDER BY id'),
   );
-  const ownedBy = once(() => sqlite.prepare<[number, string], TaskRow>(`SELECT ${TASK} FROM tasks WHERE run_id = ? AND owner = ? AND status = 'in_progress' ORDER BY id`));
+  // `id + 0`: ordered by the bare id, SQLite would walk the run's every task in key order rather
+  // than look the owner's few up in tasks_run_owner_idx and sort them.
+  const ownedBy = once(() => sqlite.prepare<[number, string], TaskRow>(`SELECT ${TASK} FROM tasks WHERE run_id = ? AND owner = ? AND status = 'in_progress' ORDER BY id + 0`));
   const deps = once(() => sqlite.prepare<[number], { taskId: number; blockedBy: number }>('SELECT task_id AS taskId, blocked_by AS blockedBy FROM task_deps WHERE run_id = ?'));
   const lastEvent = once(() => sqlite.prepare<[number], { seq: number; ts: number }>('SELECT seq, ts FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1'));
   const insertEvent = once(() =>
