@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 const BOARD_TESTS = ['test/board/**/*.test.ts'];
 /** Tests of the PostgreSQL store itself (connections, notifications): not part of the shared suite. */
 const POSTGRES_ONLY = ['test/board/postgres-*.test.ts'];
+/** Tests of the SQLite store itself (opening and migrating a file, its plain-SQL reads): likewise. */
+const SQLITE_ONLY = ['test/board/sqlite-*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -35,7 +37,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'board-postgres', include: BOARD_TESTS, env: { TEAM_TEST_BOARD: 'postgres' }, setupFiles: ['test/helpers/postgres-suite.ts'] },
+        test: { name: 'board-postgres', include: BOARD_TESTS, exclude: SQLITE_ONLY, env: { TEAM_TEST_BOARD: 'postgres' }, setupFiles: ['test/helpers/postgres-suite.ts'] },
       },
     ],
   },

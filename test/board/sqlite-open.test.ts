@@ -65,7 +65,7 @@ function appliedMigrations(file: string): number[] {
   }
 }
 
-describe.skipIf(process.env.TEAM_TEST_BOARD === 'postgres')('opening a SQLite board file', () => {
+describe('opening a SQLite board file', () => {
   it('brings a file from before the newest migration up to date', async () => {
     const file = path.join(dir(), 'board.db');
     const { applied } = olderBoard(file);

@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gates, members, messages, questions, runs, tasks } from '../../db/sqlite/schema.js';
 import { human } from '../../src/board/actor.js';
-import { createTestBoard, testBackend, type TestBoard } from '../helpers/board.js';
+import { createTestBoard, type TestBoard } from '../helpers/board.js';
 
 /**
  * The SQLite store reads in plain SQL (src/board/sqlite/hot-statements.ts, so a read command never
@@ -19,7 +19,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-describe.skipIf(testBackend() !== 'sqlite')('SQLite reads in plain SQL match the drizzle schema', () => {
+describe('SQLite reads in plain SQL match the drizzle schema', () => {
   it('runs, members, tasks, gates, questions and messages read back as drizzle reads them', async () => {
     t = await createTestBoard({ pipeline: ['build', 'ship'], members: [{ name: 'ds', role: 'data-scientist' }, { name: 'ops', role: 'devops' }] });
     const { board, runId } = t;
