@@ -165,14 +165,15 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
 
 /**
  * An answer in the person's own words that named no one option is followed up: the same member
- * asks again, about the same task, a question with the same header after the answer. The part
- * answered in own words is marked with the follow-up that decided it.
+ * asks again, about the same task, a later question with the same header. The part answered in
+ * own words is marked with the follow-up that decided it. Question ids give the order, not
+ * times: an instant run's questions are stamped by its virtual clock, a person's answers by the
+ * wall clock of the process that took them.
  */
 function linkFollowUps(decisions: Decision[]): Decision[] {
   return decisions.map((d) => {
     if (d.kind !== 'agent' || d.answeredAt === null || !d.parts.some((p) => p.ownWords)) return d;
-    const answeredAt = d.answeredAt;
-    const later = decisions.filter((e) => e.kind === 'agent' && e.question > d.question && e.askedBy === d.askedBy && e.taskId === d.taskId && e.askedAt >= answeredAt);
+    const later = decisions.filter((e) => e.kind === 'agent' && e.question > d.question && e.askedBy === d.askedBy && e.taskId === d.taskId);
     const parts = d.parts.map((p) => {
       if (!p.ownWords) return p;
       const next = later.find((e) => e.parts.some((q) => q.header === p.header));

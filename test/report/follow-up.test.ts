@@ -41,4 +41,28 @@ describe('a follow-up question in the report', () => {
     ]);
     expect(reportMarkdown(report)).toContain(`followed up in q${q2.id}`);
   });
+
+  it('links the follow-up in an instant run, whose questions run on a virtual clock behind the wall clock of the answers', async () => {
+    t = await createTestBoard({ pipeline: ['deploy'], members: [{ name: 'mlops', role: 'mlops-engineer' }] });
+    const { board, runId } = t;
+    const mlops = t.as('mlops');
+    const task = await board.createTask(runId, { subject: 'Roll the model out', stage: 'deploy', role: 'mlops-engineer' }, coordinator);
+    await board.updateTask(runId, task.id, { status: 'in_progress', owner: 'mlops' }, mlops);
+    const virtual = Date.now() - 60_000;
+    board.setClock(() => virtual);
+    const first = rollout('How should the churn model reach production?');
+    const q1 = await board.askQuestion(runId, { kind: 'agent', askedBy: 'mlops', taskId: task.id, payload: { questions: [first] } }, mlops);
+    board.setClock(() => Date.now());
+    await board.answerQuestion(runId, q1.id, [{ question: first.question, picked: [], text: 'the careful way please' }], 'cli', human);
+    board.setClock(() => virtual + 1_000);
+    const again = rollout('You said "the careful way please"; which of these do you mean?');
+    const q2 = await board.askQuestion(runId, { kind: 'agent', askedBy: 'mlops', taskId: task.id, payload: { questions: [again] } }, mlops);
+    await board.answerQuestion(runId, q2.id, [{ question: again.question, picked: ['Shadow'], text: null }], 'cli', human);
+
+    const report = await buildReport(board, runId);
+    expect(report.decisions.map((d) => [d.id, d.parts.map((p) => p.followedUpBy)])).toEqual([
+      [`q${q1.id}`, [`q${q2.id}`]],
+      [`q${q2.id}`, [null]],
+    ]);
+  });
 });
