@@ -62,9 +62,18 @@ export function foldWork(fold: WorkFold, events: readonly BoardEvent[]): WorkFol
         f.lastOffEnd = e.ts;
       }
     }
-    if (!RUN_EVENTS.has(e.type) || e.type === 'run.running') f.lastActivity = e.ts;
+    if ((!RUN_EVENTS.has(e.type) || e.type === 'run.running') && !fromOutside(e)) f.lastActivity = e.ts;
   }
   return f;
+}
+
+/**
+ * A person's answer (on the board, with `team answer`) can come while no process drives the run,
+ * after a crash: it is not the team at work, so it neither ends a crash's off time nor moves a
+ * crashed run's clock.
+ */
+function fromOutside(e: BoardEvent): boolean {
+  return e.type === 'question.answered' && (e.payload.answeredBy === 'cli' || e.payload.answeredBy === 'human');
 }
 
 function closeOff(f: WorkFold, to: number): void {
@@ -103,7 +112,7 @@ export function runClock(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, sta
   const from = workFrom(run, fold);
   const ended = isTerminal(run.status) && run.endedAt !== null;
   const crashed = state === 'crashed';
-  const to = Math.max(from, ended && run.endedAt !== null ? run.endedAt : crashed ? (fold.lastEvent ?? run.startedAt) : now);
+  const to = Math.max(from, ended && run.endedAt !== null ? run.endedAt : crashed ? (fold.lastActivity ?? fold.lastEvent ?? run.startedAt) : now);
   return { workMs: workBetween(from, to, offSpans(fold, to)), ticking: !ended && !crashed && fold.open === null };
 }
 

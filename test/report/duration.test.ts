@@ -51,6 +51,25 @@ describe('off time and the one duration', () => {
     expect(workMs(1000, 202_000, off)).toBe(201_000 - 58_000 - 138_000);
   });
 
+  it('an answer a person gives while the run is crashed is not team work: the crash is off from the last work to the resume', () => {
+    const answered = (ts: number): NewEvent & { ts: number } => ({
+      ts,
+      type: 'question.answered',
+      payload: { question: 1, kind: 'agent', askedBy: 'a', answeredBy: 'cli', answers: [{ question: 'Q?', picked: ['Yes'], text: null }] },
+    });
+    const off = offTimes(
+      events([
+        claimed(1000, 1),
+        answered(30_000),
+        { ts: 50_000, type: 'run.resumed', payload: { members: ['a:active'] } },
+        completed(51_000, 1),
+      ]),
+      51_000,
+    );
+    expect(off.map((o) => [o.kind, o.from, o.to])).toEqual([['crashed', 1000, 50_000]]);
+    expect(workMs(1000, 51_000, off)).toBe(1000);
+  });
+
   it('formats durations one way and timeline positions as m:ss', () => {
     expect([0, 400, 1000, 59_400, 73_000, 3_600_000 + 125_000].map(formatDuration)).toEqual(['0s', '<1s', '1s', '59s', '1m13s', '1h02m']);
     expect([0, 9000, 73_000, 3_725_000].map(formatOffset)).toEqual(['0:00', '0:09', '1:13', '1:02:05']);

@@ -8,7 +8,7 @@ import { runTimeMs } from '../../src/cli/run-time.js';
 import { formatClock } from '../../tui/format.js';
 import { headerLines } from '../../tui/header.js';
 import { lineText, formatBoardText } from '../../tui/plain.js';
-import { seedBoard, T0, type TestBoard } from './helpers.js';
+import { askMetric, METRIC_QUESTION, seedBoard, T0, type TestBoard } from './helpers.js';
 
 /** A crashed run stops working and stops its clock; every view measures the run with the report's one duration. */
 let tb: TestBoard;
@@ -63,6 +63,18 @@ describe('a crashed run', () => {
     for (const now of [T0 + 200_000, T0 + 10_000_000]) {
       expect(headerTime(formatBoardText(later, now, 120))).toBe(formatClock(durationMs));
     }
+  });
+
+  it('does not move its clock when a person answers a question while it is crashed', async () => {
+    tb = await seedBoard();
+    const question = await askMetric(tb);
+    await tb.crash();
+    const before = (await tb.board.readSnapshot(tb.runId)).run.workMs;
+    tb.tick(600_000);
+    await tb.board.answerQuestion(tb.runId, question, [{ question: METRIC_QUESTION.questions[0]?.question ?? '', picked: ['AUC'], text: null }], 'cli', human);
+    const after = await tb.board.readSnapshot(tb.runId);
+    expect(after.run.state).toBe('crashed');
+    expect(after.run.workMs).toBe(before);
   });
 });
 
