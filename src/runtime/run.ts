@@ -65,9 +65,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<Outcome> {
     throw new RuntimeError(`run ${runId} is driven by ${claim.driver}${claim.pid !== null ? ` (process ${claim.pid})` : ''}; stop it first with \`team stop ${runId}\`, or wait until it ends`);
   }
   const drive = new AbortController();
-  const forward = () => drive.abort();
+  // The caller's reason goes with it: a StopRequest's message is the reason the run records.
+  const forward = () => drive.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', forward, { once: true });
-  if (opts.signal?.aborted) drive.abort();
+  if (opts.signal?.aborted) drive.abort(opts.signal.reason);
   // The driver's heartbeat is wall-clock time (other processes compare it with theirs), whatever
   // clock the run uses; it beats for the members it runs too, so no `team worker` takes them.
   const beat = setInterval(() => {

@@ -140,7 +140,7 @@ describe('a run whose output pipe closes (built CLI)', () => {
     expect(piped.stdout).toMatch(/^run 1 started: team slow, backend sim/i);
     expect(piped.stderr.split('\n')).toEqual(expect.arrayContaining(['team: the output of run 1 was closed; stopping it (resume it with `team resume 1`)', 'exit 3']));
     const [run] = JSON.parse((await team(['runs', '--json'])).stdout) as { state: string; reason: string | null }[];
-    expect(run).toMatchObject({ state: 'stopped' });
+    expect(run).toMatchObject({ state: 'stopped', reason: 'stopped because its output was closed (the reading end of a pipe went away)' });
     const resumed = await team(['resume', '1', '--instant', '--headless', '--no-sandbox']);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect(JSON.parse((await team(['runs', '--json'])).stdout)).toEqual([expect.objectContaining({ state: 'completed' })]);
