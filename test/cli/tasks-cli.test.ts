@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { ensureBuilt } from '../helpers/runtime.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -157,6 +158,23 @@ describe('team tasks (built CLI)', () => {
       stderr: `team: no board at ${path.join(cwd, 'nope.db')}; start a run there with \`team start churn-project\`, or point --board at an existing board`,
       exitCode: 1,
     });
+    // Another program's SQLite file, or an empty file, is refused and left exactly as it was.
+    const other = path.join(cwd, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE notes (body TEXT)');
+    db.close();
+    const empty = path.join(cwd, 'empty.db');
+    fs.writeFileSync(empty, '');
+    for (const file of [other, empty]) {
+      const before = fs.readFileSync(file);
+      expect(await team('--board', file, 'runs')).toEqual({
+        stdout: '',
+        stderr: `team: ${file} is not a teamboard board (it has none of the board's tables); point --board or TEAM_HOME at a board.db that \`team start\` made`,
+        exitCode: 1,
+      });
+      expect(fs.readFileSync(file).equals(before), file).toBe(true);
+      expect(fs.existsSync(`${file}-wal`), file).toBe(false);
+    }
   });
 
   it('ends quietly when its output goes into a pipe that closed', async () => {

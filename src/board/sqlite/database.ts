@@ -27,13 +27,25 @@ export function openDatabase(file: string, options: { mustExist?: boolean; busyT
     const binding = nativeBinding();
     sqlite = new Database(file, binding ? { nativeBinding: binding } : {});
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
+    // A command that only uses a board must not make one out of some other SQLite file (or an
+    // empty one): it is left untouched, not even switched to WAL.
+    if (options.mustExist && !isBoardFile(sqlite)) {
+      sqlite.close();
+      throw new BoardError('not_found', `${file} is not a teamboard board (it has none of the board's tables); point --board or TEAM_HOME at a board.db that \`team start\` made`);
+    }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
   } catch (error) {
+    if (error instanceof BoardError) throw error;
     throw storageError(error, file) ?? new BoardError('storage', `cannot open the board database ${file}: ${message(error)}`);
   }
   return { sqlite, file, migrated: isMigrated(sqlite) };
+}
+
+/** Whether a file holds a board, of this version or an older one: drizzle's migration table is its mark. */
+function isBoardFile(sqlite: Database.Database): boolean {
+  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get() !== undefined;
 }
 
 let bindingPath: string | null | undefined;
