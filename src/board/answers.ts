@@ -11,6 +11,12 @@ export function parseQuestionId(text: string): number {
   return Number(match[1]);
 }
 
+/** A question that can no longer be answered says so, and who answered it. */
+export function assertOpen(question: Pick<Question, 'id' | 'status' | 'answeredBy'>): void {
+  if (question.status === 'open') return;
+  throw new BoardError('state', `question q${question.id} is already ${question.status}${question.answeredBy ? ` (by ${question.answeredBy})` : ''}`);
+}
+
 /** Kinds the coordinator acts on: their answers must name an option (a note may be added to it). */
 export function needsOption(kind: QuestionKind): boolean {
   return kind !== 'agent';

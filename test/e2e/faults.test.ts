@@ -102,6 +102,10 @@ describe('two `team resume` started together (built CLI)', () => {
 
     await waitFor('the question again', async () => ((await statusJson(cwd)).questions.length > 0 ? true : undefined), 30_000, 100);
     expect(await team(cwd, ['answer', '1', 'q1', 'Go'])).toMatchObject({ exitCode: 0 });
+    // Answered already: that is what any second answer hears, an option number out of range included.
+    for (const again of ['Wait', '7']) {
+      expect(await team(cwd, ['answer', '1', 'q1', again])).toEqual({ stdout: '', stderr: 'team: question q1 is already answered (by cli)', exitCode: 1 });
+    }
     const done = await winner;
     expect(done.exitCode, String(done.stderr)).toBe(0);
     expect(String(done.stdout)).toContain('Run 1 (relay) completed: 3 tasks completed');

@@ -1,4 +1,5 @@
 import { actorName, type Actor } from '../actor.js';
+import { assertOpen } from '../answers.js';
 import { BoardError } from '../errors.js';
 import { checkJsonSize, checkLength, LIMITS } from '../limits.js';
 import type { Tx } from '../store.js';
@@ -68,9 +69,7 @@ export async function requireQuestion(tx: Tx, runId: number, id: number): Promis
 export async function answerQuestion(tx: Tx, runId: number, id: number, answers: Answers, answeredBy: AnsweredBy, actor: Actor): Promise<Question> {
   await tx.lockRun(runId, 'exclusive');
   const question = await requireQuestion(tx, runId, id);
-  if (question.status !== 'open') {
-    throw new BoardError('state', `question q${id} is already ${question.status}${question.answeredBy ? ` (by ${question.answeredBy})` : ''}`);
-  }
+  assertOpen(question);
   const parts = question.payload.questions.map((q) => q.question);
   if (answers.length !== parts.length || answers.some((a, i) => a.question !== parts[i])) {
     throw new BoardError('invalid', `the answers do not match the parts of q${id}; give one answer per part, in order`);

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { human } from '../../board/actor.js';
-import { describeAnswers, parseQuestionId, resolveAnswers } from '../../board/answers.js';
+import { assertOpen, describeAnswers, parseQuestionId, resolveAnswers } from '../../board/answers.js';
 import { BoardError } from '../../board/errors.js';
 import { boardFlag, resolveRun, withBoard } from '../board-access.js';
 import { printJson, processIO, type CommandIO } from '../io.js';
@@ -37,6 +37,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
         const question = await board.getQuestion(run.id, id);
         if (!question) throw new BoardError('not_found', `question q${id} does not exist in run ${run.id}; see open questions with \`team status ${run.id}\``);
         // Checked here, before anything is written: a refused answer says why and lists the options.
+        assertOpen(question);
         const resolved = resolveAnswers(question.payload, answers, question.kind);
         await board.answerQuestion(run.id, id, resolved, 'cli', human);
         if (opts.json) return printJson(io, { question: `q${id}`, answers: resolved });
