@@ -109,7 +109,7 @@ function matchOption(item: QuestionItem, text: string): Match {
 function optionWithNote(item: QuestionItem, text: string): { option: QuestionOption; note: string } | null {
   const split = /^(.+?)\s*(?:[:;]|,|\s-\s|\s—\s)\s*(.+)$/s.exec(text);
   if (!split?.[1] || !split[2]) return null;
-  const match = matchOption(item, split[1]);
+  const match = matchOption(item, tidy(split[1]));
   return match.kind === 'option' ? { option: match.option, note: split[2].trim() } : null;
 }
 

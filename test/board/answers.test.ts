@@ -59,6 +59,7 @@ describe('answers are checked where they are given', () => {
   it('reads answers the way people type them: #2, 2., quoted, odd spacing and case', async () => {
     for (const typed of ['#2', '2.', '2)', '# 2', '"Blue/green"', "'blue/green'", '“Blue/green”', '  BLUE/GREEN  ']) expect(single(typed)?.picked, typed).toEqual(['Blue/green']);
     expect(single('  canary   10%  ')?.picked).toEqual(['Canary 10%']);
+    expect(single('  "Full"  -  but keep it calibrated ✓  ')).toEqual({ question: 'Which rollout strategy?', picked: ['Full'], text: 'but keep it calibrated ✓' });
     for (const typed of ['-1', '0', '+7', '#9']) expect((await caught(() => single(typed))).message, typed).toMatch(/is not an option of "Rollout"; it has 3: /);
     // Not a whole number: no option number, so an agent gets it as the person's words, quotes and extra spaces taken off.
     expect(single('1.5')).toEqual({ question: 'Which rollout strategy?', picked: [], text: '1.5' });
