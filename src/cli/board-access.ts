@@ -62,7 +62,7 @@ export async function withBoard(io: CommandIO, access: BoardAccess, action: (boa
 
 export function parseRunId(text: string): number {
   const value = Number(String(text).replace(/^#/, ''));
-  if (!Number.isInteger(value) || value < 1) throw new BoardError('invalid', `"${text}" is not a run id; run ids are numbers (see \`team runs\`)`);
+  if (!Number.isInteger(value) || value < 1) throw new BoardError('invalid', `"${text}" is not a run id; run ids are whole numbers from 1 (see \`team runs\`)`);
   return value;
 }
 

@@ -113,6 +113,7 @@ describe('team tasks (built CLI)', () => {
       exitCode: 1,
     });
     expect(await team('tasks', 'list', '--run', '7')).toEqual({ stdout: '', stderr: 'team: run 7 does not exist; list runs with `team runs`', exitCode: 1 });
+    expect(await team('tasks', 'list', '--run', '0')).toEqual({ stdout: '', stderr: 'team: "0" is not a run id; run ids are whole numbers from 1 (see `team runs`)', exitCode: 1 });
     // A status filter is checked, taken as people type it, and an empty result says why it is empty.
     expect(await team('tasks', 'list', '--status', 'bogus')).toEqual({ stdout: '', stderr: 'team: --status "bogus" is not a task status; use one of pending, in_progress, completed', exitCode: 1 });
     expect((await team('tasks', 'list', '--status', 'In-Progress')).stdout.split('\n')[1]).toBe('No in_progress tasks (1 in all).');
