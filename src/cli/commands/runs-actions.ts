@@ -115,8 +115,13 @@ export async function showStatus(io: CommandIO, boardOption: string | undefined,
     io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${groupDigits(totals.tokens)}   cost $${totals.costUsd.toFixed(4)}${budget}${spendNote(run.backend)}\n`);
     io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
     const rows = [['NAME', 'ROLE', 'STATUS', 'TASK', 'TOKENS', 'COST', 'LAST ACTION']];
+    // A seat for an MCP client that nobody took yet: say so, and how to take it, in full.
+    const seats = new Set(run.config.members.filter((m) => m.external).map((m) => m.name));
     for (const m of members) {
-      rows.push([m.name, m.role, memberStatusText(m.status, state), m.currentTask ? `#${m.currentTask}` : '-', groupDigits(m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens), `$${m.costUsd.toFixed(4)}`, truncate(m.lastAction ?? '', 50)]);
+      const open = seats.has(m.name) && m.status === 'starting';
+      const status = open ? 'open seat' : memberStatusText(m.status, state);
+      const last = open ? `join with: team mcp --run ${run.id} --as ${m.name}` : truncate(m.lastAction ?? '', 50);
+      rows.push([m.name, m.role, status, m.currentTask ? `#${m.currentTask}` : '-', groupDigits(m.inputTokens + m.outputTokens + m.cacheReadTokens + m.cacheWriteTokens), `$${m.costUsd.toFixed(4)}`, last]);
     }
     io.stdout(`${columns(rows).map((l) => `  ${l}`).join('\n')}\n\nTasks\n`);
     io.stdout(formatTaskTable(tasks).split('\n').map((l) => (l ? `  ${l}` : l)).join('\n'));
