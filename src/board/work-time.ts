@@ -112,7 +112,9 @@ export function runClock(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, sta
   const from = workFrom(run, fold);
   const ended = isTerminal(run.status) && run.endedAt !== null;
   const crashed = state === 'crashed';
-  const to = Math.max(from, ended && run.endedAt !== null ? run.endedAt : crashed ? (fold.lastActivity ?? fold.lastEvent ?? run.startedAt) : now);
+  // An ended run's end is never before its last event (a stop from another process carries wall
+  // time, which an instant run's virtual clock may be ahead of).
+  const to = Math.max(from, ended && run.endedAt !== null ? Math.max(run.endedAt, fold.lastEvent ?? 0) : crashed ? (fold.lastActivity ?? fold.lastEvent ?? run.startedAt) : now);
   return { workMs: workBetween(from, to, offSpans(fold, to)), ticking: !ended && !crashed && fold.open === null };
 }
 

@@ -6,7 +6,7 @@ import { wasSimulated } from '../board/dry-run.js';
 import { describeGate } from '../board/gates.js';
 import { runState } from '../board/liveness.js';
 import type { Gate, Question, Run, Task, UsageRow } from '../board/types.js';
-import { runDuration, workMs } from './duration.js';
+import { questionTimes, runDuration, workMs } from './duration.js';
 import { gateChanges } from './gate-events.js';
 import { headline } from './headline.js';
 import { metricLabel, metricRows, metricsOf } from './metrics.js';
@@ -91,7 +91,8 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     };
   });
 
-  const decisions = linkFollowUps(questions.map((q) => decision(q, events, tasks, duration.waits)));
+  const times = questionTimes(events);
+  const decisions = linkFollowUps(questions.map((q) => decision(q, events, tasks, duration.waits, times)));
   const gateReports = gates.map((g) => gateReport(g, events, tasks));
   const metrics = tasks.flatMap((t): MetricTable[] => {
     const recorded = metricsOf(t.metadata);
@@ -183,7 +184,7 @@ function linkFollowUps(decisions: Decision[]): Decision[] {
   });
 }
 
-function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Task[], waits: readonly PersonWait[]): Decision {
+function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Task[], waits: readonly PersonWait[], times: ReturnType<typeof questionTimes>): Decision {
   const parts = q.payload.questions.map((item, index): DecisionPart => {
     const part = q.answers?.find((a) => a.question === item.question) ?? q.answers?.[index];
     return {
@@ -214,8 +215,8 @@ function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Ta
     answeredBy: q.answeredBy,
     answeredByText: q.answeredBy === null ? null : answeredByText(q.answeredBy),
     cancelReason: cancelled?.type === 'question.cancelled' ? cleanLine(cancelled.payload.reason) : null,
-    askedAt: q.createdAt,
-    answeredAt: q.answeredAt,
+    askedAt: times.get(q.id)?.asked ?? q.createdAt,
+    answeredAt: q.answeredAt === null ? null : (times.get(q.id)?.answered ?? q.answeredAt),
     waitedMs: waits.find((w) => w.question === q.id)?.ms ?? 0,
   };
 }

@@ -45,15 +45,19 @@ export function runDuration(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, 
   const firstClaim = events.find((e) => e.type === 'task.claimed');
   const lastEvent = events[events.length - 1];
   const from = firstClaim?.ts ?? run.startedAt;
-  const to = Math.max(from, isTerminal(run.status) && run.endedAt !== null ? run.endedAt : (lastEvent?.ts ?? run.startedAt));
+  // The end is never before the last event: a stop written by another process carries its wall
+  // clock, which an instant run's virtual clock may be ahead of.
+  const ended = isTerminal(run.status) && run.endedAt !== null ? Math.max(run.endedAt, lastEvent?.ts ?? 0) : null;
+  const to = Math.max(from, ended ?? lastEvent?.ts ?? run.startedAt);
   const off = offTimes(events, to);
   const measure = (a: number, b: number) => workMs(a, b, off);
-  const cancelledAt = new Map<number, number>();
-  for (const e of events) if (e.type === 'question.cancelled') cancelledAt.set(e.payload.question, e.ts);
+  const times = questionTimes(events);
   const waits = questions.map(
     (q): PersonWait => {
-      const end = q.answeredAt ?? cancelledAt.get(q.id) ?? to;
-      return { question: q.id, kind: q.kind, askedBy: q.askedBy, from: q.createdAt, to: end, ms: measure(q.createdAt, end) };
+      const at = times.get(q.id);
+      const asked = at?.asked ?? q.createdAt;
+      const end = Math.max(asked, at?.answered ?? q.answeredAt ?? at?.cancelled ?? to);
+      return { question: q.id, kind: q.kind, askedBy: q.askedBy, from: asked, to: end, ms: measure(asked, end) };
     },
   );
   const within = mergeIntervals(waits.map((w): Interval => ({ from: Math.max(w.from, from), to: Math.min(w.to, to) })));
@@ -67,6 +71,22 @@ export function runDuration(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, 
     waitingMs: within.reduce((sum, i) => sum + measure(i.from, i.to), 0),
     waits,
   };
+}
+
+/**
+ * When each question was asked, answered or cancelled, by the run's events: they are stamped in
+ * order on one time line, where a question's row keeps the clock of whichever process wrote it
+ * (an instant run's virtual time for the question, a person's wall time for the answer).
+ */
+export function questionTimes(events: readonly BoardEvent[]): Map<number, { asked?: number; answered?: number; cancelled?: number }> {
+  const times = new Map<number, { asked?: number; answered?: number; cancelled?: number }>();
+  const at = (id: number) => times.get(id) ?? times.set(id, {}).get(id) ?? {};
+  for (const e of events) {
+    if (e.type === 'question.asked') at(e.payload.question).asked = e.ts;
+    else if (e.type === 'question.answered') at(e.payload.question).answered = e.ts;
+    else if (e.type === 'question.cancelled') at(e.payload.question).cancelled = e.ts;
+  }
+  return times;
 }
 
 /** How much of an off interval falls inside the span of work. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardEvent, NewEvent } from '../../src/board/events.js';
-import { formatDuration, formatOffset, offTimes, workMs } from '../../src/report/duration.js';
+import { formatDuration, formatOffset, offTimes, runDuration, workMs } from '../../src/report/duration.js';
 import { cleanText, escapeHtml, escapeMarkdown } from '../../src/report/safe-text.js';
 
 /** Events as a board stores them, at the given times. */
@@ -68,6 +68,29 @@ describe('off time and the one duration', () => {
     );
     expect(off.map((o) => [o.kind, o.from, o.to])).toEqual([['crashed', 1000, 50_000]]);
     expect(workMs(1000, 51_000, off)).toBe(1000);
+  });
+
+  it('an instant run mixes clocks in its rows, not in its events: the duration and the waits follow the events', () => {
+    const asked = (ts: number, question: number): NewEvent & { ts: number } => ({ ts, type: 'question.asked', payload: { question, kind: 'agent', askedBy: 'a', taskId: null, headers: ['H'], text: ['Q?'] } });
+    const answered = (ts: number, question: number): NewEvent & { ts: number } => ({
+      ts,
+      type: 'question.answered',
+      payload: { question, kind: 'agent', askedBy: 'a', answeredBy: 'cli', answers: [{ question: 'Q?', picked: [], text: 'yes' }] },
+    });
+    // Virtual time for the run's own events; the person's answer (wall time) lands ahead of it, and
+    // the follow-up is stamped after the answer it follows. `team stop` wrote endedAt by its wall clock, behind.
+    const list = events([claimed(10_000, 1), asked(11_000, 1), answered(40_000, 1), asked(40_000, 2), answered(45_000, 2), { ts: 90_000, type: 'run.stopped', payload: { from: 'running', reason: 'stopped with `team stop`' } }]);
+    const rows = [
+      { id: 1, kind: 'agent' as const, askedBy: 'a', createdAt: 11_000, answeredAt: 40_000 },
+      { id: 2, kind: 'agent' as const, askedBy: 'a', createdAt: 12_000, answeredAt: 45_000 },
+    ];
+    const d = runDuration({ startedAt: 0, status: 'stopped', endedAt: 50_000 }, list, rows);
+    expect(d.to).toBe(90_000);
+    expect(d.ms).toBe(80_000);
+    expect(d.waits.map((w) => [w.question, w.from, w.to])).toEqual([
+      [1, 11_000, 40_000],
+      [2, 40_000, 45_000],
+    ]);
   });
 
   it('formats durations one way and timeline positions as m:ss', () => {
