@@ -17,13 +17,18 @@ const rollout = (question: string): QuestionItem => ({
   options: ['Canary 10%', 'Shadow', 'Full'].map((label) => ({ label, description: `${label}: what it means` })),
 });
 
+/** A board whose mlops member is working on the rollout task. */
+async function rolloutTask() {
+  t = await createTestBoard({ pipeline: ['deploy'], members: [{ name: 'mlops', role: 'mlops-engineer' }] });
+  const mlops = t.as('mlops');
+  const task = await t.board.createTask(t.runId, { subject: 'Roll the model out', stage: 'deploy', role: 'mlops-engineer' }, coordinator);
+  await t.board.updateTask(t.runId, task.id, { status: 'in_progress', owner: 'mlops' }, mlops);
+  return { board: t.board, runId: t.runId, mlops, task };
+}
+
 describe('a follow-up question in the report', () => {
   it('the headline counts the decision that took effect, not the own words it followed up', async () => {
-    t = await createTestBoard({ pipeline: ['deploy'], members: [{ name: 'mlops', role: 'mlops-engineer' }] });
-    const { board, runId } = t;
-    const mlops = t.as('mlops');
-    const task = await board.createTask(runId, { subject: 'Roll the model out', stage: 'deploy', role: 'mlops-engineer' }, coordinator);
-    await board.updateTask(runId, task.id, { status: 'in_progress', owner: 'mlops' }, mlops);
+    const { board, runId, mlops, task } = await rolloutTask();
     const first = rollout('How should the churn model reach production?');
     const q1 = await board.askQuestion(runId, { kind: 'agent', askedBy: 'mlops', taskId: task.id, payload: { questions: [first] } }, mlops);
     await board.answerQuestion(runId, q1.id, [{ question: first.question, picked: [], text: 'the careful way please' }], 'human', human);
@@ -43,11 +48,7 @@ describe('a follow-up question in the report', () => {
   });
 
   it('links the follow-up in an instant run, whose questions run on a virtual clock behind the wall clock of the answers', async () => {
-    t = await createTestBoard({ pipeline: ['deploy'], members: [{ name: 'mlops', role: 'mlops-engineer' }] });
-    const { board, runId } = t;
-    const mlops = t.as('mlops');
-    const task = await board.createTask(runId, { subject: 'Roll the model out', stage: 'deploy', role: 'mlops-engineer' }, coordinator);
-    await board.updateTask(runId, task.id, { status: 'in_progress', owner: 'mlops' }, mlops);
+    const { board, runId, mlops, task } = await rolloutTask();
     const virtual = Date.now() - 60_000;
     board.setClock(() => virtual);
     const first = rollout('How should the churn model reach production?');
