@@ -17,6 +17,8 @@ export function buildProgram(): Command {
     .description('Run a team of AI agents on a shared task board, with a coordinator that enforces the order of work.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // Every command's help lists --board too: it is given before or after the command.
+    .configureHelp({ showGlobalOptions: true })
     .option('--board <path-or-url>', 'the board to use: a board.db file or a postgres:// URL (default: $TEAM_BOARD_URL, else .team/board.db here or in a parent folder)')
     .addHelpText(
       'after',

@@ -2,10 +2,16 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../src/board/types.js';
 import { registerMcpCommand } from '../../src/cli/commands/mcp.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { decideJoin } from '../../src/mcp/join.js';
 
 /** `team mcp --help` says what --role does, as joining does it. */
 describe('team mcp --help', () => {
+  it('lists the global --board, which the client configurations in docs/mcp.md pass', () => {
+    const mcp = buildProgram().commands.find((c) => c.name() === 'mcp');
+    expect(mcp?.helpInformation()).toMatch(/Global Options:[\s\S]*--board <path-or-url>/);
+  });
+
   it('says a new member may take any role, and an existing one only its own', () => {
     const help = registerMcpCommand(new Command()).helpInformation().replace(/\s+/g, ' ');
     expect(help).not.toContain("must match an existing member's role");
