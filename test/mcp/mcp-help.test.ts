@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../src/board/types.js';
 import { registerMcpCommand } from '../../src/cli/commands/mcp.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { decideJoin } from '../../src/mcp/join.js';
+import { NOW, cfg, run } from '../helpers/mcp-fixtures.js';
 
 /** `team mcp --help` says what --role does, as joining does it. */
 describe('team mcp --help', () => {
@@ -19,25 +19,6 @@ describe('team mcp --help', () => {
     expect(help).toContain('for an existing member, leave it out or give its own role');
 
     // What joining does: a new name joins with a role no member has.
-    const now = Date.UTC(2030, 0, 1);
-    const run: Run = {
-      id: 1,
-      team: 't',
-      status: 'running',
-      backend: 'sim',
-      seed: 1,
-      workspace: '/w',
-      budgetUsd: null,
-      budgetTokens: null,
-      config: { team: 't', description: '', pipeline: [], members: [{ name: 'ds', agent: 'ds', role: 'data-scientist', model: 'sim', instructions: '', tools: [] }], gates: [], teamFile: '' },
-      statusReason: null,
-      pid: 1,
-      driver: 'pid 1',
-      heartbeatAt: now,
-      eventCursor: 0,
-      startedAt: now - 1000,
-      endedAt: null,
-    };
-    expect(decideJoin(run, undefined, 'reviewer', 'reviewer', now)).toEqual({ kind: 'add', role: 'reviewer' });
+    expect(decideJoin(run([cfg('ds', 'data-scientist')]), undefined, 'reviewer', 'reviewer', NOW)).toEqual({ kind: 'add', role: 'reviewer' });
   });
 });
