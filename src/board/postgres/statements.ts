@@ -2,17 +2,12 @@ import { and, asc, desc, eq, gte, isNull, ne, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { events, gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/postgres/schema.js';
+import { once } from '../once.js';
 
 export type Db = NodePgDatabase;
 
 const p = (name: string) => sql.placeholder(name);
 const num = (expression: SQL) => expression.mapWith(Number);
-
-/** A value made on first use, then kept. */
-function once<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => (made ??= make());
-}
 
 /**
  * The statements every hot path uses, as named prepared statements: PostgreSQL parses and plans

@@ -14,7 +14,7 @@ import { BoardError } from '../errors.js';
 import type { Tx } from '../store.js';
 import type { Gate, MailMessage, Member, Question, Run, Task } from '../types.js';
 import { causes, codeOf, message, storageError } from './database.js';
-import { once } from './hot-statements.js';
+import { once } from '../once.js';
 
 /** Queries are built from the schema's tables; drizzle's relational `db.query` is not used, so it is not set up. */
 type Db = BetterSQLite3Database;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { once } from '../once.js';
 import type { NewEvent, StoredEventRow } from '../events.js';
 import type { Answers, Gate, MailMessage, Member, Question, QuestionPayload, QuestionStatus, Run, RunConfig, RunTotals, SimScript, Task, UsageRow } from '../types.js';
 import type { BlockerRow, TaskSummaryRow } from '../store.js';
@@ -11,15 +12,6 @@ import type { BlockerRow, TaskSummaryRow } from '../store.js';
  * a command neither loads drizzle nor builds a query with it: what writes goes through drizzle
  * (./drizzle-statements.ts), loaded on the first write.
  */
-
-/**
- * A statement prepared on first use, then kept for the connection: a read command uses a few of
- * the store's statements, and preparing all of them took longer than its reads.
- */
-export function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
-}
 
 const TASK = `run_id AS runId, id, key, subject, description, active_form AS activeForm, status, owner, role, stage,
   metadata, sim, created_by AS createdBy, attempt, tokens, cost_usd AS costUsd, created_at AS createdAt,

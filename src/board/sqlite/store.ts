@@ -4,7 +4,8 @@ import type { OpenOptions } from '../open.js';
 import type { Store, Tx } from '../store.js';
 import { openDatabase, storageError, codeOf, type SqliteConnection } from './database.js';
 import type { DrizzleStatements } from './drizzle-statements.js';
-import { hotStatements, once } from './hot-statements.js';
+import { once } from '../once.js';
+import { hotStatements } from './hot-statements.js';
 import { createMutex } from './mutex.js';
 
 function decoded(rows: StoredEventRow[]): BoardEvent[] {
