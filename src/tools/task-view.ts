@@ -47,11 +47,9 @@ export interface TaskView {
   blockedBy(task: ViewTask): number[];
   /** The gates closed on the task's stage, in words; undefined when none (or the task is completed). */
   gate(task: ViewTask): string | undefined;
-  /** Pending with nothing to wait for: no unfinished blocker, no unfinished earlier stage, no closed gate. */
-  ready(task: ViewTask): boolean;
-  /** Whether `member` (with `role`) may claim the task now: the board's rule for a claim. */
+  /** Whether `member` (with `role`) may claim the task now (the board's rule for a claim): pending with nothing to wait for, and theirs to take. */
   claimable(task: ViewTask, member: string, role: string | null): boolean;
-  /** The tasks that are ready (see `ready`), lowest id first; found without looking at the others. */
+  /** The tasks that are pending with nothing to wait for (no unfinished blocker or earlier stage, no closed gate), lowest id first; found without looking at the others. */
   readyTasks(): ViewTask[];
   /** The member's unfinished tasks (pending or in progress), lowest id first. */
   owned(member: string): ViewTask[];
@@ -361,7 +359,6 @@ function viewOf(kept: Kept): TaskView {
     gate(task) {
       return task.status === 'completed' || task.stage === null ? undefined : kept.gates.get(task.stage);
     },
-    ready,
     claimable(task, member, role) {
       if (task.owner !== null && task.owner !== member) return false;
       if (task.role !== null && task.role !== role) return false;

@@ -39,7 +39,6 @@ function parseTaskId(text: string): number {
   return id;
 }
 
-export { formatTaskTable } from './tasks-actions.js';
 
 export function registerTasksCommand(program: Command, io: CommandIO = processIO): void {
   const tasks = program
