@@ -110,12 +110,19 @@ export function workFrom(run: Pick<Run, 'startedAt'>, fold: WorkFold): number {
  */
 export function runClock(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, state: RunState, fold: WorkFold, now: number): { workMs: number; ticking: boolean } {
   const from = workFrom(run, fold);
-  const ended = isTerminal(run.status) && run.endedAt !== null;
+  const ended = runEnd(run, fold);
   const crashed = state === 'crashed';
-  // An ended run's end is never before its last event (a stop from another process carries wall
-  // time, which an instant run's virtual clock may be ahead of).
-  const to = Math.max(from, ended && run.endedAt !== null ? Math.max(run.endedAt, fold.lastEvent ?? 0) : crashed ? (fold.lastActivity ?? fold.lastEvent ?? run.startedAt) : now);
-  return { workMs: workBetween(from, to, offSpans(fold, to)), ticking: !ended && !crashed && fold.open === null };
+  const to = Math.max(from, ended ?? (crashed ? (fold.lastActivity ?? fold.lastEvent ?? run.startedAt) : now));
+  return { workMs: workBetween(from, to, offSpans(fold, to)), ticking: ended === null && !crashed && fold.open === null };
+}
+
+/**
+ * When an ended run ended (null while it has not): never before its last event, since a stop from
+ * another process carries wall time, which an instant run's virtual clock may be ahead of.
+ */
+export function runEnd(run: Pick<Run, 'status' | 'endedAt'>, fold: WorkFold): number | null {
+  if (!isTerminal(run.status) || run.endedAt === null) return null;
+  return Math.max(run.endedAt, fold.lastEvent ?? 0);
 }
 
 /** A snapshot's run clock read at `now`: the work at read time, plus the time since while it still counts. */

@@ -6,7 +6,7 @@ import { wasSimulated } from '../board/dry-run.js';
 import { describeGate } from '../board/gates.js';
 import { runState } from '../board/liveness.js';
 import type { Gate, Question, Run, Task, UsageRow } from '../board/types.js';
-import { questionTimes, runDuration, workMs } from './duration.js';
+import { questionTimes, runDuration, workMs, type QuestionTimes } from './duration.js';
 import { gateChanges } from './gate-events.js';
 import { headline } from './headline.js';
 import { metricLabel, metricRows, metricsOf } from './metrics.js';
@@ -50,7 +50,8 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     if (typeof of === 'number') replacedBy.set(of, Math.max(replacedBy.get(of) ?? 0, t.id));
   }
 
-  const duration = runDuration(run, events, questions);
+  const times = questionTimes(events);
+  const duration = runDuration(run, events, questions, times);
   const measure = (from: number, to: number) => workMs(from, to, duration.off);
   const timeline = buildTimeline({
     events,
@@ -91,7 +92,6 @@ export async function buildReport(board: Board, runId: number): Promise<Report> 
     };
   });
 
-  const times = questionTimes(events);
   const decisions = linkFollowUps(questions.map((q) => decision(q, events, tasks, duration.waits, times)));
   const gateReports = gates.map((g) => gateReport(g, events, tasks));
   const metrics = tasks.flatMap((t): MetricTable[] => {
@@ -184,7 +184,7 @@ function linkFollowUps(decisions: Decision[]): Decision[] {
   });
 }
 
-function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Task[], waits: readonly PersonWait[], times: ReturnType<typeof questionTimes>): Decision {
+function decision(q: Question, events: readonly BoardEvent[], tasks: readonly Task[], waits: readonly PersonWait[], times: QuestionTimes): Decision {
   const parts = q.payload.questions.map((item, index): DecisionPart => {
     const part = q.answers?.find((a) => a.question === item.question) ?? q.answers?.[index];
     return {

@@ -4,8 +4,7 @@
  * `workMs`. Nothing else in the report subtracts timestamps.
  */
 import type { BoardEvent } from '../board/events.js';
-import { isTerminal } from '../board/liveness.js';
-import { emptyFold, foldWork, offSpans, workBetween } from '../board/work-time.js';
+import { emptyFold, foldWork, offSpans, runEnd, workBetween, workFrom } from '../board/work-time.js';
 import type { Question, Run } from '../board/types.js';
 import type { Interval, OffTime, PersonWait, RunDuration } from './model.js';
 
@@ -41,17 +40,17 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
  * (the run's end, else its last event), less the time it was off; and the waits on a person in it.
  * `team runs`, a run's summary and the report all show this number.
  */
-export function runDuration(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, events: readonly BoardEvent[], questions: readonly Pick<Question, 'id' | 'kind' | 'askedBy' | 'createdAt' | 'answeredAt'>[]): RunDuration {
-  const firstClaim = events.find((e) => e.type === 'task.claimed');
-  const lastEvent = events[events.length - 1];
-  const from = firstClaim?.ts ?? run.startedAt;
-  // The end is never before the last event: a stop written by another process carries its wall
-  // clock, which an instant run's virtual clock may be ahead of.
-  const ended = isTerminal(run.status) && run.endedAt !== null ? Math.max(run.endedAt, lastEvent?.ts ?? 0) : null;
-  const to = Math.max(from, ended ?? lastEvent?.ts ?? run.startedAt);
-  const off = offTimes(events, to);
+export function runDuration(
+  run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>,
+  events: readonly BoardEvent[],
+  questions: readonly Pick<Question, 'id' | 'kind' | 'askedBy' | 'createdAt' | 'answeredAt'>[],
+  times: QuestionTimes = questionTimes(events),
+): RunDuration {
+  const fold = foldWork(emptyFold(), events);
+  const from = workFrom(run, fold);
+  const to = Math.max(from, runEnd(run, fold) ?? fold.lastEvent ?? run.startedAt);
+  const off = offSpans(fold, to);
   const measure = (a: number, b: number) => workMs(a, b, off);
-  const times = questionTimes(events);
   const waits = questions.map(
     (q): PersonWait => {
       const at = times.get(q.id);
@@ -78,8 +77,10 @@ export function runDuration(run: Pick<Run, 'startedAt' | 'status' | 'endedAt'>, 
  * order on one time line, where a question's row keeps the clock of whichever process wrote it
  * (an instant run's virtual time for the question, a person's wall time for the answer).
  */
-export function questionTimes(events: readonly BoardEvent[]): Map<number, { asked?: number; answered?: number; cancelled?: number }> {
-  const times = new Map<number, { asked?: number; answered?: number; cancelled?: number }>();
+export type QuestionTimes = Map<number, { asked?: number; answered?: number; cancelled?: number }>;
+
+export function questionTimes(events: readonly BoardEvent[]): QuestionTimes {
+  const times: QuestionTimes = new Map();
   const at = (id: number) => times.get(id) ?? times.set(id, {}).get(id) ?? {};
   for (const e of events) {
     if (e.type === 'question.asked') at(e.payload.question).asked = e.ts;
