@@ -2,6 +2,7 @@
 //   node scripts/smoke-test.js
 // Writes reports/smoke.json ({passed, checks, ...}); exits 1 when any check fails.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import process from 'node:process';
 import { parseArgs } from './lib/args.js';
 import { loadBundle, scoreRaw } from './lib/bundle.js';
@@ -126,16 +127,31 @@ function waitForListening(child) {
   });
 }
 
-async function request(url, body) {
-  const res = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  let parsed = {};
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = { raw: text };
-  }
-  return { status: res.status, body: parsed };
+/** One HTTP request with node:http (fetch would load a whole HTTP client for a handful of local calls). */
+function request(url, body) {
+  return new Promise((done, fail) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    const req = http.request(url, { method: payload === undefined ? 'GET' : 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        let parsed = {};
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = { raw: text };
+        }
+        done({ status: res.statusCode, body: parsed });
+      });
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(payload);
+  });
 }
 
 function stop(child) {
