@@ -19,12 +19,17 @@ export async function addDependencies(tx: Tx, runId: number, edges: Dependency[]
   await tx.lockRun(runId, 'exclusive');
   const graph = await loadGraph(tx, runId);
   const fresh: Dependency[] = [];
+  // Edges already taken, by task: a team file can bring tens of thousands at once.
+  const taken = new Map<number, Set<number>>();
   let problem: BoardError | null = null;
   for (const edge of edges) {
     problem = edgeProblem(graph, runId, edge);
     if (problem) break;
-    if (hasEdge(graph, edge) || fresh.some((e) => e.taskId === edge.taskId && e.blockedBy === edge.blockedBy)) continue;
+    if (hasEdge(graph, edge) || taken.get(edge.taskId)?.has(edge.blockedBy)) continue;
     fresh.push(edge);
+    const blockers = taken.get(edge.taskId);
+    if (blockers) blockers.add(edge.blockedBy);
+    else taken.set(edge.taskId, new Set([edge.blockedBy]));
   }
   // A cycle among the edges before a bad one is reported first, as adding them in order would.
   const cyclic = firstCyclicEdge(graph, fresh);
