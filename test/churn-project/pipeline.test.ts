@@ -3,14 +3,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_ROWS } from '../helpers/small-churn.js';
 import { DEFAULT_ROWS, TRAINING_STEPS, makeWorkspace, num, readJson, removeWorkspace, runAll, runScript } from './helpers.js';
+import { type PlayedRun, playRun } from './play.js';
 
-// One workspace runs the whole default pipeline on small data; the tests read what it produced.
+// One workspace runs the whole default pipeline on small data, the way a run does: the team file's
+// sim steps with the recommended answers (every script from generate-data.js to drift-check.js,
+// each after the decisions it depends on). The tests read what it produced.
 let main = '';
+let played: PlayedRun;
 const others: string[] = [];
 
 beforeAll(async () => {
-  main = makeWorkspace();
-  await runAll(main, [...TRAINING_STEPS, 'model-card.js', 'package.js', 'smoke-test.js', 'deploy.js', 'drift-check.js']);
+  played = await playRun({});
+  main = played.dir;
 }, 60_000);
 
 afterAll(() => {
@@ -23,7 +27,22 @@ function workspace(rows?: number): string {
   return dir;
 }
 
+/** A fresh workspace holding the raw data the main run generated (same seed, rows and churn definition). */
+function workspaceWithMainData(): string {
+  const dir = workspace();
+  fs.cpSync(path.join(main, 'data', 'raw'), path.join(dir, 'data', 'raw'), { recursive: true });
+  return dir;
+}
+
 describe('churn-project default pipeline (full features)', () => {
+  it('played through the team file with the recommended answers, passes the gate and deploys', () => {
+    expect(played.firstVerdict).toBe(true);
+    expect(played.evaluation.auc).toBeGreaterThanOrEqual(0.75);
+    expect(readJson(main, 'deploy/manifest.json').strategy).toBe('canary-10');
+    expect(readJson(main, 'reports/smoke.json').passed).toBe(true);
+    expect(fs.readFileSync(path.join(main, 'docs/runbook.md'), 'utf8')).toContain('# Churn scorer runbook');
+  });
+
   it('clears the AUC gate and beats the baseline by a clear margin on the test split', () => {
     const metrics = readJson(main, 'reports/metrics.json');
     expect(num(metrics, 'auc')).toBeGreaterThanOrEqual(0.75);
@@ -111,8 +130,10 @@ describe('churn-project at the size users get', () => {
   it(`generates ${DEFAULT_ROWS} rows by default, splits them 75/25 and clears the gate`, async () => {
     expect(DEFAULT_ROWS).toBe(12000);
     const dir = workspace(DEFAULT_ROWS);
-    await runAll(dir, TRAINING_STEPS);
-    expect(num(readJson(dir, 'reports/profile.json'), 'rows')).toBe(12000);
+    // The profile step adds nothing at this size that the main run does not check: it is left out.
+    await runAll(dir, TRAINING_STEPS.filter((step) => step !== 'profile.js'));
+    expect(num(readJson(dir, 'data/raw/meta.json'), 'rows')).toBe(12000);
+    expect(fs.readFileSync(path.join(dir, 'data/raw/subscribers.csv'), 'utf8').trim().split('\n')).toHaveLength(12000 + 1);
     const pre = readJson(dir, 'artifacts/preprocess.json');
     expect([num(pre, 'train_rows'), num(pre, 'test_rows')]).toEqual([9000, 3000]);
     const metrics = readJson(dir, 'reports/metrics.json');
@@ -130,8 +151,8 @@ describe('churn-project decisions', () => {
   }, 30_000);
 
   it('misses the gate with usage-only features, and deploy refuses', async () => {
-    const dir = workspace();
-    await runAll(dir, ['config.js set feature_set=usage-only', ...TRAINING_STEPS, 'package.js']);
+    const dir = workspaceWithMainData();
+    await runAll(dir, ['config.js set feature_set=usage-only', 'build-features.js', 'train.js', 'evaluate.js', 'package.js']);
     const metrics = readJson(dir, 'reports/metrics.json');
     expect(num(metrics, 'auc')).toBeLessThan(0.75);
     expect(num(metrics, 'auc')).toBeGreaterThan(0.6);
@@ -159,8 +180,8 @@ describe('churn-project decisions', () => {
   }, 30_000);
 
   it('refuses stale inputs after a decision changes', async () => {
-    const dir = workspace();
-    await runAll(dir, ['generate-data.js', 'config.js set churn_definition=downgrade-or-cancel']);
+    const dir = workspaceWithMainData();
+    await runAll(dir, ['config.js set churn_definition=downgrade-or-cancel']);
     const result = await runScript(dir, 'build-features.js');
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe(
