@@ -7,10 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardEvent } from '../../src/board/events.js';
-import { openBoard } from '../../src/board/open.js';
 import type { Answers } from '../../src/board/types.js';
 import type { ResponseEntry, TapeEntry } from '../../src/models/tape.js';
-import { ensureBuilt, eventTuple, outputSeen, sleep, spawnTeam, statusJson, team, tempDir } from '../helpers/runtime.js';
+import { ensureBuilt, eventTuple, outputSeen, spawnTeam, statusJson, team, tempDir } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 interface Decision {
@@ -48,18 +47,6 @@ function parseJsonRun(stdout: string): { events: BoardEvent[]; summary: Record<s
   return { events: lines.slice(0, -1) as unknown as BoardEvent[], summary };
 }
 
-/** How many questions of run 1 wait for an answer; a cheap look before asking the CLI. */
-async function openQuestions(dir: string): Promise<number> {
-  const file = path.join(dir, '.team', 'board.db');
-  if (!fs.existsSync(file)) return 0;
-  const board = await openBoard(file, { mustExist: true });
-  try {
-    return (await board.listQuestions(1, 'open')).length;
-  } finally {
-    await board.close();
-  }
-}
-
 async function decisionsOf(dir: string): Promise<Decision[]> {
   const report = await team(dir, ['export', '1', '--format', 'json']);
   expect(report.exitCode).toBe(0);
@@ -79,12 +66,27 @@ beforeAll(async () => {
   // Not the recommended options for the churn definition and the rollout, so the tape holds a person's choices.
   const choose = (header: string) => (header === 'Churn def' ? 'Inactive 30 days' : header === 'Rollout' ? '3' : '1');
   const given: string[] = [];
+  // The run's own NDJSON says when it asks: answer then, instead of polling the board.
+  let asked = 0;
   let exited = false;
-  void run.then(() => (exited = true));
+  let wake = (): void => undefined;
+  let partial = '';
+  run.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    asked += lines.filter((line) => line.includes('"type":"question.asked"')).length;
+    wake();
+  });
+  void run.then(() => {
+    exited = true;
+    wake();
+  });
   await outputSeen(run, '"type":"run.started"');
   while (!exited) {
-    await sleep(50);
-    if (exited || (await openQuestions(dir)) === 0) continue;
+    if (asked <= given.length) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      continue;
+    }
     const status = await statusJson(dir).catch(() => null);
     for (const q of status?.questions ?? []) {
       const answered = await team(dir, ['answer', '1', q.id, choose(q.questions[0]?.header ?? '')]);

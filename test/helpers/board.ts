@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { human, memberActor, type Actor, type MemberActor } from '../../src/board/actor.js';
 import type { Board } from '../../src/board/board.js';
 import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { RunConfig } from '../../src/board/types.js';
+import { tempDir } from './temp-dir.js';
 import { BOARD_BACKEND_ENV, createTestDatabase, POSTGRES_URL_ENV, releaseTestDatabase } from './postgres.js';
 
 export interface TestMember {
@@ -49,9 +49,7 @@ export interface TestBoard {
   cleanup(): Promise<void>;
 }
 
-export function tempDir(prefix = 'teamboard-test-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-}
+export { tempDir };
 
 /** The configuration of a run made by hand in a test (no team file). */
 export function testConfig(team: string, pipeline: string[]): RunConfig {

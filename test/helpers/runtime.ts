@@ -18,7 +18,8 @@ import { prepareRun } from '../../src/runtime/prepare.js';
 import { executeRun, type Outcome } from '../../src/runtime/run.js';
 import { createVirtualClock } from '../../src/runtime/virtual-clock.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { tempDir } from './board.js';
+// Not from ./board.js: that one loads the PostgreSQL client, which runtime tests never use.
+import { tempDir } from './temp-dir.js';
 import { REPO_ROOT } from './workers.js';
 
 export { REPO_ROOT, tempDir };
