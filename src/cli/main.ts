@@ -1,14 +1,14 @@
 import { DefinitionError } from '../definitions/errors.js';
 import { processIO } from './io.js';
-import { readCommand } from './read-commands.js';
+import { plainCommand } from './plain-commands.js';
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    // A read command in a plain form runs without commander and the other commands' modules; anything
-    // else (help, a mistake, any other command) goes through the full program below.
-    const read = readCommand(argv.slice(2));
-    if (read) {
-      await read(processIO);
+    // The common commands in their plain forms run without commander and the other commands' modules;
+    // anything else (help, a mistake, any other command) goes through the full program below.
+    const plain = plainCommand(argv.slice(2));
+    if (plain) {
+      await plain(processIO);
       return typeof process.exitCode === 'number' ? process.exitCode : 0;
     }
     const { runProgram } = await import('./program.js');

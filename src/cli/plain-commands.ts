@@ -1,14 +1,19 @@
 /**
- * The read commands in their plain forms (`team status`, `team runs --json`, `team tasks list --run 2`,
- * `team board --json`, `team export 3 --format html`), run without building the whole program: commander
- * and every command's module took a read command a fifth of its start. Only the exact forms below are
- * taken; help, a mistake, `--opt=value`, a repeated or unknown option go to commander (./program.ts),
- * which declares the same commands and says what is wrong, as before.
+ * The commands people and scripts run most, in their plain forms (`team status`, `team runs --json`,
+ * `team tasks list --run 2`, `team board --json`, `team export 3 --format html`, `team tasks get 3`,
+ * `team tasks create --subject "Train" --blocked-by 1`, `team tasks update 2 --status in_progress --owner
+ * mle`, `team answer 3 q2 canary`), run without building the whole program: commander and every
+ * command's module were a fifth of a read command's start, and a quarter of a `tasks update`. Only the
+ * exact forms below are taken; help, a mistake, `--opt=value`, a repeated or unknown option, a value
+ * that starts with `-` go to commander (./program.ts), which declares the same commands and says what
+ * is wrong, as before. Both call the same action functions.
  */
 import type { CommandIO } from './io.js';
+import { PATCH_STATUSES } from './patch-statuses.js';
 
 // Each command's module loads once the arguments are known to be its own: `team --help` loads none.
 const runsActions = () => import('./commands/runs-actions.js');
+const tasksActions = () => import('./commands/tasks-actions.js');
 
 interface Parsed {
   /** The global `--board` option, given before the command. */
@@ -18,7 +23,7 @@ interface Parsed {
   values: Map<string, string>;
 }
 
-interface ReadCommand {
+interface PlainCommand {
   words: string[];
   /** How many arguments it takes: at least `min`, at most `max`. */
   min: number;
@@ -26,6 +31,8 @@ interface ReadCommand {
   flags: string[];
   /** Options that take a value, each with the values it allows (null: any). */
   values: Record<string, readonly string[] | null>;
+  /** Options commander requires: without one, commander says so. */
+  required?: string[];
   run(io: CommandIO, p: Parsed): Promise<void>;
 }
 
@@ -35,7 +42,9 @@ function isFormat(value: string | undefined): value is (typeof FORMATS)[number] 
   return FORMATS.some((f) => f === value);
 }
 
-const COMMANDS: ReadCommand[] = [
+const TASK_VALUES = { '--subject': null, '--description': null, '--active-form': null, '--blocked-by': null, '--stage': null, '--role': null, '--owner': null, '--metadata': null, '--run': null };
+
+const COMMANDS: PlainCommand[] = [
   { words: ['runs'], min: 0, max: 0, flags: ['--json'], values: {}, run: async (io, p) => (await runsActions()).showRuns(io, p.board, { json: p.flags.has('--json') }) },
   { words: ['status'], min: 0, max: 1, flags: ['--json'], values: {}, run: async (io, p) => (await runsActions()).showStatus(io, p.board, p.args[0], { json: p.flags.has('--json') }) },
   {
@@ -44,7 +53,70 @@ const COMMANDS: ReadCommand[] = [
     max: 0,
     flags: ['--json'],
     values: { '--run': null, '--status': null },
-    run: async (io, p) => (await import('./commands/tasks-actions.js')).listTasks(io, p.board, { run: p.values.get('--run'), status: p.values.get('--status'), json: p.flags.has('--json') }),
+    run: async (io, p) => (await tasksActions()).listTasks(io, p.board, { run: p.values.get('--run'), status: p.values.get('--status'), json: p.flags.has('--json') }),
+  },
+  {
+    words: ['tasks', 'get'],
+    min: 1,
+    max: 1,
+    flags: ['--json'],
+    values: { '--run': null },
+    run: async (io, p) => (await tasksActions()).showTask(io, p.board, p.args[0] ?? '', { run: p.values.get('--run'), json: p.flags.has('--json') }),
+  },
+  {
+    words: ['tasks', 'create'],
+    min: 0,
+    max: 0,
+    flags: ['--json'],
+    values: TASK_VALUES,
+    required: ['--subject'],
+    run: async (io, p) =>
+      (await tasksActions()).createTask(io, p.board, {
+        subject: p.values.get('--subject') ?? '',
+        description: p.values.get('--description'),
+        activeForm: p.values.get('--active-form'),
+        blockedBy: p.values.get('--blocked-by'),
+        stage: p.values.get('--stage'),
+        role: p.values.get('--role'),
+        owner: p.values.get('--owner'),
+        metadata: p.values.get('--metadata'),
+        run: p.values.get('--run'),
+        json: p.flags.has('--json'),
+      }),
+  },
+  {
+    words: ['tasks', 'update'],
+    min: 1,
+    max: 1,
+    flags: ['--json', '--reassign'],
+    values: { ...TASK_VALUES, '--status': PATCH_STATUSES, '--blocks': null },
+    run: async (io, p) =>
+      (await tasksActions()).updateTask(io, p.board, p.args[0] ?? '', {
+        status: p.values.get('--status'),
+        subject: p.values.get('--subject'),
+        description: p.values.get('--description'),
+        activeForm: p.values.get('--active-form'),
+        owner: p.values.get('--owner'),
+        reassign: p.flags.has('--reassign') || undefined,
+        blockedBy: p.values.get('--blocked-by'),
+        blocks: p.values.get('--blocks'),
+        stage: p.values.get('--stage'),
+        role: p.values.get('--role'),
+        metadata: p.values.get('--metadata'),
+        run: p.values.get('--run'),
+        json: p.flags.has('--json'),
+      }),
+  },
+  {
+    words: ['answer'],
+    min: 3,
+    max: Infinity,
+    flags: ['--json'],
+    values: {},
+    run: async (io, p) => {
+      const [runText = '', questionText = '', ...answers] = p.args;
+      await (await import('./commands/answer-action.js')).answerQuestion(io, p.board, runText, questionText, answers, { json: p.flags.has('--json') });
+    },
   },
   {
     words: ['board'],
@@ -67,8 +139,8 @@ const COMMANDS: ReadCommand[] = [
   },
 ];
 
-/** The read command these arguments (after `node team`) name in a plain form, ready to run; null for anything else. */
-export function readCommand(argv: readonly string[]): ((io: CommandIO) => Promise<void>) | null {
+/** The command these arguments (after `node team`) name in a plain form, ready to run; null for anything else. */
+export function plainCommand(argv: readonly string[]): ((io: CommandIO) => Promise<void>) | null {
   const rest = [...argv];
   let board: string | undefined;
   if (rest[0] === '--board') {
@@ -83,7 +155,7 @@ export function readCommand(argv: readonly string[]): ((io: CommandIO) => Promis
   return (io) => command.run(io, { ...parsed, board });
 }
 
-function parse(command: ReadCommand, tokens: string[]): Omit<Parsed, 'board'> | null {
+function parse(command: PlainCommand, tokens: string[]): Omit<Parsed, 'board'> | null {
   const args: string[] = [];
   const flags = new Set<string>();
   const values = new Map<string, string>();
@@ -106,5 +178,6 @@ function parse(command: ReadCommand, tokens: string[]): Omit<Parsed, 'board'> | 
     i++;
   }
   if (args.length < command.min || args.length > command.max) return null;
+  if (command.required?.some((option) => !values.has(option))) return null;
   return { args, flags, values };
 }

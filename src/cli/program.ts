@@ -9,7 +9,7 @@ import { registerTasksCommand } from './commands/tasks.js';
 import { registerTeamsCommand } from './commands/teams.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
-/** Every command, with its options and help: what `team` runs unless ./read-commands.ts takes the command. */
+/** Every command, with its options and help: what `team` runs unless ./plain-commands.ts takes the command. */
 export function buildProgram(): Command {
   const program = new Command();
   program

@@ -1,6 +1,6 @@
 /**
  * What `team runs`, `team status` and `team export` do, apart from parsing their arguments: the
- * commander commands (./runs.ts) and the read commands' own dispatch (../read-commands.ts) both
+ * commander commands (./runs.ts) and the plain forms' own dispatch (../plain-commands.ts) both
  * call these, and neither makes them load commander.
  */
 import type { Board } from '../../board/board.js';

@@ -1,9 +1,7 @@
 import { type Command, Option } from 'commander';
-import { human } from '../../board/actor.js';
-import { assertOpen, describeAnswers, parseQuestionId, resolveAnswers } from '../../board/answers.js';
-import { BoardError } from '../../board/errors.js';
-import { boardFlag, resolveRun, withBoard } from '../board-access.js';
-import { printJson, processIO, type CommandIO } from '../io.js';
+import { boardFlag } from '../board-access.js';
+import { processIO, type CommandIO } from '../io.js';
+import { answerQuestion } from './answer-action.js';
 import { exportRun, showRuns, showStatus } from './runs-actions.js';
 
 export { nextStep } from './runs-actions.js';
@@ -31,18 +29,7 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  team answer 3 q2 "Canary 10%"\n  team answer 3 q4 1\n  team answer 3 q4 "approve: EU customers first"   (an option with a note)\n  team answer 3 q5 "AUC,Recall"     (multi-select: comma-separated)')
     .action(async (runText: string, questionText: string, answers: string[], opts: { json?: boolean }) => {
-      await withBoard(io, { board: boardFlag(program), mustExist: true }, async (board) => {
-        const run = await resolveRun(board, io, runText);
-        const id = parseQuestionId(questionText);
-        const question = await board.getQuestion(run.id, id);
-        if (!question) throw new BoardError('not_found', `question q${id} does not exist in run ${run.id}; see open questions with \`team status ${run.id}\``);
-        // Checked here, before anything is written: a refused answer says why and lists the options.
-        assertOpen(question);
-        const resolved = resolveAnswers(question.payload, answers, question.kind);
-        await board.answerQuestion(run.id, id, resolved, 'cli', human);
-        if (opts.json) return printJson(io, { question: `q${id}`, answers: resolved });
-        io.stdout(`Answered q${id}: ${describeAnswers(resolved)}\n`);
-      });
+      await answerQuestion(io, boardFlag(program), runText, questionText, answers, opts);
     });
 
   program
