@@ -108,11 +108,8 @@ export function isEvent<K extends EventType>(event: BoardEvent, type: K): event 
   return event.type === type;
 }
 
-/** The task an event is about, if any: stored beside the payload so a task's history is an index lookup. */
-export function eventTaskId(event: NewEvent): number | null {
-  const payload: object = event.payload;
-  return 'taskId' in payload && typeof payload.taskId === 'number' ? payload.taskId : null;
-}
+// Apart from the schemas, so a store can write events without building them (./event-task-id.ts).
+export { eventTaskId } from './event-task-id.js';
 
 export interface StoredEventRow {
   runId: number;

@@ -1,5 +1,6 @@
 import type { BoardClock } from '../clock.js';
-import { decodeEvent, eventTaskId, type BoardEvent, type StoredEventRow } from '../events.js';
+import { eventTaskId } from '../event-task-id.js';
+import type { BoardEvent, StoredEventRow } from '../events.js';
 import type { OpenOptions } from '../open.js';
 import type { Store, Tx } from '../store.js';
 import { openDatabase, storageError, codeOf, type SqliteConnection } from './database.js';
@@ -8,7 +9,12 @@ import { once } from '../once.js';
 import { hotStatements } from './hot-statements.js';
 import { createMutex } from './mutex.js';
 
-function decoded(rows: StoredEventRow[]): BoardEvent[] {
+// The event schemas load with the first event read: a command that only writes (`team tasks update`)
+// spent a tenth of its start building them.
+const eventsModule = once(() => import('../events.js'));
+
+async function decoded(rows: StoredEventRow[]): Promise<BoardEvent[]> {
+  const { decodeEvent } = await eventsModule();
   const out: BoardEvent[] = [];
   for (const row of rows) {
     const event = decodeEvent(row);
@@ -116,7 +122,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     },
     listEvents: async (runId, after, limit) => decoded(hot.eventsSince(runId, after, limit)),
     lastEventSeq: async (runId) => hot.lastEvent(runId)?.seq ?? 0,
-    taskHistory: async (runId, taskId, limit) => decoded(hot.taskHistory(runId, taskId, limit)).reverse(),
+    taskHistory: async (runId, taskId, limit) => (await decoded(hot.taskHistory(runId, taskId, limit))).reverse(),
   };
 
   function guard<T>(fn: () => T): T {
