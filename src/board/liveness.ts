@@ -1,10 +1,20 @@
 import type { RunState } from './snapshot.js';
 import type { Member, Run } from './types.js';
 
-/** How often the process driving a run (and each worker) writes its heartbeat. */
-export const HEARTBEAT_MS = 3_000;
-/** A driver silent for this long is gone: its run shows as crashed and another process may take it over. */
-export const CRASH_AFTER_MS = 12_000;
+/** How often the process driving a run (and each worker) writes its heartbeat (TEAM_HEARTBEAT_MS overrides it). */
+export const HEARTBEAT_MS = fromEnv('TEAM_HEARTBEAT_MS', 3_000);
+/** A driver silent for this long is gone: its run shows as crashed and another process may take it over (TEAM_CRASH_AFTER_MS overrides it). */
+export const CRASH_AFTER_MS = fromEnv('TEAM_CRASH_AFTER_MS', 12_000);
+
+/**
+ * The two overrides let a test see a killed run crashed in seconds rather than wait out the real
+ * threshold. Every process that drives or reads the run must get the same values, and the crash
+ * threshold must stay several heartbeats long. Anything but whole milliseconds >= 100 is ignored.
+ */
+function fromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] || undefined);
+  return Number.isInteger(value) && value >= 100 ? value : fallback;
+}
 
 /** The run's status as a person should see it: a live status whose driver stopped beating is `crashed`. */
 export function runState(run: Pick<Run, 'status' | 'heartbeatAt' | 'driver'>, now: number): RunState {
