@@ -9,7 +9,7 @@ import type { ResultPromise } from 'execa';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ALIASES } from '../../src/definitions/model-aliases.js';
 import { startFakeMessagesApi, type FakeMessagesApi } from '../../src/models/fake/messages-api.js';
-import { ensureBuilt, outputSeen, sleep, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
+import { ensureBuilt, outputSeen, sleep, spawnTeam, statusJson, team, tempDir, waitForOpenQuestion } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 interface MemberStatus {
@@ -138,12 +138,9 @@ describe('team start on the anthropic backend (built CLI, real SDK, local fake M
     api = await startFakeMessagesApi({ port: 0, responder: 'sim', simOptions: { speed: 1000 } });
     const run = spawnTeam(cwd, ['start', 'churn-project', '--headless', '--speed', '50', '--budget-usd', '0.01'], claude(api.url));
     await outputSeen(run, 'run 1 started');
-    const budget = await waitFor(
-      'the budget question',
-      async () => (await statusJson(cwd).catch(() => null))?.questions.find((q) => q.kind === 'budget'),
-      30_000,
-      100,
-    );
+    await waitForOpenQuestion(cwd, 'the budget question', (q) => q.kind === 'budget');
+    const budget = (await statusJson(cwd)).questions.find((q) => q.kind === 'budget');
+    if (!budget) throw new Error('team status shows no budget question');
     expect(budget.questions[0]?.question).toMatch(/^The run has used \$0\.0\d of \$0\.01\. The team is paused\. Raise the budget or stop\?$/);
     const paused = await statusJson(cwd);
     expect(paused.run.status).toBe('paused');

@@ -12,7 +12,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openBoard } from '../../src/board/open.js';
 import { startFakeMessagesApi, type FakeCall, type FakeMessagesApi, type FakeReply } from '../../src/models/fake/messages-api.js';
 import type { Report } from '../../src/report/index.js';
-import { agentFile, BIN, ensureBuilt, resultsOf, spawnTeam, statusJson, team, tempDir, waitFor, write } from '../helpers/runtime.js';
+import { agentFile, BIN, ensureBuilt, resultsOf, spawnTeam, statusJson, team, tempDir, waitForOpenQuestion, write } from '../helpers/runtime.js';
 import { hasTmux, startTmux, warnWithoutTmux, type Tmux } from '../helpers/tmux.js';
 
 warnWithoutTmux('test/e2e/permissions.test.ts');
@@ -78,13 +78,12 @@ function responder(results: Map<string, { text: string; isError: boolean }>) {
 
 const claude = (url: string) => ({ ANTHROPIC_API_KEY: 'sk-ant-permissions', ANTHROPIC_BASE_URL: url });
 
+/** Waits for question q<n> on the board, then reads it as `team status` shows it. */
 async function openPermission(n: number) {
-  return waitFor(
-    `permission question q${n}`,
-    async () => (await statusJson(cwd).catch(() => null))?.questions.find((q) => q.id === `q${n}`),
-    30_000,
-    100,
-  );
+  await waitForOpenQuestion(cwd, `permission question q${n}`, (q) => q.id === n);
+  const shown = (await statusJson(cwd)).questions.find((q) => q.id === `q${n}`);
+  if (!shown) throw new Error(`team status does not show q${n}`);
+  return shown;
 }
 
 function errorOf(result: { text: string } | undefined): unknown {

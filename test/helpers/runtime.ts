@@ -8,7 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { Board } from '../../src/board/board.js';
 import { isEvent, type BoardEvent, type EventOf, type EventType } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
-import type { MemberConfig, Run } from '../../src/board/types.js';
+import type { MemberConfig, Question, Run } from '../../src/board/types.js';
 import { loadTeam, type LoadedTeam } from '../../src/definitions/team-loader.js';
 import type { AssistantBlock, Message, Model, ModelRequest, ModelResponse, ToolResultBlock, ToolUseBlock, UserBlock } from '../../src/models/model.js';
 import { createSimModel, type SimOptions } from '../../src/models/sim.js';
@@ -408,6 +408,33 @@ export interface StatusJson {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until run `run` of the board in `cwd` has an open question that `match` accepts, reading the
+ * board file from this process: a look costs a few milliseconds where `team status` costs a whole
+ * CLI start. Tests then read the question once through the CLI. Until the process that runs the
+ * team has created and migrated the board, a look finds nothing.
+ */
+export async function waitForOpenQuestion(cwd: string, what: string, match: (question: Question) => boolean, run = 1, timeoutMs = 30_000): Promise<Question> {
+  const file = path.join(cwd, '.team', 'board.db');
+  return waitFor(
+    what,
+    async () => {
+      if (!fs.existsSync(file)) return undefined;
+      const board = await openBoard(file, { mustExist: true }).catch(() => null);
+      if (!board) return undefined;
+      try {
+        return (await board.listQuestions(run, 'open')).find(match);
+      } catch {
+        return undefined;
+      } finally {
+        await board.close();
+      }
+    },
+    timeoutMs,
+    50,
+  );
+}
 
 /** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, everyMs = 25): Promise<T> {

@@ -136,7 +136,9 @@ describe('team mcp', () => {
     const progressed = new Promise<void>((resolve) => (sawProgress = resolve));
     const asked = call(client, 'AskUserQuestion', { questions: [question] }, { onprogress: () => sawProgress(), resetTimeoutOnProgress: true });
 
-    const status = await waitFor('the question in team status', async () => (await statusJson(t.dir, t.runId)).questions.find((q) => q.askedBy === 'rev'));
+    await waitFor('the question on the board', async () => (await t.board.listQuestions(t.runId, 'open')).find((q) => q.askedBy === 'rev'));
+    const status = (await statusJson(t.dir, t.runId)).questions.find((q) => q.askedBy === 'rev');
+    if (!status) throw new Error('team status does not show the question');
     expect(status).toMatchObject({ kind: 'agent', questions: [{ header: 'Tone', question: question.question }] });
     expect(await t.board.getMember(t.runId, 'rev')).toMatchObject({ status: 'waiting' });
     await progressed;
