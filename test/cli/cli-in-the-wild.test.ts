@@ -58,7 +58,7 @@ describe('owned tasks (built CLI)', () => {
     });
     expect(await team(['tasks', 'update', '1', '--owner', 'p2', '--reassign'])).toEqual({ stdout: 'Updated task #1: owner', stderr: '', exitCode: 0 });
     expect(JSON.parse((await team(['tasks', 'get', '1', '--json'])).stdout)).toMatchObject({ owner: 'p2', status: 'in_progress' });
-    expect((await team(['tasks', 'update', '--help'])).stdout).toContain('--reassign');
+    // That `tasks update --help` lists --reassign is checked with the other options in tasks-cli.test.ts.
   });
 
   it('five processes racing through the CLI for the same 30 tasks claim each exactly once', { timeout: 300_000 }, async () => {
@@ -248,16 +248,18 @@ describe('escape sequences in agent-written text (built CLI)', () => {
         ds,
       );
     });
+    const shown = new Map<string, string>();
     for (const args of [['tasks', 'list'], ['tasks', 'get', '1'], ['status'], ['export', '1'], ['board', '--plain'], ['runs']]) {
       const result = await team(args);
       expect(result.exitCode, args.join(' ')).toBe(0);
       for (const text of [result.stdout, result.stderr]) {
         expect(text, args.join(' ')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       }
+      shown.set(args.join(' '), result.stdout);
     }
-    expect((await team(['tasks', 'list'])).stdout).toContain('Evil subject');
-    expect((await team(['tasks', 'get', '1'])).stdout).toContain('line two red');
-    const status = (await team(['status'])).stdout;
+    expect(shown.get('tasks list')).toContain('Evil subject');
+    expect(shown.get('tasks get 1')).toContain('line two red');
+    const status = shown.get('status');
     expect(status).toContain('Bash: echo done');
     expect(status).toContain('Which one ?');
     // JSON keeps the text as written, escaped, so a script reads exactly what the agent wrote.

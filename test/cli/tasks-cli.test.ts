@@ -208,7 +208,7 @@ describe('team tasks (built CLI)', () => {
     }
     const update = await team('tasks', 'update', '--help');
     expect(update.exitCode).toBe(0);
-    for (const option of ['--status <status>', '--owner <name>', '--blocked-by <ids>', '--metadata <json>', '--json']) {
+    for (const option of ['--status <status>', '--owner <name>', '--reassign', '--blocked-by <ids>', '--metadata <json>', '--json']) {
       expect(update.stdout).toContain(option);
     }
   });

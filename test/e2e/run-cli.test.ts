@@ -5,7 +5,7 @@ import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { Task } from '../../src/board/types.js';
 import type { Report } from '../../src/report/index.js';
-import { REPO_ROOT, ensureBuilt, outputSeen, sleep, write, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
+import { REPO_ROOT, ensureBuilt, outputSeen, write, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 let cwd: string;
@@ -52,17 +52,6 @@ tasks:
     blockedBy: [leg-2]
     sim: { steps: [ { bash: "echo 'leg 3' >> relay.log" } ] }
 `;
-
-/** How many questions of run 1 wait for an answer (0 before the board exists). */
-async function openQuestions(): Promise<number> {
-  if (!fs.existsSync(boardFile())) return 0;
-  const board = await openBoard(boardFile(), { mustExist: true });
-  try {
-    return (await board.listQuestions(1, 'open')).length;
-  } finally {
-    await board.close();
-  }
-}
 
 /** Events and tasks of run 1, read from the board file the CLI wrote. */
 async function boardOf(): Promise<{ events: BoardEvent[]; stageOf: Map<number, string | null>; tasks: Task[] }> {
@@ -119,13 +108,28 @@ describe('team start (built CLI)', () => {
     const run = spawnTeam(cwd, ['start', 'churn-project', '--headless', '--instant', '--json']);
     const given: [string, string, string][] = [];
     const choose = (header: string) => (header === 'Features' ? '2' : header === 'Gate' ? 'Retrain' : header === 'Rollout' ? 'Shadow' : '1');
+    // The run's own NDJSON says when it asks: answer then, instead of polling the board.
+    let asked = 0;
     let exited = false;
-    void run.then(() => (exited = true));
+    let wake = (): void => undefined;
+    let partial = '';
+    run.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      asked += lines.filter((line) => line.includes('"type":"question.asked"')).length;
+      wake();
+    });
+    void run.then(() => {
+      exited = true;
+      wake();
+    });
     await outputSeen(run, '"type":"run.started"');
     while (!exited) {
-      await sleep(50);
-      // A cheap look at the board file; the questions themselves come from `team status --json`.
-      if (exited || (await openQuestions()) === 0) continue;
+      if (asked <= given.length) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      // The questions themselves come from `team status --json`.
       const status = await statusJson(cwd).catch(() => null);
       for (const q of status?.questions ?? []) {
         const header = q.questions[0]?.header ?? '';
