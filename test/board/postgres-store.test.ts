@@ -142,6 +142,32 @@ describe('notifications', () => {
       await other.close();
     }
   });
+
+  it('changes the version but wakes nobody for a commit with no event (the event cursor, a heartbeat), here or in another process', async () => {
+    const other = await openBoard(t.file);
+    try {
+      const versions = { here: await t.board.version(t.runId), there: await other.version(t.runId) };
+      const woken = { here: false, there: false };
+      const waiting = {
+        here: t.board.waitForChange(t.runId, 60_000).then(() => (woken.here = true)),
+        there: other.waitForChange(t.runId, 60_000).then(() => (woken.there = true)),
+      };
+      await t.board.updateRun(t.runId, { eventCursor: 1 });
+      expect(await t.board.version(t.runId)).not.toBe(versions.here);
+      // The other process hears of it (its version changes) and its waiter sleeps on.
+      for (let i = 0; i < 2_000 && (await other.version(t.runId)) === versions.there; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await other.version(t.runId)).not.toBe(versions.there);
+      await t.board.heartbeat(t.runId, ['ds']);
+      await Promise.resolve();
+      expect(woken).toEqual({ here: false, there: false });
+
+      await t.board.createTask(t.runId, { subject: 'Profile' }, human);
+      await Promise.all([waiting.here, waiting.there]);
+      expect(woken).toEqual({ here: true, there: true });
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe('conflicts', () => {

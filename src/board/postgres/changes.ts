@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CHANGES_CHANNEL } from './tx-state.js';
+import { CHANGES_CHANNEL, QUIET } from './tx-state.js';
 
 /**
  * Who changed which run: every write transaction notifies the runs it wrote (with its COMMIT), and
@@ -7,10 +7,17 @@ import { CHANGES_CHANNEL } from './tx-state.js';
  * commits at once and by other processes' notifications as they arrive, so `version()` costs no
  * query. While the listener is down nothing can be trusted: every version is new (readers re-read)
  * and waiters fall back to their timeouts; after a reconnect every waiter is woken once.
+ *
+ * Waiters wake for commits that appended events to the run. A quiet commit (a heartbeat, a saved
+ * transcript, the driver's event cursor: most commits of a busy run) changes the version only:
+ * waking every process of the run for each made each of them read the events again, find nothing
+ * new, and wait again, so the processes spent their time on each other's heartbeats. What a waiter
+ * looks at after a wait (events, the run's status, questions) changes only with an event; anything
+ * else it watches (leases) it looks at when its wait times out.
  */
 export interface Changes {
-  /** Our own transaction committed writes to these runs. */
-  committed(runIds: Iterable<number>): void;
+  /** Our own transaction committed writes to these runs, appending events to `evented` of them. */
+  committed(runIds: Iterable<number>, evented: ReadonlySet<number>): void;
   version(runId: number): string;
   wait(runId: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -28,8 +35,11 @@ export async function listenForChanges(config: pg.ClientConfig, storeId: string)
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
 
-  const wake = (runId: number): void => {
+  const bump = (runId: number): void => {
     versions.set(runId, (versions.get(runId) ?? 0) + 1);
+  };
+  const wake = (runId: number): void => {
+    bump(runId);
     for (const done of [...(waiters.get(runId) ?? [])]) done();
   };
   const wakeAll = (): void => {
@@ -38,11 +48,13 @@ export async function listenForChanges(config: pg.ClientConfig, storeId: string)
 
   const onNotification = (message: pg.Notification): void => {
     if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
-    const [run, from] = message.payload.split(':');
+    const [run, from, quiet] = message.payload.split(':');
     // Our own commits were counted when they happened.
     if (from === storeId) return;
     const runId = Number(run);
-    if (Number.isInteger(runId)) wake(runId);
+    if (!Number.isInteger(runId)) return;
+    if (quiet === QUIET) bump(runId);
+    else wake(runId);
   };
 
   async function connect(): Promise<void> {
@@ -82,8 +94,11 @@ export async function listenForChanges(config: pg.ClientConfig, storeId: string)
   await connect();
 
   return {
-    committed(runIds) {
-      for (const runId of runIds) wake(runId);
+    committed(runIds, evented) {
+      for (const runId of runIds) {
+        if (evented.has(runId)) wake(runId);
+        else bump(runId);
+      }
     },
     version(runId) {
       if (!listening) return `unsure.${++unsure}`;

@@ -9,7 +9,7 @@ import { clientConfig, createPool, prepareDatabase } from './connection.js';
 import { connectionProblem, describeUrl, isConnectionError, isRetryable, isUniqueRace, type Where } from './errors.js';
 import { connectionOf } from './statements.js';
 import { createTx, type StoreContext } from './tx.js';
-import { commitTx, newTxState } from './tx-state.js';
+import { commitTx, newTxState, RestartInTransaction } from './tx-state.js';
 
 /** Serialization failures and deadlocks: the transaction did nothing, so it runs again. */
 const CONFLICT_RETRIES = 8;
@@ -53,6 +53,7 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
     let conflicts = 0;
     let races = 0;
     let dropped = 0;
+    let single = !write;
     for (;;) {
       let client: pg.PoolClient;
       try {
@@ -63,19 +64,24 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
         throw connectionProblem(error, where) ?? error;
       }
       const conn = connectionOf(client);
-      const state = newTxState(write);
+      const state = newTxState(write, single);
       let committing = false;
       try {
         const result = await fn(createTx(conn, state, ctx));
+        if (state.restart) throw new RestartInTransaction('a read of more than one statement runs in a transaction');
         committing = true;
         await commitTx(conn, state, ctx.storeId);
         client.release();
-        if (state.touched.size > 0) changes.committed(state.touched);
+        if (state.touched.size > 0) changes.committed(state.touched, state.evented);
         return result;
       } catch (error) {
         const broken = isConnectionError(error);
         if (!broken && state.begun) await client.query('ROLLBACK').catch(() => undefined);
         client.release(broken ? true : undefined);
+        if (state.restart && !broken) {
+          single = false;
+          continue;
+        }
         if (broken && committing) {
           throw new BoardError('storage', `lost the connection to the PostgreSQL board at ${where.host}:${where.port} while committing; the change may or may not be saved: check the board before trying again`);
         }

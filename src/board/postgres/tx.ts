@@ -10,7 +10,7 @@ import { integerLiteral } from './literal.js';
 import type { Connection } from './statements.js';
 import { keptRunView, type IntRead, type KeptLists } from './kept-lists.js';
 import { TASK_FOR_UPDATE, TASK_SKIP_LOCKED, taskFromRaw, taskUpdateSql, type RawTask } from './task-rows.js';
-import { beginSql, note, type TxState } from './tx-state.js';
+import { aloneAllowed, beginSql, note, type TxState } from './tx-state.js';
 
 /** Advisory lock keys are (LOCK_SPACE, run id); (LOCK_SPACE, 0) guards migrations. */
 export const LOCK_SPACE = 0x74626f61;
@@ -63,6 +63,7 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
   /** Run a statement inside the transaction. */
   function q<T>(run: () => Promise<T>): Promise<T> {
     return serial(async () => {
+      if (!state.begun && aloneAllowed(state)) return run();
       if (!state.begun || state.later.length > 0) await begin();
       return run();
     });
@@ -74,7 +75,8 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
    */
   const readInts: IntRead = <R>(name: string, text: string, values: number[]) =>
     serial(async (): Promise<R[]> => {
-      const pending = [...(state.begun ? [] : [beginSql(state)]), ...state.later];
+      const alone = !state.begun && aloneAllowed(state);
+      const pending = alone ? [] : [...(state.begun ? [] : [beginSql(state)]), ...state.later];
       if (pending.length === 0) return (await client.query<R & pg.QueryResultRow>({ name, text, values })).rows;
       state.later = [];
       state.begun = true;
@@ -331,6 +333,7 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
 
     async appendEvent(runId, actor, event) {
       state.touched.add(runId);
+      state.evented.add(runId);
       const list = state.pending.get(runId) ?? [];
       if (list.length === 0) state.pending.set(runId, list);
       const last = list.at(-1)?.ts ?? 0;
