@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardEvent } from '../../src/board/events.js';
+import type { BoardEvent, EventOf } from '../../src/board/events.js';
 import type { Answers } from '../../src/board/types.js';
 import type { ResponseEntry, TapeEntry } from '../../src/models/tape.js';
-import { ensureBuilt, eventTuple, outputSeen, spawnTeam, statusJson, team, tempDir } from '../helpers/runtime.js';
+import { ensureBuilt, eventTuple, outputSeen, spawnTeam, team, tempDir } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 interface Decision {
@@ -66,15 +66,18 @@ beforeAll(async () => {
   // Not the recommended options for the churn definition and the rollout, so the tape holds a person's choices.
   const choose = (header: string) => (header === 'Churn def' ? 'Inactive 30 days' : header === 'Rollout' ? '3' : '1');
   const given: string[] = [];
-  // The run's own NDJSON says when it asks: answer then, instead of polling the board.
-  let asked = 0;
+  // The run's own NDJSON says when it asks and what: answer each question as it comes.
+  const asked: { id: string; header: string }[] = [];
   let exited = false;
   let wake = (): void => undefined;
   let partial = '';
   run.stdout?.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
-    asked += lines.filter((line) => line.includes('"type":"question.asked"')).length;
+    for (const line of lines.filter((l) => l.includes('"type":"question.asked"'))) {
+      const event = JSON.parse(line) as EventOf<'question.asked'>;
+      asked.push({ id: `q${event.payload.question}`, header: event.payload.headers[0] ?? '' });
+    }
     wake();
   });
   void run.then(() => {
@@ -83,15 +86,13 @@ beforeAll(async () => {
   });
   await outputSeen(run, '"type":"run.started"');
   while (!exited) {
-    if (asked <= given.length) {
+    const next = asked.shift();
+    if (!next) {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
-    const status = await statusJson(dir).catch(() => null);
-    for (const q of status?.questions ?? []) {
-      const answered = await team(dir, ['answer', '1', q.id, choose(q.questions[0]?.header ?? '')]);
-      given.push(answered.stdout);
-    }
+    const answered = await team(dir, ['answer', '1', next.id, choose(next.header)]);
+    given.push(answered.stdout);
   }
   const result = await run;
   expect(result.exitCode).toBe(0);
