@@ -11,6 +11,8 @@ export function writeCsv(file, columns, rows) {
 
 function formatCell(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return '';
+  // A number's text never holds a separator: only strings need the check.
+  if (typeof value === 'number') return String(value);
   const text = String(value);
   if (/[",\n]/.test(text)) throw new Error(`CSV cell contains a separator: ${text}`);
   return text;

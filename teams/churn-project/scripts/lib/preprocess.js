@@ -110,8 +110,27 @@ export function fitPreprocess(trainRows, featureSet) {
 
 const round6 = (v) => Number(v.toFixed(6));
 
+/**
+ * Rows already derived under the same fitted cleaning (params.numeric): build-features derives
+ * every train row to fit the scaling, then again to write it.
+ */
+const derivedRows = new WeakMap();
+
 /** Cleans one raw row (CSV strings or JSON values) into every candidate feature, unscaled. */
 function derive(raw, params) {
+  let rows = derivedRows.get(params.numeric);
+  if (!rows) {
+    rows = new WeakMap();
+    derivedRows.set(params.numeric, rows);
+  }
+  const known = rows.get(raw);
+  if (known) return known;
+  const out = deriveRow(raw, params);
+  rows.set(raw, out);
+  return out;
+}
+
+function deriveRow(raw, params) {
   const n = {};
   for (const column of NUMERIC) {
     const p = params.numeric[column];
