@@ -66,12 +66,13 @@ export function atThreshold(labels, probs, threshold) {
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  labels.forEach((y, i) => {
+  // A plain loop: training calls this once per candidate threshold.
+  for (let i = 0; i < labels.length; i++) {
     const flagged = probs[i] >= threshold;
-    if (flagged && y === 1) tp++;
+    if (flagged && labels[i] === 1) tp++;
     else if (flagged) fp++;
-    else if (y === 1) fn++;
-  });
+    else if (labels[i] === 1) fn++;
+  }
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
