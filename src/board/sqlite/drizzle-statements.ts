@@ -1,14 +1,15 @@
 /**
  * The SQLite store's writes (and the reads only a run makes), through drizzle over the schema's
- * tables, and the migrations. Loaded on a connection's first write or when the file needs
- * migrating: a read command reads through ./hot-statements.ts and never loads drizzle.
+ * tables, and the migrations. Loaded on a connection's first such write or when the file needs
+ * migrating: a read command, and the writes of `team tasks create/update` and `team answer`, go
+ * through ./hot-statements.ts and never load drizzle.
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { and, asc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { gates, members, messages, questions, runs, taskDeps, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
+import { gates, members, messages, questions, runs, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
 import { packageRoot } from '../../shared/paths.js';
 import { BoardError } from '../errors.js';
 import type { Tx } from '../store.js';
@@ -81,16 +82,6 @@ function statements(db: Db) {
         .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
         .prepare(),
     ),
-    nextTaskId: once(() =>
-      db
-        .select({ next: sql<number>`coalesce(max(${tasks.id}), 0) + 1` })
-        .from(tasks)
-        .where(eq(tasks.runId, p('runId')))
-        .prepare(),
-    ),
-    taskByKey: once(() => db.select().from(tasks).where(and(eq(tasks.runId, p('runId')), eq(tasks.key, p('key')))).prepare()),
-    taskStages: once(() => db.select({ id: tasks.id, stage: tasks.stage }).from(tasks).where(eq(tasks.runId, p('runId'))).prepare()),
-    insertDep: once(() => db.insert(taskDeps).values({ runId: p('runId'), taskId: p('taskId'), blockedBy: p('blockedBy') }).onConflictDoNothing().prepare()),
     unread: once(() => db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare()),
     countUnread: once(() => db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare()),
     transcriptHead: once(() =>
@@ -150,18 +141,12 @@ export type DrizzleOp =
   | 'updateMember'
   | 'heartbeatMembers'
   | 'addUsage'
-  | 'nextTaskId'
-  | 'insertTask'
-  | 'findTaskByKey'
-  | 'taskStages'
   | 'deleteTask'
-  | 'insertDeps'
   | 'nextGateId'
   | 'insertGate'
   | 'updateGate'
   | 'nextQuestionId'
   | 'insertQuestion'
-  | 'updateQuestion'
   | 'nextMessageId'
   | 'insertMessage'
   | 'unreadMessages'
@@ -201,17 +186,10 @@ export function drizzleStatements(sqlite: Database.Database): DrizzleStatements 
       }
     },
 
-    nextTaskId: (runId) => st.nextTaskId().get({ runId })?.next ?? 1,
-    insertTask: (task) => {
-      db.insert(tasks).values(task).run();
-    },
-    findTaskByKey: (runId, key) => st.taskByKey().get({ runId, key }),
-    taskStages: (runId) => st.taskStages().all({ runId }),
     deleteTask: (runId, id) => {
       // The dependency rows go with it (foreign keys cascade).
       db.delete(tasks).where(and(eq(tasks.runId, runId), eq(tasks.id, id))).run();
     },
-    insertDeps: (runId, edges) => edges.filter((e) => st.insertDep().run({ runId, ...e }).changes > 0),
 
     nextGateId: (runId) => db.select({ next: sql<number>`coalesce(max(${gates.id}), 0) + 1` }).from(gates).where(eq(gates.runId, runId)).get()?.next ?? 1,
     insertGate: (gate) => {
@@ -224,7 +202,6 @@ export function drizzleStatements(sqlite: Database.Database): DrizzleStatements 
     insertQuestion: (question) => {
       db.insert(questions).values(question).run();
     },
-    updateQuestion: (runId, id, set) => update('questions', questions, and(eq(questions.runId, p('runId')), eq(questions.id, p('id'))) as SQL, set, { runId, id }),
 
     nextMessageId: (runId) =>
       db.select({ next: sql<number>`coalesce(max(${messages.id}), 0) + 1` }).from(messages).where(eq(messages.runId, runId)).get()?.next ?? 1,

@@ -9,8 +9,10 @@ import type { BlockerRow, TaskSummaryRow } from '../store.js';
  * tables and prepared once. Through drizzle, building parameters and mapping rows was a quarter of
  * a claim; here columns come back already named for the board's types, and only JSON is parsed.
  * Every read a read command makes (`team status`, `team runs`, `team export`) is here too, so such
- * a command neither loads drizzle nor builds a query with it: what writes goes through drizzle
- * (./drizzle-statements.ts), loaded on the first write.
+ * a command neither loads drizzle nor builds a query with it, and so is every write of `team tasks
+ * create/update` and `team answer` (a task, its dependencies, an answer). Other writes go through
+ * drizzle (./drizzle-statements.ts), loaded on the first of them. test/board/sqlite-reads.test.ts and
+ * sqlite-writes.test.ts hold both to the drizzle schema.
  */
 
 const TASK = `run_id AS runId, id, key, subject, description, active_form AS activeForm, status, owner, role, stage,
@@ -31,7 +33,7 @@ type GateRow = Omit<Gate, 'spec'> & { spec: string };
 type RunRow = Omit<Run, 'config'> & { config: string };
 type QuestionRow = Omit<Question, 'payload' | 'answers'> & { payload: string; answers: string | null };
 
-const TASK_COLUMNS: Record<string, string> = {
+export const TASK_COLUMNS: Record<string, string> = {
   key: 'key',
   subject: 'subject',
   description: 'description',
@@ -51,6 +53,22 @@ const TASK_COLUMNS: Record<string, string> = {
   startedAt: 'started_at',
   completedAt: 'completed_at',
 };
+
+export const QUESTION_COLUMNS: Record<string, string> = {
+  kind: 'kind',
+  askedBy: 'asked_by',
+  taskId: 'task_id',
+  gateId: 'gate_id',
+  toolUseId: 'tool_use_id',
+  payload: 'payload',
+  status: 'status',
+  answers: 'answers',
+  answeredBy: 'answered_by',
+  createdAt: 'created_at',
+  answeredAt: 'answered_at',
+};
+/** The JSON columns: written as JSON text, NULL kept NULL (as drizzle's json mode does). */
+const JSON_FIELDS = new Set(['metadata', 'sim', 'payload', 'answers']);
 
 export function toTask(row: TaskRow): Task {
   return { ...row, metadata: JSON.parse(row.metadata), sim: row.sim === null ? null : parseSim(row.sim) };
@@ -155,7 +173,29 @@ export function hotStatements(sqlite: Database.Database) {
        ORDER BY seq DESC LIMIT @limit`,
     ),
   );
+  const nextTaskId = once(() => sqlite.prepare<[number], number>('SELECT coalesce(max(id), 0) + 1 FROM tasks WHERE run_id = ?').pluck());
+  const taskByKey = once(() => sqlite.prepare<[number, string], TaskRow>(`SELECT ${TASK} FROM tasks WHERE run_id = ? AND key = ?`));
+  const taskStages = once(() => sqlite.prepare<[number], Pick<Task, 'id' | 'stage'>>('SELECT id, stage FROM tasks WHERE run_id = ?'));
+  const insertTask = once(() => {
+    const fields = Object.keys(TASK_COLUMNS);
+    const columns = ['run_id', 'id', ...fields.map(columnOf)].join(', ');
+    return sqlite.prepare<unknown[]>(`INSERT INTO tasks (${columns}) VALUES (${['runId', 'id', ...fields].map(() => '?').join(', ')})`);
+  });
+  const insertDep = once(() => sqlite.prepare<[number, number, number]>('INSERT INTO task_deps (run_id, task_id, blocked_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'));
   const updates = new Map<string, Database.Statement<unknown[]>>();
+  /** UPDATE the given columns of one row (run_id, id); one statement per table and set of columns. */
+  const updateRow = (table: 'tasks' | 'questions', names: Record<string, string>, runId: number, id: number, set: object): void => {
+    const entries = Object.entries(set).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    const key = `${table}:${entries.map(([name]) => name).join(',')}`;
+    let statement = updates.get(key);
+    if (!statement) {
+      const assignments = entries.map(([name]) => `${columnIn(names, table, name)} = ?`).join(', ');
+      statement = sqlite.prepare(`UPDATE ${table} SET ${assignments} WHERE run_id = ? AND id = ?`);
+      updates.set(key, statement);
+    }
+    statement.run(...entries.map(([name, value]) => stored(name, value)), runId, id);
+  };
 
   return {
     getTask: (runId: number, id: number): Task | undefined => {
@@ -205,20 +245,35 @@ export function hotStatements(sqlite: Database.Database) {
     eventsSince: (runId: number, after: number, limit: number): StoredEventRow[] => eventsSince().all(runId, after, limit).map(toStoredEvent),
     /** A task's events, newest first: its own, and dependencies on it. */
     taskHistory: (runId: number, taskId: number, limit: number): StoredEventRow[] => taskHistory().all({ runId, taskId, limit }).map(toStoredEvent),
-    /** UPDATE the given columns of one task; one statement per set of columns. */
-    updateTask(runId: number, id: number, set: Partial<Omit<Task, 'runId' | 'id'>>): void {
-      const entries = Object.entries(set).filter(([, value]) => value !== undefined);
-      if (entries.length === 0) return;
-      const key = entries.map(([name]) => name).join(',');
-      let statement = updates.get(key);
-      if (!statement) {
-        const assignments = entries.map(([name]) => `${columnOf(name)} = ?`).join(', ');
-        statement = sqlite.prepare(`UPDATE tasks SET ${assignments} WHERE run_id = ? AND id = ?`);
-        updates.set(key, statement);
-      }
-      statement.run(...entries.map(([name, value]) => (name === 'metadata' || name === 'sim' ? (value === null ? null : JSON.stringify(value)) : value)), runId, id);
+    /** UPDATE the given columns of one task. */
+    updateTask: (runId: number, id: number, set: Partial<Omit<Task, 'runId' | 'id'>>): void => updateRow('tasks', TASK_COLUMNS, runId, id, set),
+    /** UPDATE the given columns of one question. */
+    updateQuestion: (runId: number, id: number, set: Partial<Omit<Question, 'runId' | 'id'>>): void => updateRow('questions', QUESTION_COLUMNS, runId, id, set),
+    nextTaskId: (runId: number): number => nextTaskId().get(runId) ?? 1,
+    findTaskByKey: (runId: number, key: string): Task | undefined => {
+      const row = taskByKey().get(runId, key);
+      return row ? toTask(row) : undefined;
     },
+    taskStages: (runId: number): Pick<Task, 'id' | 'stage'>[] => taskStages().all(runId),
+    insertTask: (task: Task): void => {
+      const values = new Map<string, unknown>(Object.entries(task));
+      insertTask().run(task.runId, task.id, ...Object.keys(TASK_COLUMNS).map((name) => stored(name, values.get(name))));
+    },
+    /** The edges that were not there yet. */
+    insertDeps: (runId: number, edges: { taskId: number; blockedBy: number }[]) => edges.filter((e) => insertDep().run(runId, e.taskId, e.blockedBy).changes > 0),
   };
+}
+
+/** A value as its column holds it: JSON columns as text. */
+function stored(field: string, value: unknown): unknown {
+  if (!JSON_FIELDS.has(field)) return value;
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function columnIn(names: Record<string, string>, table: string, field: string): string {
+  const column = names[field];
+  if (column === undefined) throw new Error(`${table} has no column for ${field}`);
+  return column;
 }
 
 function toStoredEvent(row: EventRow): StoredEventRow {
@@ -227,7 +282,5 @@ function toStoredEvent(row: EventRow): StoredEventRow {
 }
 
 function columnOf(field: string): string {
-  const column = TASK_COLUMNS[field];
-  if (column === undefined) throw new Error(`tasks has no column for ${field}`);
-  return column;
+  return columnIn(TASK_COLUMNS, 'tasks', field);
 }

@@ -73,15 +73,15 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     runTotals: async (runId) => hot.runTotals(runId),
     listUsage: async (runId) => hot.listUsage(runId),
 
-    nextTaskId: async (runId) => (await orm()).nextTaskId(runId),
-    insertTask: async (task) => (await orm()).insertTask(task),
+    nextTaskId: async (runId) => hot.nextTaskId(runId),
+    insertTask: async (task) => hot.insertTask(task),
     getTask: async (runId, id) => hot.getTask(runId, id),
-    findTaskByKey: async (runId, key) => (await orm()).findTaskByKey(runId, key),
+    findTaskByKey: async (runId, key) => hot.findTaskByKey(runId, key),
     listTaskRows: async (runId) => hot.taskRows(runId),
     listTaskSummaries: async (runId) => hot.summaries(runId),
     tasksOwnedBy: async (runId, owner) => hot.ownedBy(runId, owner),
     unfinishedInStages: async (runId, stages) => hot.unfinishedInStages(runId, stages),
-    taskStages: async (runId) => (await orm()).taskStages(runId),
+    taskStages: async (runId) => hot.taskStages(runId),
     async updateTask(runId, id, set) {
       hot.updateTask(runId, id, set);
     },
@@ -90,7 +90,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
 
     listDeps: async (runId) => hot.deps(runId),
     openExplicitBlockers: async (runId, taskId) => hot.explicitBlockers(runId, taskId),
-    insertDeps: async (runId, edges) => (await orm()).insertDeps(runId, edges),
+    insertDeps: async (runId, edges) => hot.insertDeps(runId, edges),
 
     nextGateId: async (runId) => (await orm()).nextGateId(runId),
     insertGate: async (gate) => (await orm()).insertGate(gate),
@@ -102,7 +102,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     insertQuestion: async (question) => (await orm()).insertQuestion(question),
     getQuestion: async (runId, id) => hot.getQuestion(runId, id),
     listQuestions: async (runId, status) => hot.listQuestions(runId, status),
-    updateQuestion: async (runId, id, set) => (await orm()).updateQuestion(runId, id, set),
+    updateQuestion: async (runId, id, set) => hot.updateQuestion(runId, id, set),
 
     nextMessageId: async (runId) => (await orm()).nextMessageId(runId),
     insertMessage: async (message) => (await orm()).insertMessage(message),
