@@ -4,7 +4,7 @@
  * module on its own: a read command loaded about 260 of them (drizzle and zod are most), and that,
  * not the work, was most of its start-up. The lazy imports of the commands stay lazy (split chunks),
  * so `team --help` loads neither the board nor the runtime, and a read command neither commander
- * (src/cli/read-commands.ts) nor drizzle (src/board/sqlite/store.ts). dist/cli-meta.json says what
+ * (src/cli/plain-commands.ts) nor drizzle (src/board/sqlite/store.ts). dist/cli-meta.json says what
  * each chunk holds.
  *
  * The board's event schemas (src/board/events.ts) use `zod/mini`. esbuild makes chunks per file, and
