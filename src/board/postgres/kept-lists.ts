@@ -56,6 +56,10 @@ FROM event_counters k LEFT JOIN tasks t ON t.run_id = k.run_id WHERE k.run_id = 
 /**
  * The tasks named by events after $2 (a changed task with no row was deleted), whether an edge
  * moved, the run's gates and the counter: one statement, one snapshot, one round trip.
+ * Each changed task is looked up by its key (the LATERAL with OFFSET 0 keeps the planner from
+ * turning it into a join): on a board whose tasks were just created, the table's statistics still
+ * say it is nearly empty, and the join the planner chose then read every task of the run on every
+ * claim (12 ms instead of 0.5 with 2,000 tasks).
  */
 const CHANGED = `WITH k AS (SELECT seq, untracked FROM event_counters WHERE run_id = $1),
 since AS (SELECT e.task_id, e.type FROM events e, k WHERE e.run_id = $1 AND e.seq > $2 AND e.seq <= k.seq),
@@ -66,7 +70,8 @@ gs AS (SELECT coalesce(json_agg(json_build_object('runId', g.run_id, 'id', g.id,
 SELECT k.seq AS at, k.untracked, ch.task_id AS changed,
   EXISTS (SELECT 1 FROM since WHERE type IN ('task.dependency', 'task.deleted')) AS deps_moved,
   CASE WHEN row_number() OVER () = 1 THEN gs.gates END AS gates, ${COLUMNS}
-FROM k CROSS JOIN gs LEFT JOIN ch ON true LEFT JOIN tasks t ON t.run_id = $1 AND t.id = ch.task_id`;
+FROM k CROSS JOIN gs LEFT JOIN ch ON true
+LEFT JOIN LATERAL (SELECT * FROM tasks WHERE tasks.run_id = $1 AND tasks.id = ch.task_id OFFSET 0) t ON true`;
 
 const DEPS = 'SELECT task_id, blocked_by FROM task_deps WHERE run_id = $1 ORDER BY task_id, blocked_by';
 
