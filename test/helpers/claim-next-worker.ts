@@ -25,7 +25,7 @@ const actor = memberActor(name, null);
 if (goFile) {
   await board.listTasks(runId);
   fs.writeFileSync(`${goFile}.${name}.ready`, '');
-  while (!fs.existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 1));
+  while (!fs.existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 // `refused` counts the times nothing was free while tasks were still pending (others held them).

@@ -36,7 +36,7 @@ const actor = { kind: 'member' as const, name, role: null };
 if (goFile) {
   await board.listTasks(runId);
   fs.writeFileSync(`${goFile}.${name}.ready`, '');
-  while (!fs.existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 1));
+  while (!fs.existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 const report: WorkerReport = { name, claimed: [], completed: [], refused: 0, startedAt: Date.now(), finishedAt: 0 };
