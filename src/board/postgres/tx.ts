@@ -263,7 +263,13 @@ export function createTx(conn: Connection, state: TxState, ctx: StoreContext): T
       if (view && !state.depsChanged.has(runId)) return [...view.deps];
       return q(() => st.deps().execute({ runId }));
     },
-    openExplicitBlockers: (runId, taskId) => q(() => st.openBlockers().execute({ runId, taskId })),
+    async openExplicitBlockers(runId, taskId) {
+      // A claim has just read the run's edges (the shared run lock keeps edge writers out): a task
+      // no edge names as waiting has no explicit blocker, and the query is saved.
+      const view = state.views.get(runId);
+      if (view && !state.depsChanged.has(runId) && !view.deps.some((d) => d.taskId === taskId)) return [];
+      return q(() => st.openBlockers().execute({ runId, taskId }));
+    },
     async insertDeps(runId, edges) {
       if (edges.length === 0) return [];
       state.depsChanged.add(runId);
