@@ -8,6 +8,12 @@ import { CHANGES_CHANNEL, QUIET } from './tx-state.js';
  * query. While the listener is down nothing can be trusted: every version is new (readers re-read)
  * and waiters fall back to their timeouts; after a reconnect every waiter is woken once.
  *
+ * The store listens from the first `version()` or `wait()` on: a process that only reads and writes
+ * (a command, a claim racer) makes no listening connection, and the server does not wake it for
+ * every commit of every other process. Another process's commit before the listener is up wakes
+ * the first waiter only at its timeout, as while the listener is down; the first `version()` waits
+ * for the listener, so the versions it gives can be compared.
+ *
  * Waiters wake for commits that appended events to the run. A quiet commit (a heartbeat, a saved
  * transcript, the driver's event cursor: most commits of a busy run) changes the version only:
  * waking every process of the run for each made each of them read the events again, find nothing
@@ -18,14 +24,14 @@ import { CHANGES_CHANNEL, QUIET } from './tx-state.js';
 export interface Changes {
   /** Our own transaction committed writes to these runs, appending events to `evented` of them. */
   committed(runIds: Iterable<number>, evented: ReadonlySet<number>): void;
-  version(runId: number): string;
+  version(runId: number): Promise<string>;
   wait(runId: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
 const RECONNECT_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
-export async function listenForChanges(config: pg.ClientConfig, storeId: string): Promise<Changes> {
+export function listenForChanges(config: pg.ClientConfig, storeId: string): Changes {
   const versions = new Map<number, number>();
   const waiters = new Map<number, Set<() => void>>();
   let generation = 0;
@@ -62,10 +68,29 @@ export async function listenForChanges(config: pg.ClientConfig, storeId: string)
     next.on('error', () => lost(next));
     next.on('end', () => lost(next));
     next.on('notification', onNotification);
-    await next.connect();
-    await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
     listening = true;
+  }
+
+  /** The first listen: tried once now; when it fails, the reconnect loop goes on trying. */
+  let first: Promise<void> | undefined;
+  let firstDone = false;
+  function listen(): Promise<void> {
+    first ??= connect()
+      .catch(() => reconnect(0))
+      .finally(() => (firstDone = true));
+    return first;
   }
 
   function lost(which: pg.Client): void {
@@ -91,8 +116,6 @@ export async function listenForChanges(config: pg.ClientConfig, storeId: string)
     retry.unref();
   }
 
-  await connect();
-
   return {
     committed(runIds, evented) {
       for (const runId of runIds) {
@@ -100,11 +123,13 @@ export async function listenForChanges(config: pg.ClientConfig, storeId: string)
         else bump(runId);
       }
     },
-    version(runId) {
+    async version(runId) {
+      if (!firstDone && !closed) await listen();
       if (!listening) return `unsure.${++unsure}`;
       return `${generation}.${versions.get(runId) ?? 0}`;
     },
     wait(runId, timeoutMs, signal) {
+      if (!closed) void listen();
       return new Promise((resolve) => {
         if (closed || signal?.aborted) return resolve();
         const set = waiters.get(runId) ?? new Set();

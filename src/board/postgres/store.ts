@@ -4,7 +4,7 @@ import type { BoardClock } from '../clock.js';
 import { BoardError } from '../errors.js';
 import type { OpenOptions } from '../open.js';
 import type { Store, Tx } from '../store.js';
-import { listenForChanges, type Changes } from './changes.js';
+import { listenForChanges } from './changes.js';
 import { clientConfig, createPool, prepareDatabase } from './connection.js';
 import { connectionProblem, describeUrl, isConnectionError, isRetryable, isUniqueRace, type Where } from './errors.js';
 import { connectionOf } from './statements.js';
@@ -25,20 +25,14 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
   const where = describeUrl(url);
   const pool = createPool(url);
   const storeId = randomBytes(6).toString('hex');
-  // The listening connection is made while the database is checked (again after, if it did not exist yet).
-  const early = listenForChanges(clientConfig(url), storeId);
-  early.catch(() => undefined);
-  let changes: Changes;
   try {
     await prepareDatabase(pool, url, where, options.mustExist === true);
-    changes = await early.catch(() => listenForChanges(clientConfig(url), storeId)).catch((error: unknown) => {
-      throw connectionProblem(error, where) ?? error;
-    });
   } catch (error) {
-    await early.then((c) => c.close()).catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw error;
   }
+  // Connects on first use (changes.ts).
+  const changes = listenForChanges(clientConfig(url), storeId);
   const ctx: StoreContext = { clock, storeId, pipelines: new Map(), kept: new Map() };
   let closed = false;
 
@@ -103,7 +97,7 @@ export async function openPostgresStore(url: string, options: OpenOptions, clock
     location: `postgres://${where.user}@${where.host}:${where.port}/${where.database}`,
     read: (fn) => transaction(false, fn),
     write: (fn) => transaction(true, fn),
-    version: async (runId) => changes.version(runId),
+    version: (runId) => changes.version(runId),
     waitForChange: (runId, timeoutMs, signal) => changes.wait(runId, timeoutMs, signal),
     async close() {
       if (closed) return;
