@@ -164,9 +164,11 @@ export interface Board extends BoardOps {
   /** Several operations as one transaction: all of them happen, or none. */
   transaction<T>(fn: (tx: BoardOps) => Promise<T>): Promise<T>;
   /**
-   * Resolves when the run may have changed (a commit by this or another process), or after
+   * Resolves when the run may have new events (a commit by this or another process), or after
    * `timeoutMs`. Backends wake at once for their own commits and notice others' by polling or
-   * notifications.
+   * notifications. A commit that appends no event (a heartbeat, a saved transcript) may not wake a
+   * waiter before its timeout: callers watching for something else, such as a lease, must pass a
+   * timeout.
    */
   waitForChange(runId: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
