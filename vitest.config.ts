@@ -15,10 +15,13 @@ export default defineConfig({
     // Vitest 3 leaves one core free by default: on a 2-core machine that is one file at a time while
     // most files wait on the processes they start. Two forks keep both cores busy.
     maxWorkers: 2,
-    minWorkers: 1,
+    // As many forks kept as at most: with at least 1 of at most 3, the pool once ended a fork between
+    // projects that was still wanted ("Terminating worker thread") and the run stopped there.
+    minWorkers: 2,
     // A fork runs file after file with the modules it already loaded, instead of a new process that
     // loads them again for every file: that was 70 of the suite's 530 CPU-seconds. Tests that change
-    // process-wide state (an environment variable, HOME) put it back in their afterAll.
+    // process-wide state (an environment variable, HOME) put it back in their afterAll. (Three forks
+    // were no faster than two: the suite is CPU-bound.)
     isolate: false,
     // Builds dist/ once; for the board-postgres project, also starts a throwaway PostgreSQL cluster.
     globalSetup: ['test/global-setup.ts'],
