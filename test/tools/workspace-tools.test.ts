@@ -387,13 +387,18 @@ describe.each([
 
   it.skipIf(skip)('passes only allow-listed variables, with a home of its own', async () => {
     const saved = { ...process.env };
-    process.env.ANTHROPIC_API_KEY = 'sk-test';
-    process.env.AWS_ACCESS_KEY_ID = 'AKIA-test';
-    process.env.DATABASE_URL = 'postgres://u:p@h/db';
-    process.env.SSH_AUTH_SOCK = '/tmp/agent.sock';
-    process.env.KUBECONFIG = '/k';
-    process.env.LC_ALL = 'C.UTF-8';
-    process.env.TEAMBOARD_VISIBLE = 'yes';
+    // Set and put back one by one: replacing process.env with a copy would cut it off from the real
+    // environment (os.homedir() and later files in this fork would no longer see what is set).
+    const secrets: Record<string, string> = {
+      ANTHROPIC_API_KEY: 'sk-test',
+      AWS_ACCESS_KEY_ID: 'AKIA-test',
+      DATABASE_URL: 'postgres://u:p@h/db',
+      SSH_AUTH_SOCK: '/tmp/agent.sock',
+      KUBECONFIG: '/k',
+      LC_ALL: 'C.UTF-8',
+      TEAMBOARD_VISIBLE: 'yes',
+    };
+    Object.assign(process.env, secrets);
     try {
       const env = json(await bash({ command: 'env' })).stdout as string;
       const names = env
@@ -406,7 +411,11 @@ describe.each([
       expect(env).not.toContain(`HOME=${saved.HOME}\n`);
       for (const secret of ['sk-test', 'AKIA-test', 'postgres://', 'agent.sock', 'TEAMBOARD_VISIBLE']) expect(env).not.toContain(secret);
     } finally {
-      process.env = saved;
+      for (const name of Object.keys(secrets)) {
+        const before = saved[name];
+        if (before === undefined) delete process.env[name];
+        else process.env[name] = before;
+      }
     }
     expect(stripSecrets({ PATH: '/bin', my_secret: 'x', Anthropic_Base_Url: 'u', HOME: '/h' })).toEqual({ PATH: '/bin', HOME: '/h' });
   });
