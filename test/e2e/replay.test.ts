@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardEvent, EventOf } from '../../src/board/events.js';
+import type { BoardEvent } from '../../src/board/events.js';
 import type { Answers } from '../../src/board/types.js';
 import type { ResponseEntry, TapeEntry } from '../../src/models/tape.js';
-import { ensureBuilt, eventTuple, outputSeen, spawnTeam, team, tempDir } from '../helpers/runtime.js';
+import { ensureBuilt, eventTuple, questionsAsked, spawnTeam, team, tempDir } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 interface Decision {
@@ -67,33 +67,7 @@ beforeAll(async () => {
   const choose = (header: string) => (header === 'Churn def' ? 'Inactive 30 days' : header === 'Rollout' ? '3' : '1');
   const given: string[] = [];
   // The run's own NDJSON says when it asks and what: answer each question as it comes.
-  const asked: { id: string; header: string }[] = [];
-  let exited = false;
-  let wake = (): void => undefined;
-  let partial = '';
-  run.stdout?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines.filter((l) => l.includes('"type":"question.asked"'))) {
-      const event = JSON.parse(line) as EventOf<'question.asked'>;
-      asked.push({ id: `q${event.payload.question}`, header: event.payload.headers[0] ?? '' });
-    }
-    wake();
-  });
-  void run.then(() => {
-    exited = true;
-    wake();
-  });
-  await outputSeen(run, '"type":"run.started"');
-  while (!exited) {
-    const next = asked.shift();
-    if (!next) {
-      await new Promise<void>((resolve) => (wake = resolve));
-      continue;
-    }
-    const answered = await team(dir, ['answer', '1', next.id, choose(next.header)]);
-    given.push(answered.stdout);
-  }
+  for await (const next of questionsAsked(run)) given.push((await team(dir, ['answer', '1', next.id, choose(next.header)])).stdout);
   const result = await run;
   expect(result.exitCode).toBe(0);
   expect(given).toEqual(['Answered q1: Inactive 30 days', 'Answered q2: Full features', 'Answered q3: AUC', 'Answered q4: Approve', 'Answered q5: Full']);

@@ -5,7 +5,7 @@ import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { Task } from '../../src/board/types.js';
 import type { Report } from '../../src/report/index.js';
-import { REPO_ROOT, ensureBuilt, outputSeen, write, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
+import { REPO_ROOT, ensureBuilt, outputSeen, questionsAsked, write, spawnTeam, statusJson, team, tempDir, waitFor } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 let cwd: string;
@@ -108,28 +108,9 @@ describe('team start (built CLI)', () => {
     const run = spawnTeam(cwd, ['start', 'churn-project', '--headless', '--instant', '--json']);
     const given: [string, string, string][] = [];
     const choose = (header: string) => (header === 'Features' ? '2' : header === 'Gate' ? 'Retrain' : header === 'Rollout' ? 'Shadow' : '1');
-    // The run's own NDJSON says when it asks: answer then, instead of polling the board.
-    let asked = 0;
-    let exited = false;
-    let wake = (): void => undefined;
-    let partial = '';
-    run.stdout?.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      asked += lines.filter((line) => line.includes('"type":"question.asked"')).length;
-      wake();
-    });
-    void run.then(() => {
-      exited = true;
-      wake();
-    });
-    await outputSeen(run, '"type":"run.started"');
-    while (!exited) {
-      if (asked <= given.length) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      // The questions themselves come from `team status --json`.
+    // The run's own NDJSON says when it asks: answer then, instead of polling the board. The
+    // questions themselves come from `team status --json`.
+    for await (const _asked of questionsAsked(run)) {
       const status = await statusJson(cwd).catch(() => null);
       for (const q of status?.questions ?? []) {
         const header = q.questions[0]?.header ?? '';

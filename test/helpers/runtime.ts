@@ -381,6 +381,40 @@ export function outputSeen(child: ResultPromise, text: string): Promise<void> {
 }
 
 /**
+ * The questions a run started with `--json` asks, as its NDJSON says it asks them, until it exits:
+ * a test answers each as it comes instead of polling the board. Call it before the run can ask.
+ */
+export async function* questionsAsked(child: ResultPromise): AsyncGenerator<{ id: string; header: string }> {
+  const asked: { id: string; header: string }[] = [];
+  let exited = false;
+  let wake = (): void => undefined;
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"type":"question.asked"')) continue;
+      const event = JSON.parse(line) as EventOf<'question.asked'>;
+      asked.push({ id: `q${event.payload.question}`, header: event.payload.headers[0] ?? '' });
+    }
+    wake();
+  });
+  void child.then(
+    () => ((exited = true), wake()),
+    () => ((exited = true), wake()),
+  );
+  for (;;) {
+    const next = asked.shift();
+    if (next) {
+      yield next;
+      continue;
+    }
+    if (exited) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+/**
  * Resolves true once the child has written `count` lines to stdout, or false when it exits
  * first. A point in a run named by its progress, not by the time it took to get there.
  */
