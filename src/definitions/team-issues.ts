@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DURATION_FORMS } from './duration.js';
 import { didYouMean } from './suggest.js';
 import {
   SIM_STEP_ACTIONS,
@@ -63,6 +64,7 @@ const EXAMPLES: Record<string, string> = {
   'tasks.*.role': 'ml-engineer',
   'tasks.*.blockedBy': '[build-features]',
   'tasks.*.blockedBy.*': 'build-features',
+  'tasks.*.estimate': '20m',
   'tasks.*.metadata': '{ notes: ... }',
   'tasks.*.sim': '{ steps: [{ say: "Looking at the data" }] }',
   'tasks.*.sim.steps': '[{ say: "Looking at the data" }]',
@@ -262,6 +264,9 @@ export function reportIssue(issue: z.core.$ZodIssue, data: unknown): IssueReport
         const keys = Object.keys((value as object | undefined) ?? {});
         const hint = keys[0] ? didYouMean(keys[0], SIM_STEP_ACTIONS) : '';
         return [{ message: `${subject}: no known action${keys.length > 0 ? ` in ${keys.map((k) => `"${k}"`).join(', ')}` : ''}${hint}. Fix: start the step with one of ${actions}`, path }];
+      }
+      if (issue.message === 'ESTIMATE_FORMAT') {
+        return [{ message: `${subject} must be a duration such as ${DURATION_FORMS}, not ${describeValue(value)}. Fix: write it like ${key}: ${example}`, path }];
       }
       if (issue.message === 'SIM_STEP_MANY_ACTIONS') {
         return [{ message: `${subject}: a sim step does one thing, but this one has several actions. Fix: split it into one step per action (${actions})`, path }];

@@ -252,6 +252,7 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
         stage: task.stage,
         ...(task.role !== undefined ? { role: task.role } : {}),
         blockedBy: task.blockedBy ?? [],
+        ...(task.estimate !== undefined ? { estimateMs: task.estimate } : {}),
         ...(task.metadata !== undefined ? { metadata: task.metadata } : {}),
         ...(task.sim !== undefined ? { sim: simScript(task.sim) } : {}),
       }),

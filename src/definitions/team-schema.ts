@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject, RunConfig, SandboxConfig, SimScript } from '../board/types.js';
 import { sandboxSectionSchema } from '../sandbox/config.js';
+import { parseDuration } from './duration.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -90,6 +91,16 @@ export const memberSchema = z.strictObject({
 
 const blockedBy = z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string()));
 
+/** A task's estimate (`20m`, `1h30m`) in milliseconds; anything else, a bare number too, is one issue naming the accepted forms. */
+export const estimateSchema = z.unknown().transform((value, ctx): number => {
+  const ms = typeof value === 'string' ? parseDuration(value) : null;
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: 'ESTIMATE_FORMAT', input: value });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 export const taskSchema = z.strictObject({
   id: kebab,
   subject: text,
@@ -98,6 +109,7 @@ export const taskSchema = z.strictObject({
   stage: text,
   role: text.optional(),
   blockedBy: blockedBy.optional(),
+  estimate: estimateSchema.optional(),
   metadata: z.record(z.string(), z.json()).optional(),
   sim: simSchema.optional(),
 });
@@ -159,6 +171,8 @@ export interface TaskDefinition {
   stage: string;
   role?: string;
   blockedBy: string[];
+  /** How long the task is expected to take, in ms (the team file's `estimate`); the run's claim order is planned with it. */
+  estimateMs?: number;
   metadata?: JsonObject;
   /** The simulated model's script, checked against the sim step schemas; only the sim backend reads it. */
   sim?: SimScript;
