@@ -108,6 +108,8 @@ export const tasks = pgTable(
     updatedAt: big('updated_at').notNull(),
     startedAt: big('started_at'),
     completedAt: big('completed_at'),
+    /** Place in the run's planned claim order (from the team file's estimates); null: after the planned tasks, lowest id first. */
+    planRank: integer('plan_rank'),
   },
   (t) => [
     primaryKey({ name: 'tasks_pk', columns: [t.runId, t.id] }),

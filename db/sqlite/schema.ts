@@ -100,6 +100,8 @@ export const tasks = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     startedAt: integer('started_at'),
     completedAt: integer('completed_at'),
+    /** Place in the run's planned claim order (from the team file's estimates); null: after the planned tasks, lowest id first. */
+    planRank: integer('plan_rank'),
   },
   (t) => [
     primaryKey({ name: 'tasks_pk', columns: [t.runId, t.id] }),

@@ -121,7 +121,7 @@ export interface BoardWrites {
   createTasks(runId: number, inputs: (NewTask & { blockedByIndex?: number[] })[], actor: Actor): Promise<Task[]>;
   updateTask(runId: number, id: number, patch: TaskPatch, actor: Actor): Promise<UpdateResult>;
   /**
-   * Claim the lowest-id task this member may take now (pending, unowned or its own, its role,
+   * Claim the first task in claim order (planned order, then lowest id) this member may take now (pending, unowned or its own, its role,
    * unblocked, no closed gate), atomically; null when there is none. Rows another claimer holds
    * are skipped, not waited for.
    */

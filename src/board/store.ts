@@ -35,7 +35,7 @@ export interface Store {
 }
 
 /** A task row's columns that lists need (TaskList runs on every member's turn). */
-export type TaskSummaryRow = Pick<Task, 'id' | 'subject' | 'status' | 'owner' | 'role' | 'stage' | 'activeForm' | 'attempt'>;
+export type TaskSummaryRow = Pick<Task, 'id' | 'subject' | 'status' | 'owner' | 'role' | 'stage' | 'activeForm' | 'attempt' | 'planRank'>;
 
 export type BlockerRow = Pick<Task, 'id' | 'subject' | 'status' | 'owner' | 'stage'>;
 

@@ -105,6 +105,8 @@ export interface Task {
   updatedAt: number;
   startedAt: number | null;
   completedAt: number | null;
+  /** Place in the run's planned claim order (docs/decisions/0014); null: unplanned, after the planned tasks, lowest id first. */
+  planRank: number | null;
 }
 
 export interface Dependency {
@@ -223,6 +225,8 @@ export interface NewTask {
   owner?: string | null;
   attempt?: number;
   blockedBy?: number[];
+  /** Place in the run's planned claim order (a positive integer), from the planner (src/runtime/plan). */
+  planRank?: number | null;
 }
 
 export interface TaskPatch {

@@ -1,4 +1,5 @@
 import type { Board } from '../board/board.js';
+import { claimOrder } from '../board/claim-order.js';
 import type { BoardEvent } from '../board/events.js';
 import { describeGate, gateOpen } from '../board/gates.js';
 import type { Gate, Task, TaskStatus } from '../board/types.js';
@@ -20,6 +21,8 @@ export interface ViewTask {
   readonly owner: string | null;
   readonly role: string | null;
   readonly stage: string | null;
+  /** Place in the run's planned claim order; null when the task has none. */
+  readonly planRank: number | null;
 }
 
 /** How many tasks there are in each status, on the whole board and per stage (statuses with none left out). */
@@ -49,7 +52,7 @@ export interface TaskView {
   gate(task: ViewTask): string | undefined;
   /** Whether `member` (with `role`) may claim the task now (the board's rule for a claim): pending with nothing to wait for, and theirs to take. */
   claimable(task: ViewTask, member: string, role: string | null): boolean;
-  /** The tasks that are pending with nothing to wait for (no unfinished blocker or earlier stage, no closed gate), lowest id first; found without looking at the others. */
+  /** The tasks that are pending with nothing to wait for (no unfinished blocker or earlier stage, no closed gate), in claim order (planned order, then lowest id); found without looking at the others. */
   readyTasks(): ViewTask[];
   /** The member's unfinished tasks (pending or in progress), lowest id first. */
   owned(member: string): ViewTask[];
@@ -292,7 +295,7 @@ function closedGates(gates: readonly Gate[]): Map<string, string> {
 }
 
 function columns(row: Task): ViewTask {
-  return { id: row.id, subject: row.subject, status: row.status, owner: row.owner, role: row.role, stage: row.stage };
+  return { id: row.id, subject: row.subject, status: row.status, owner: row.owner, role: row.role, stage: row.stage, planRank: row.planRank };
 }
 
 function viewOf(kept: Kept): TaskView {
@@ -377,7 +380,7 @@ function viewOf(kept: Kept): TaskView {
         if ((kept.unfinished.get(stage)?.length ?? 0) > 0) break;
       }
       for (const stage of kept.free.keys()) if (stage === null || !kept.pipeline.includes(stage)) take(stage);
-      return byId(ids);
+      return byId(ids).sort(claimOrder);
     },
     owned(member) {
       return byId(kept.owned.get(member) ?? []);

@@ -222,7 +222,8 @@ describe('TaskList view kept from the event log', () => {
 
   /** What the view says of each task, and what the board's own listing (and TaskGet's detail) says of it. */
   async function compare(board: Board) {
-    const [view, listed, deps] = await Promise.all([readTaskView(board, t.runId), board.listTasks(t.runId), board.listDeps(t.runId)]);
+    const [view, listed, deps, rows] = await Promise.all([readTaskView(board, t.runId), board.listTasks(t.runId), board.listDeps(t.runId), board.listTaskRows(t.runId)]);
+    const rankOf = new Map(rows.map((row) => [row.id, row.planRank]));
     const details = await Promise.all(listed.map((task) => board.getTaskDetail(t.runId, task.id)));
     const members = ['ds', 'mle', 'mlops'];
     const fromView = view.select(() => true).map((task) => ({
@@ -240,6 +241,7 @@ describe('TaskList view kept from the event log', () => {
       owner: task.owner,
       role: task.role,
       stage: task.stage,
+      planRank: rankOf.get(task.id) ?? null,
       blockedBy: task.blockedBy,
       waitsFor: details[index]?.blockedBy,
       blocks: deps.filter((d) => d.blockedBy === task.id).map((d) => d.taskId).sort((a, b) => a - b),
@@ -256,7 +258,12 @@ describe('TaskList view kept from the event log', () => {
       const stage = (counted[task.stage] ??= {});
       stage[task.status] = (stage[task.status] ?? 0) + 1;
     }
-    const ready = listed.filter((task) => task.status === 'pending' && task.blockedBy.length === 0 && task.gate === undefined).map((task) => task.id);
+    // Planned tasks first by their place, then the rest, each lowest id first.
+    const ready = listed
+      .filter((task) => task.status === 'pending' && task.blockedBy.length === 0 && task.gate === undefined)
+      .map((task) => ({ id: task.id, rank: rankOf.get(task.id) ?? Infinity }))
+      .sort((a, b) => a.rank - b.rank || a.id - b.id)
+      .map((task) => task.id);
     const owned = members.map((m) => listed.filter((task) => task.owner === m && task.status !== 'completed').map((task) => task.id));
     return {
       fromView: { tasks: fromView, counts: view.counts(), ready: view.readyTasks().map((task) => task.id), owned: members.map((m) => view.owned(m).map((task) => task.id)) },
@@ -279,7 +286,8 @@ describe('TaskList view kept from the event log', () => {
         const roll = rng();
         if (roll < 0.3 || ids.length < 5) {
           const blockedBy = ids.length && rng() < 0.5 ? [someId()] : [];
-          await tryIt(() => board.createTask(t.runId, { subject: `Task ${step}`, stage: pick(rng, ['data', 'training', null]), role: pick(rng, roles), blockedBy }, human));
+          const planRank = pick(rng, [null, null, 1 + Math.floor(rng() * 50)]);
+          await tryIt(() => board.createTask(t.runId, { subject: `Task ${step}`, stage: pick(rng, ['data', 'training', null]), role: pick(rng, roles), blockedBy, planRank }, human));
         } else if (roll < 0.5) await tryIt(() => board.updateTask(t.runId, someId(), { status: 'in_progress' }, who));
         else if (roll < 0.65) await tryIt(() => board.updateTask(t.runId, someId(), { status: 'completed' }, who));
         else if (roll < 0.72) await tryIt(() => board.updateTask(t.runId, someId(), { addBlockedBy: [someId()] }, human));

@@ -45,9 +45,10 @@ interface Row {
   stage: string | null;
   active_form: string | null;
   attempt: number;
+  plan_rank: number | null;
 }
 
-const COLUMNS = 't.id, t.subject, t.status, t.owner, t.role, t.stage, t.active_form, t.attempt';
+const COLUMNS = 't.id, t.subject, t.status, t.owner, t.role, t.stage, t.active_form, t.attempt, t.plan_rank';
 
 /** The whole list and the counter it goes with, in one statement (one snapshot). */
 const WHOLE = `SELECT k.seq AS at, k.untracked, NULL::int AS changed, NULL::boolean AS deps_moved, NULL::json AS gates, ${COLUMNS}
@@ -79,7 +80,7 @@ const DEPS = 'SELECT task_id, blocked_by FROM task_deps WHERE run_id = $1 ORDER 
 export type IntRead = <R>(name: string, text: string, values: number[]) => Promise<R[]>;
 
 function summary(r: Row & { id: number }): TaskSummaryRow {
-  return { id: r.id, subject: r.subject, status: r.status, owner: r.owner, role: r.role, stage: r.stage, activeForm: r.active_form, attempt: r.attempt };
+  return { id: r.id, subject: r.subject, status: r.status, owner: r.owner, role: r.role, stage: r.stage, activeForm: r.active_form, attempt: r.attempt, planRank: r.plan_rank };
 }
 
 function withId(r: Row): r is Row & { id: number } {

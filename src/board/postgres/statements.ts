@@ -27,6 +27,7 @@ function prepare(db: Db) {
     stage: tasks.stage,
     activeForm: tasks.activeForm,
     attempt: tasks.attempt,
+    planRank: tasks.planRank,
   };
   const blocker = { id: tasks.id, subject: tasks.subject, status: tasks.status, owner: tasks.owner, stage: tasks.stage };
   return {
@@ -125,6 +126,7 @@ function prepare(db: Db) {
           updatedAt: p('updatedAt'),
           startedAt: p('startedAt'),
           completedAt: p('completedAt'),
+          planRank: p('planRank'),
         })
         .prepare('tb_insert_task'),
     ),

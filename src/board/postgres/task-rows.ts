@@ -36,6 +36,7 @@ export interface RawTask {
   updated_at: Big;
   started_at: Big | null;
   completed_at: Big | null;
+  plan_rank: number | null;
 }
 
 const big = (v: Big): number => Number(v);
@@ -63,6 +64,7 @@ export function taskFromRaw(r: RawTask): Task {
     updatedAt: big(r.updated_at),
     startedAt: bigOrNull(r.started_at),
     completedAt: bigOrNull(r.completed_at),
+    planRank: r.plan_rank,
   };
 }
 

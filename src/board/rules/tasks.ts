@@ -1,4 +1,5 @@
 import { actorName, isPrivileged, type Actor, type MemberActor } from '../actor.js';
+import { claimOrder } from '../claim-order.js';
 import { BoardError } from '../errors.js';
 import { checkJsonSize, checkLength, LIMITS } from '../limits.js';
 import type { Tx } from '../store.js';
@@ -71,6 +72,10 @@ async function insertTask(tx: Tx, runId: number, input: NewTask, actor: Actor): 
   checkText({ ...input, subject });
   const metadata = stripNulls(input.metadata ?? {});
   checkJsonSize('metadata', metadata, LIMITS.metadata, 'record results in a workspace file and put its path in metadata');
+  const planRank = input.planRank ?? null;
+  if (planRank !== null && (!Number.isSafeInteger(planRank) || planRank < 1)) {
+    throw new BoardError('invalid', `planRank ${planRank} is not a place in a planned order; give a whole number from 1, or none`);
+  }
   const stage = input.stage ?? null;
   await checkStage(tx, runId, stage);
   await checkRoleExists(tx, runId, input.role ?? null);
@@ -96,6 +101,7 @@ async function insertTask(tx: Tx, runId: number, input: NewTask, actor: Actor): 
     updatedAt: now,
     startedAt: null,
     completedAt: null,
+    planRank,
   };
   if (task.owner !== null) await checkOwner(tx, runId, task, task.owner, actor);
   if (task.key !== null && (await tx.findTaskByKey(runId, task.key))) {
@@ -364,12 +370,15 @@ export async function releaseTask(tx: Tx, runId: number, id: number, note: strin
   });
 }
 
-/** The lowest-id task the member may take now, claimed in this transaction; null when there is none. */
+/** The first task the member may take now in the claim order (planned order, then lowest id), claimed in this transaction; null when there is none. */
 export async function claimNext(tx: Tx, runId: number, actor: MemberActor): Promise<Task | null> {
   await tx.lockRun(runId, 'shared');
-  const candidates = (await listTasks(tx, runId, { status: 'pending' })).filter(
-    (t) => (t.owner === null || t.owner === actor.name) && (t.role === null || t.role === actor.role) && t.blockedBy.length === 0 && t.gate === undefined,
-  );
+  const rows = await tx.listTaskSummaries(runId);
+  const rank = new Map(rows.map((t) => [t.id, t.planRank]));
+  const candidates = (await listTasks(tx, runId, { status: 'pending' }, rows))
+    .filter((t) => (t.owner === null || t.owner === actor.name) && (t.role === null || t.role === actor.role) && t.blockedBy.length === 0 && t.gate === undefined)
+    .map((t) => ({ id: t.id, planRank: rank.get(t.id) ?? null }))
+    .sort(claimOrder);
   for (const candidate of candidates) {
     const row = await tx.getTask(runId, candidate.id, 'skip');
     if (!row || row.status !== 'pending' || (row.owner !== null && row.owner !== actor.name)) continue;

@@ -17,7 +17,7 @@ import type { BlockerRow, TaskSummaryRow } from '../store.js';
 
 const TASK = `run_id AS runId, id, key, subject, description, active_form AS activeForm, status, owner, role, stage,
   metadata, sim, created_by AS createdBy, attempt, tokens, cost_usd AS costUsd, created_at AS createdAt,
-  updated_at AS updatedAt, started_at AS startedAt, completed_at AS completedAt`;
+  updated_at AS updatedAt, started_at AS startedAt, completed_at AS completedAt, plan_rank AS planRank`;
 
 type TaskRow = Omit<Task, 'metadata' | 'sim'> & { metadata: string; sim: string | null };
 /** An event as stored, its payload still JSON text. */
@@ -52,6 +52,7 @@ export const TASK_COLUMNS: Record<string, string> = {
   updatedAt: 'updated_at',
   startedAt: 'started_at',
   completedAt: 'completed_at',
+  planRank: 'plan_rank',
 };
 
 export const QUESTION_COLUMNS: Record<string, string> = {
@@ -155,7 +156,7 @@ export function hotStatements(sqlite: Database.Database) {
     ),
   );
   const summaries = once(() =>
-    sqlite.prepare<[number], TaskSummaryRow>('SELECT id, subject, status, owner, role, stage, active_form AS activeForm, attempt FROM tasks WHERE run_id = ? ORDER BY id'),
+    sqlite.prepare<[number], TaskSummaryRow>('SELECT id, subject, status, owner, role, stage, active_form AS activeForm, attempt, plan_rank AS planRank FROM tasks WHERE run_id = ? ORDER BY id'),
   );
   // `id + 0`: ordered by the bare id, SQLite would walk the run's every task in key order rather
   // than look the owner's few up in tasks_run_owner_idx and sort them.
