@@ -64,7 +64,7 @@ interface Speaker {
 export const IDENTITY_PATTERN = /You are "([^"]+)", a member of team (\S+) with the role ([^\s.]+(?:\.[^\s.]+)*)\./;
 
 /**
- * A deterministic teammate: finds work with TaskList, claims the lowest-id task it may take,
+ * A deterministic teammate: finds work with TaskList, claims the first task listed that it may take,
  * reads it with TaskGet, carries out the task's sim steps through the tools, records results,
  * completes it and looks for more. It knows only what the conversation tells it.
  */
@@ -136,9 +136,10 @@ function decide(messages: Message[], who: Speaker, rng: () => number): Decision 
   }
   const mine = mode.list.find((t) => t.status === 'in_progress' && t.owner === who.member);
   if (mine) return call('TaskGet', { taskId: mine.id }, `Picking up #${mine.id} again where I left it.`, between(rng, 300, 900));
-  const claimable = mode.list
-    .filter((t) => t.status === 'pending' && (!t.owner || t.owner === who.member) && t.blockedBy.length === 0 && !t.gate && (!t.role || t.role === who.role))
-    .sort((a, b) => Number(a.id) - Number(b.id))[0];
+  // TaskList lists what may be claimed in the order to take it (the run's planned order, then lowest id).
+  const claimable = mode.list.find(
+    (t) => t.status === 'pending' && (!t.owner || t.owner === who.member) && t.blockedBy.length === 0 && !t.gate && (!t.role || t.role === who.role),
+  );
   if (claimable) {
     return call('TaskUpdate', { taskId: claimable.id, status: 'in_progress' }, `Claiming #${claimable.id} "${claimable.subject}".`, between(rng, 300, 800));
   }

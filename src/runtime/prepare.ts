@@ -8,6 +8,7 @@ import type { LoadedTeam } from '../definitions/team-loader.js';
 import { WORKSPACE_TOOLS } from '../definitions/tool-names.js';
 import { teamHome } from '../shared/paths.js';
 import { RuntimeError } from './errors.js';
+import { planOrder } from './plan/plan-order.js';
 import { claimRunFolder } from './run-folder.js';
 
 export interface PrepareOptions {
@@ -55,7 +56,14 @@ export async function prepareRun(opts: PrepareOptions): Promise<Run> {
   };
   const budgetUsd = opts.budgetUsd ?? team.budget?.usd ?? null;
   const index = new Map(team.tasks.map((t, i) => [t.id, i]));
-  const tasks: (NewTask & { blockedByIndex: number[] })[] = team.tasks.map((t) => ({
+  const blockedByIndex = team.tasks.map((t) => t.blockedBy.flatMap((key) => index.get(key) ?? []));
+  // With estimates, the order in which members take claimable tasks is planned (docs/decisions/0014); without, it stays lowest id first.
+  const plan = planOrder({
+    tasks: team.tasks.map((t, i) => ({ role: t.role ?? null, stage: t.stage, blockedBy: blockedByIndex[i] ?? [], estimateMs: t.estimateMs ?? null })),
+    members: members.map((m) => ({ role: m.role })),
+    pipeline: team.pipeline,
+  });
+  const tasks: (NewTask & { blockedByIndex: number[] })[] = team.tasks.map((t, i) => ({
     key: t.id,
     subject: t.subject,
     description: t.description,
@@ -64,7 +72,8 @@ export async function prepareRun(opts: PrepareOptions): Promise<Run> {
     role: t.role ?? null,
     metadata: t.metadata ?? {},
     sim: t.sim ?? null,
-    blockedByIndex: t.blockedBy.flatMap((key) => index.get(key) ?? []),
+    blockedByIndex: blockedByIndex[i] ?? [],
+    ...(plan ? { planRank: plan.ranks[i] ?? null } : {}),
   }));
 
   const run = await board.transaction(async (tx) => {

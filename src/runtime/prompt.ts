@@ -22,8 +22,8 @@ Gates:
 ${gates}
 
 # How the board works
-- TaskList with no input shows your unfinished tasks, the tasks you may claim now (lowest id first) and how many tasks are in each status and stage. To see other tasks, give it a status, stage and/or owner filter; a long listing comes a page at a time: pass its nextCursor back as cursor. TaskGet gives one task in full. Work only on tasks you have claimed.
-- Claim with TaskUpdate {taskId, status: "in_progress"}. You may claim a task when it is pending, has no owner (or you), its blockedBy list is empty, no gate is closed on it, and its role is "${member.role}" or unset. Take the lowest id first.
+- TaskList with no input shows your unfinished tasks, the tasks you may claim now in the order to take them (the team's planned order, then lowest id) and how many tasks are in each status and stage. To see other tasks, give it a status, stage and/or owner filter; a long listing comes a page at a time: pass its nextCursor back as cursor. TaskGet gives one task in full. Work only on tasks you have claimed.
+- Claim with TaskUpdate {taskId, status: "in_progress"}. You may claim a task when it is pending, has no owner (or you), its blockedBy list is empty, no gate is closed on it, and its role is "${member.role}" or unset. Take the first one listed.
 - A task in a later stage waits for every unfinished task of earlier stages, and a gate must pass before its stage starts. The board refuses a claim that breaks these rules and says why.
 - Do the work with the workspace tools. Paths are relative to the run's workspace, which is your current directory; you cannot leave it.
 - Record results on the task with TaskUpdate {metadata: {...}} (numbers under metadata.metrics), then set status "completed". Only the owner completes a task.

@@ -35,13 +35,13 @@ export interface ListedTask {
 export const taskListTool = defineTool({
   name: 'TaskList',
   description:
-    'Look at the team board. With no input it lists your unfinished tasks, then the tasks you may claim now (lowest id first), ' +
+    'Look at the team board. With no input it lists your unfinished tasks, then the tasks you may claim now in the order to take them (the team\'s planned order, then lowest id), ' +
     'and counts of every task by status and stage; "claimable" says how many you may claim. Each task has id, subject, status ' +
     '(pending, in_progress, completed), owner, role (who may claim it), stage, blockedBy (ids of unfinished tasks it waits for, ' +
     'including earlier stages) and gate (a closed gate on its stage). To see other tasks, filter by status, stage and/or owner ' +
     '("" for unowned); such a listing goes in id order, `limit` at a time, and gives nextCursor while more match: pass it back as ' +
     'cursor for the next page. A task can be claimed when it is pending, has no owner, its blockedBy is empty, no gate is closed ' +
-    'on it and its role is yours (or unset). Prefer the lowest id. Use TaskGet for the full description.',
+    'on it and its role is yours (or unset). Take the first one listed. Use TaskGet for the full description.',
   inputSchema: input,
   async execute(args, ctx) {
     try {

@@ -71,7 +71,7 @@ describe('simulated model: finding work', () => {
     expect(response.stopReason).toBe('tool_use');
   });
 
-  it('claims the lowest-id task it may take, skipping completed, owned, blocked, gated and other-role tasks', async () => {
+  it('claims the first task listed that it may take (TaskList lists them in claim order), skipping completed, owned, blocked, gated and other-role tasks', async () => {
     const response = await simTurn(
       afterList([
         { id: '1', status: 'completed' },
@@ -80,12 +80,12 @@ describe('simulated model: finding work', () => {
         { id: '4', status: 'pending', blockedBy: ['1'] },
         { id: '5', status: 'pending', gate: 'evaluate auc >= 0.75, before deploy (pending)' },
         { id: '6', status: 'pending', owner: 'mlops' },
-        { id: '10', status: 'pending', role: 'data-scientist' },
+        { id: '10', status: 'pending', role: 'data-scientist', subject: 'Planned before #9' },
         { id: '9', status: 'pending', subject: 'Anyone may do this' },
       ]),
     );
-    expect(callsOf(response)).toEqual([{ name: 'TaskUpdate', input: { taskId: '9', status: 'in_progress' } }]);
-    expect(saidOf(response)).toBe('Claiming #9 "Anyone may do this".');
+    expect(callsOf(response)).toEqual([{ name: 'TaskUpdate', input: { taskId: '10', status: 'in_progress' } }]);
+    expect(saidOf(response)).toBe('Claiming #10 "Planned before #9".');
   });
 
   it('takes a task of its own role, and a pending task already assigned to it', async () => {
