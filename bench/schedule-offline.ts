@@ -5,7 +5,7 @@
  * rule members follow and how much no rule a board could give them would close.
  */
 import { rngFor } from '../src/models/rng.js';
-import { PIPELINE, type PlannedTeam, type PlannedTask } from './schedule-team.js';
+import { PIPELINE, planClaimOrder, type PlannedTeam, type PlannedTask } from './schedule-team.js';
 import { SIM_LATENCY } from './schedule-bounds.js';
 
 /** Higher first; ties go to the lower id. */
@@ -21,10 +21,12 @@ export interface OfflineSchedules {
   /** The best of many random orders around critical path first (itself included), stage by stage: near what a planner with hindsight reaches. */
   searchedMs: number;
   searchedOrders: number;
+  /** The planned claim order (src/runtime/plan) from estimates equal to the work: what members given it would reach. */
+  plannedMs: number;
 }
 
 /** The makespan of a list schedule: stages are barriers; within one, a free member starts the first task (by priority) it may take. */
-function listSchedule(team: PlannedTeam, priority: (stage: number) => Priority): number[] {
+export function listSchedule(team: PlannedTeam, priority: (stage: number) => Priority): number[] {
   const { tasks, members } = team;
   const finish = new Array<number>(tasks.length).fill(0);
   const spans: number[] = [];
@@ -96,5 +98,7 @@ export function offlineSchedules(team: PlannedTeam, orders = 300): OfflineSchedu
     const spans = listSchedule(team, () => (t) => ((path[t.index] as number) + t.workMs) * (0.5 + (noise[t.index] as number)));
     spans.forEach((span, i) => (best[i] = Math.min(best[i] as number, span)));
   }
-  return { lowestIdMs, longestChainMs, criticalPathMs, searchedMs: sum(best), searchedOrders: orders };
+  const plan = planClaimOrder({ ...team, tasks: team.tasks.map((t) => ({ ...t, estimateMs: t.workMs })) });
+  const plannedMs = plan ? sum(listSchedule(team, () => (t) => -(plan.ranks[t.index] as number))) : lowestIdMs;
+  return { lowestIdMs, longestChainMs, criticalPathMs, searchedMs: sum(best), searchedOrders: orders, plannedMs };
 }

@@ -2,7 +2,7 @@
  * One scheduling scenario: build the team on a fresh board, run it with the simulated model on a
  * virtual clock through executeRun (ordered driver), and measure the schedule and the CPU it took.
  *
- *   node --import tsx bench/schedule-run.ts <members> <tasks> [--seed N] [--compact N] [--profile]   one scenario, JSON out
+ *   node --import tsx bench/schedule-run.ts <members> <tasks> [--seed N] [--compact N] [--estimates exact|noisy|none] [--profile]   one scenario, JSON out
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,7 @@ import { executeRun } from '../src/runtime/run.js';
 import { createVirtualClock } from '../src/runtime/virtual-clock.js';
 import { lowerBound, NO_LATENCY, SIM_LATENCY, type LowerBound } from './schedule-bounds.js';
 import { startProfile, type CpuBreakdown } from './schedule-profile.js';
-import { createScheduleRun, PIPELINE, planTeam, type TeamSpec } from './schedule-team.js';
+import { createScheduleRun, PIPELINE, planClaimOrder, planTeam, type EstimateKind, type TeamSpec } from './schedule-team.js';
 
 /** A fixed virtual start, so makespans and event timestamps repeat exactly. */
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -26,6 +26,11 @@ export interface ScenarioResult {
   members: number;
   tasks: number;
   seed: number;
+  estimates: EstimateKind;
+  /** CPU time of planning the claim order (0 without estimates). */
+  plannerCpuMs: number;
+  /** The planner's own simulated makespan, on its estimates (null without estimates). */
+  plannedMs: number | null;
   /** executeRun's compactAfter (null: its default). */
   compactAfter: number | null;
   status: string;
@@ -55,7 +60,10 @@ export async function runScenario(spec: TeamSpec, opts: { profile?: boolean; com
     const clock = createVirtualClock(START);
     board.setClock(() => clock.now());
     const setupStarted = performance.now();
-    const runId = await createScheduleRun(board, team, dir);
+    const plannerCpu = process.cpuUsage();
+    const plan = planClaimOrder(team);
+    const plannerUsage = process.cpuUsage(plannerCpu);
+    const runId = await createScheduleRun(board, team, dir, plan);
     const setupMs = performance.now() - setupStarted;
 
     const sim = createSimModel({ seed: spec.seed, clock, instant: true });
@@ -102,6 +110,9 @@ export async function runScenario(spec: TeamSpec, opts: { profile?: boolean; com
       members: spec.members,
       tasks: spec.tasks,
       seed: spec.seed,
+      estimates: team.spec.estimates,
+      plannerCpuMs: plan ? (plannerUsage.user + plannerUsage.system) / 1000 : 0,
+      plannedMs: plan?.makespanMs ?? null,
       compactAfter: opts.compactAfter || null,
       status: outcome.status,
       reason: outcome.reason,
@@ -126,11 +137,14 @@ export async function runScenario(spec: TeamSpec, opts: { profile?: boolean; com
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [members, tasks] = process.argv.slice(2).map(Number);
-  if (!members || !tasks) throw new Error('usage: node --import tsx bench/schedule-run.ts <members> <tasks> [--seed N] [--compact N] [--profile]');
+  if (!members || !tasks) throw new Error('usage: node --import tsx bench/schedule-run.ts <members> <tasks> [--seed N] [--compact N] [--estimates exact|noisy|none] [--profile]');
   const flag = (name: string, fallback: number) => {
     const at = process.argv.indexOf(name);
     return at > 0 ? Number(process.argv[at + 1]) : fallback;
   };
-  const result = await runScenario({ members, tasks, seed: flag('--seed', 7) }, { profile: process.argv.includes('--profile'), compactAfter: flag('--compact', 0) });
+  const at = process.argv.indexOf('--estimates');
+  const kind = at > 0 ? process.argv[at + 1] : 'none';
+  const estimates: EstimateKind = kind === 'exact' || kind === 'noisy' ? kind : 'none';
+  const result = await runScenario({ members, tasks, seed: flag('--seed', 7), estimates }, { profile: process.argv.includes('--profile'), compactAfter: flag('--compact', 0) });
   console.log(JSON.stringify(result, null, 2));
 }

@@ -1,6 +1,7 @@
 /**
  * A large simulated team for the scheduling bench: members across roles, and a seeded random DAG
- * of tasks with stages, roles and simulated work time, created directly on a board.
+ * of tasks with stages, roles, simulated work time and an estimate of it, created directly on a
+ * board with the planned claim order the estimates give (src/runtime/plan), as prepareRun does.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { human } from '../src/board/actor.js';
 import type { Board } from '../src/board/board.js';
 import type { MemberConfig, RunConfig } from '../src/board/types.js';
 import { between, rngFor } from '../src/models/rng.js';
+import { planOrder, type Plan } from '../src/runtime/plan/plan-order.js';
 
 export const PIPELINE = ['data', 'features', 'training', 'validation', 'deploy'];
 export const ROLES = ['data-engineer', 'data-scientist', 'ml-engineer', 'mlops-engineer', 'devops-engineer'];
@@ -22,7 +24,17 @@ export interface TeamSpec {
   /** Simulated work per task, in ms (uniform, seeded). */
   minWorkMs?: number;
   maxWorkMs?: number;
+  /**
+   * Each task's estimate: its work exactly, its work off by a seeded random factor (uniform in
+   * NOISY_ESTIMATES), or none, which leaves the board's order lowest id first (the default).
+   */
+  estimates?: EstimateKind;
 }
+
+export type EstimateKind = 'exact' | 'noisy' | 'none';
+
+/** The range of the factor a noisy estimate is off by. */
+export const NOISY_ESTIMATES = { min: 0.75, max: 1.33 } as const;
 
 export interface PlannedTask {
   /** Index in creation order; the board id is index + 1. */
@@ -30,6 +42,8 @@ export interface PlannedTask {
   stage: string;
   role: string | null;
   workMs: number;
+  /** What the team file would say the work takes, in whole seconds; null without estimates. */
+  estimateMs: number | null;
   /** Indexes of explicit blockers (always earlier tasks). */
   blockedBy: number[];
 }
@@ -44,7 +58,7 @@ const MINUTE = 60_000;
 
 /** Members spread evenly over the roles; tasks split into stages in id order, each with 0-3 blockers among recent tasks of its stage. */
 export function planTeam(input: TeamSpec): PlannedTeam {
-  const spec: Required<TeamSpec> = { openShare: 0.1, minWorkMs: 1 * MINUTE, maxWorkMs: 30 * MINUTE, ...input };
+  const spec: Required<TeamSpec> = { openShare: 0.1, minWorkMs: 1 * MINUTE, maxWorkMs: 30 * MINUTE, estimates: 'none', ...input };
   const rng = rngFor(spec.seed, 'schedule-bench', spec.members, spec.tasks);
   const members = Array.from({ length: spec.members }, (_, i) => {
     const role = ROLES[i % ROLES.length] as string;
@@ -67,10 +81,27 @@ export function planTeam(input: TeamSpec): PlannedTeam {
       stage: PIPELINE[stageIndex] as string,
       role,
       workMs: between(rng, spec.minWorkMs, spec.maxWorkMs),
+      estimateMs: null,
       blockedBy: [...blockedBy].sort((a, b) => a - b),
     });
   }
+  // A stream of its own, so the tasks and their work are the same whatever the estimates.
+  const noise = rngFor(spec.seed, 'schedule-estimates', spec.members, spec.tasks);
+  for (const task of tasks) {
+    if (spec.estimates === 'none') break;
+    const factor = spec.estimates === 'exact' ? 1 : NOISY_ESTIMATES.min + noise() * (NOISY_ESTIMATES.max - NOISY_ESTIMATES.min);
+    task.estimateMs = Math.max(1, Math.round((task.workMs * factor) / 1000)) * 1000;
+  }
   return { spec, members, tasks };
+}
+
+/** The planned claim order of the team's tasks from their estimates, as prepareRun plans a team file's; null without estimates. */
+export function planClaimOrder(team: PlannedTeam): Plan | null {
+  return planOrder({
+    tasks: team.tasks.map((t) => ({ role: t.role, stage: t.stage, blockedBy: t.blockedBy, estimateMs: t.estimateMs })),
+    members: team.members,
+    pipeline: PIPELINE,
+  });
 }
 
 /** The run configuration executeRun reads back (what prepareRun would store for a team file). */
@@ -93,8 +124,8 @@ export function runConfig(team: PlannedTeam): RunConfig {
   };
 }
 
-/** Create the run, its members and every task (with blockers) on the board; the workspace is an empty folder in `dir`. */
-export async function createScheduleRun(board: Board, team: PlannedTeam, dir: string): Promise<number> {
+/** Create the run, its members and every task (with blockers and its place in the plan) on the board; the workspace is an empty folder in `dir`. */
+export async function createScheduleRun(board: Board, team: PlannedTeam, dir: string, plan: Plan | null = planClaimOrder(team)): Promise<number> {
   const workspace = path.join(dir, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
   return board.transaction(async (tx) => {
@@ -110,6 +141,7 @@ export async function createScheduleRun(board: Board, team: PlannedTeam, dir: st
         role: t.role,
         sim: { steps: [], work_ms: t.workMs },
         blockedByIndex: t.blockedBy,
+        ...(plan ? { planRank: plan.ranks[t.index] ?? null } : {}),
       })),
       human,
     );

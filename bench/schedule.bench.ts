@@ -3,18 +3,21 @@
  * schedule of a large random task graph, and what the coordinator costs per task.
  *
  *   npm run bench -- schedule                                  every scenario, into docs/benchmarks.md
- *   SCHEDULE_BENCH_SCENARIOS=10x200 npm run bench -- schedule  only some (members x tasks)
+ *   SCHEDULE_BENCH_SCENARIOS=10x200 npm run bench -- schedule  only some (members x tasks[:noisy|:none])
+ *
+ * A scenario's tasks carry estimates equal to their work unless it says `:noisy` (off by a seeded
+ * random factor) or `:none` (no estimates: members take the lowest id, as before the planned order).
  */
 import { CPU_PARTS, type CpuBreakdown } from './schedule-profile.js';
 import { offlineSchedules, type OfflineSchedules } from './schedule-offline.js';
 import { runScenario, type ScenarioResult } from './schedule-run.js';
-import { PIPELINE, planTeam, ROLES } from './schedule-team.js';
+import { NOISY_ESTIMATES, PIPELINE, planTeam, ROLES, type EstimateKind } from './schedule-team.js';
 import { markdownTable, type BenchSection } from './section.js';
 
 const SEED = 7;
 /** Members compact their conversation at every task boundary past 10 messages (the runtime default is 80). */
 const COMPACT_AFTER = 10;
-const DEFAULT_SCENARIOS = '10x200,25x500,50x2000';
+const DEFAULT_SCENARIOS = '10x200,25x500,50x2000,10x200:noisy,25x500:noisy,10x200:none,25x500:none';
 
 /** Measured once, when the hot paths were fixed; the runs before and after are event for event the same. */
 const BEFORE_AFTER = `Before and after the fixes to the scheduling hot paths (2026-11-21, same machine, no profiler, CPU seconds of
@@ -48,18 +51,25 @@ export class ScheduleBenchError extends Error {
   override name = 'ScheduleBenchError';
 }
 
-export function parseScenarios(text: string): { members: number; tasks: number }[] {
+export function parseScenarios(text: string): { members: number; tasks: number; estimates: EstimateKind }[] {
   return text.split(',').map((part) => {
-    const match = /^\s*(\d+)x(\d+)\s*$/.exec(part);
+    const match = /^\s*(\d+)x(\d+)(?::(noisy|none))?\s*$/.exec(part);
     const members = Number(match?.[1]);
     const tasks = Number(match?.[2]);
     if (!match || members < ROLES.length || tasks < PIPELINE.length) {
       throw new ScheduleBenchError(
-        `SCHEDULE_BENCH_SCENARIOS: "${part}" is not <members>x<tasks> with at least ${ROLES.length} members and ${PIPELINE.length} tasks; write e.g. 10x200,50x2000`,
+        `SCHEDULE_BENCH_SCENARIOS: "${part}" is not <members>x<tasks>[:noisy|:none] with at least ${ROLES.length} members and ${PIPELINE.length} tasks; write e.g. 10x200,50x2000,10x200:noisy`,
       );
     }
-    return { members, tasks };
+    return { members, tasks, estimates: match[3] === 'noisy' || match[3] === 'none' ? match[3] : 'exact' };
   });
+}
+
+/** How each scenario's estimates compare with the work, in words. */
+function estimateText(kind: EstimateKind): string {
+  if (kind === 'exact') return 'exact';
+  if (kind === 'noisy') return `off by ${NOISY_ESTIMATES.min}–${NOISY_ESTIMATES.max}x`;
+  return 'none (lowest id)';
 }
 
 /** Offline schedules are worked out up to this many tasks (their search grows with the square of a stage's tasks). */
@@ -77,12 +87,12 @@ export async function run(): Promise<BenchSection> {
   const results: ScenarioResult[] = [];
   const offline: OfflineRow[] = [];
   for (const s of parseScenarios(process.env.SCHEDULE_BENCH_SCENARIOS ?? DEFAULT_SCENARIOS)) {
-    process.stdout.write(`  ${s.members} members, ${s.tasks} tasks ...`);
+    process.stdout.write(`  ${s.members} members, ${s.tasks} tasks, estimates ${estimateText(s.estimates)} ...`);
     const result = await runScenario({ ...s, seed: SEED }, { profile: true, compactAfter: COMPACT_AFTER });
     if (result.status !== 'completed') throw new ScheduleBenchError(`the ${s.members}x${s.tasks} run ended ${result.status}: ${result.reason ?? 'no reason given'}`);
     process.stdout.write(` ${(result.wallMs / 1000).toFixed(1)} s\n`);
     results.push(result);
-    if (s.tasks <= OFFLINE_MAX_TASKS) {
+    if (s.tasks <= OFFLINE_MAX_TASKS && s.estimates === 'exact') {
       const schedules = offlineSchedules(planTeam({ ...s, seed: SEED }), s.tasks <= 200 ? 300 : 60);
       offline.push({ members: s.members, tasks: s.tasks, boundMs: result.bound.ms, runMs: result.makespanMs, offline: schedules });
     }
@@ -94,7 +104,7 @@ export function renderOffline(rows: OfflineRow[]): string {
   if (rows.length === 0) return '';
   const orders = rows.map((r) => r.offline.searchedOrders).join(' and ');
   const table = markdownTable(
-    ['members', 'tasks', 'this run', 'lowest id first', 'longest chain first', 'critical path first (durations known)', `best of ${orders} orders`],
+    ['members', 'tasks', 'this run', 'lowest id first', 'longest chain first', 'critical path first (durations known)', `best of ${orders} orders`, 'planned order'],
     rows.map((r) => [
       String(r.members),
       thousands(r.tasks),
@@ -103,6 +113,7 @@ export function renderOffline(rows: OfflineRow[]): string {
       ratio(r.offline.longestChainMs, r.boundMs),
       ratio(r.offline.criticalPathMs, r.boundMs),
       ratio(r.offline.searchedMs, r.boundMs),
+      ratio(r.offline.plannedMs, r.boundMs),
     ]),
   );
   return `What a greedy team could reach on the same plans, worked out offline (bench/schedule-offline.ts): list schedules
@@ -112,7 +123,9 @@ first** puts first the task with the most tasks waiting on it one after another:
 **Critical path first** puts first the task with the most work on its path to the stage's end, which needs every
 task's duration in advance. The last column is the best of many random orders around it, stage by stage, which is
 close to what a planner with hindsight reaches. With few tasks per member and stage (about 4 at 10 × 200), one long
-task started just before a critical one becomes free delays the whole stage, whatever rule chose it.
+task started just before a critical one becomes free delays the whole stage, whatever rule chose it. **Planned order**
+is members taking the first claimable task in the order the planner (src/runtime/plan) gives from estimates equal to
+the work: what "this run" follows, as the board's \`plan_rank\`.
 
 ${table}
 `;
@@ -126,13 +139,16 @@ export function render(results: ScenarioResult[]): string {
   const baseline = results[0];
   const perTask = (r: ScenarioResult) => r.cpuMs / r.completed;
   const summary = markdownTable(
-    ['members', 'tasks', 'makespan', 'lower bound', 'makespan / bound', 'work-only bound', 'makespan / work-only', 'model turns per task', 'claims lost to a race', 'CPU per task', `CPU per task / ${baseline ? `${baseline.members} × ${thousands(baseline.tasks)}` : 'first'}`, 'CPU total', 'wall'],
+    ['members', 'tasks', 'estimates', 'makespan', 'lower bound', 'makespan / bound', 'planned (planner\'s own)', 'planner CPU', 'work-only bound', 'makespan / work-only', 'model turns per task', 'claims lost to a race', 'CPU per task', `CPU per task / ${baseline ? `${baseline.members} × ${thousands(baseline.tasks)}` : 'first'}`, 'CPU total', 'wall'],
     results.map((r) => [
       String(r.members),
       thousands(r.tasks),
+      estimateText(r.estimates),
       hours(r.makespanMs),
       hours(r.bound.ms),
       `**${ratio(r.makespanMs, r.bound.ms)}**`,
+      r.plannedMs === null ? 'n/a' : ratio(r.plannedMs, r.bound.ms),
+      r.plannedMs === null ? 'n/a' : `${Math.round(r.plannerCpuMs)} ms`,
       hours(r.workBound.ms),
       ratio(r.makespanMs, r.workBound.ms),
       (r.modelCalls / r.completed).toFixed(2),
@@ -144,6 +160,7 @@ export function render(results: ScenarioResult[]): string {
     ]),
   );
   const largest = results.reduce<ScenarioResult | undefined>((big, r) => (!big || r.tasks > big.tasks ? r : big), undefined);
+  const exact = results.filter((r) => r.estimates === 'exact');
   const stages = largest
     ? markdownTable(
         ['stage', 'tasks', 'critical path', 'busiest role load', 'stage bound', 'actual span', 'span / bound'],
@@ -155,8 +172,8 @@ export function render(results: ScenarioResult[]): string {
       )
     : '';
   const cpu = markdownTable(
-    ['where the CPU goes (ms per task)', ...results.map((r) => `${r.members} × ${thousands(r.tasks)}`)],
-    CPU_PARTS.map(({ part, label }) => [label, ...results.map((r) => share(r, part))]),
+    ['where the CPU goes (ms per task)', ...exact.map((r) => `${r.members} × ${thousands(r.tasks)}`)],
+    CPU_PARTS.map(({ part, label }) => [label, ...exact.map((r) => share(r, part))]),
   );
   const name = largest ? `${largest.members} × ${thousands(largest.tasks)}` : 'largest';
   const baselineName = baseline ? `${baseline.members} × ${thousands(baseline.tasks)}` : 'first';
@@ -164,7 +181,7 @@ export function render(results: ScenarioResult[]): string {
   const beforeBase = baseline ? before(baseline) : undefined;
   const flat = markdownTable(
     ['scenario', 'CPU per task before', `before / ${baselineName}`, 'CPU per task after', `after / ${baselineName}`],
-    results.flatMap((r) => {
+    exact.flatMap((r) => {
       const was = before(r);
       if (was === undefined || !baseline || beforeBase === undefined) return [];
       return [[`${r.members} × ${thousands(r.tasks)}`, `${was.toFixed(1)} ms`, `${(was / beforeBase).toFixed(2)}x`, `${perTask(r).toFixed(1)} ms`, `${(perTask(r) / perTask(baseline)).toFixed(2)}x`]];
@@ -176,7 +193,16 @@ Tasks are split in id order over the ${PIPELINE.length} stages ${PIPELINE.join('
 (10% for anyone), each has 0–3 explicit blockers among the previous 40 tasks of its stage, and each carries
 a sim script \`{ steps: [], work_ms }\` with 1–30 minutes of work. Members compact their conversation at a task
 boundary past ${COMPACT_AFTER} messages (\`compactAfter\`). The first scenario is the baseline of the CPU ratio: the
-target is CPU per task at most 1.5x the baseline's at every size, with makespan / bound unchanged.
+target is CPU per task at most 1.5x the baseline's at every size, and makespan / bound at most 1.05.
+
+Each task carries an **estimate** of its work, as a team file's \`estimate:\` would, and the run's claim order is
+planned from the estimates (src/runtime/plan, docs/decisions/0014-planned-claim-order.md): the planner's place of each
+task is stored as its \`plan_rank\` when the tasks are created, and members take the first claimable task TaskList
+lists, planned order first, then lowest id. **Exact** estimates are the work itself; **off by ${NOISY_ESTIMATES.min}–${NOISY_ESTIMATES.max}x**
+multiplies each by a seeded random factor, uniform in that range, so the plan is made on wrong durations; **none**
+is the board without estimates, where members take the lowest id (the behaviour before the planned order). **Planned
+(planner's own)** is the planner's mean makespan over the member orders it judges, on its own estimates (so it is
+not a measure of the run with noisy estimates), divided by the true bound; **planner CPU** is the time to plan.
 
 ${summary}
 
@@ -186,9 +212,10 @@ path through its blockers and (b) its busiest role's load (that role's work divi
 divided by all members). Both count the simulated model's shortest turns: on the critical path at least 1 s per task
 for the claim, the read and the completion; of a member's time at least 1.3 s per task, counting its TaskList. 1.000
 would be a perfect schedule; 1.05 means the team took at most 5% longer than the best possible one. The
-**work-only** bound counts work time alone. The gap is the price of a greedy team (each member takes the lowest-id
-task it may, not the one on the critical path), of claims lost in races (each costs another TaskList and claim) and of
-idle members being woken one task at a time.
+**work-only** bound counts work time alone. The gap is the price of the order members take tasks in (the lowest id
+without estimates; with them, a planned order that members free at the same moment may still take in another way than
+planned), of claims lost in races (each costs another TaskList and claim) and of idle members being woken one task at
+a time.
 
 Stages of the ${name} run (its makespan is the sum of the spans):
 
