@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.js';
 
 const BOARD_TESTS = ['test/board/**/*.test.ts'];
 /** Tests of the PostgreSQL store itself (connections, notifications): not part of the shared suite. */
@@ -23,6 +24,8 @@ export default defineConfig({
     // process-wide state (an environment variable, HOME) put it back in their afterAll. (Three forks
     // were no faster than two: the suite is CPU-bound.)
     isolate: false,
+    // Longest files first, also in a fresh clone where vitest has no durations cached.
+    sequence: { sequencer: LongestFirst },
     // Builds dist/ once; for the board-postgres project, also starts a throwaway PostgreSQL cluster.
     globalSetup: ['test/global-setup.ts'],
     // The terminal board is tested as a person sees it: Ink draws nothing live when it thinks it
