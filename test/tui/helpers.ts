@@ -144,8 +144,8 @@ export function plain(frame: string | undefined): string {
     .join('\n');
 }
 
-/** Retry a check (it may read the board) until it passes; the board and the app answer within a few polls. */
-export async function waitFor(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
+/** Retry a check (it may read the board) until it passes; the board and the app answer within a few polls, but a machine busy with other tests may take seconds. */
+export async function waitFor(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   for (;;) {
     try {
