@@ -7,6 +7,7 @@ import { limitsOf, type SandboxSettings } from './config.js';
 import { commandEnv } from './env.js';
 import { forgetProcess, killMarked, MARK_VARIABLE, recordProcess } from './orphans.js';
 import { OutputCapture } from './output-capture.js';
+import type { PidsReading } from './pids-cgroup.js';
 import { signalGroup, startTimeOf } from './process-tree.js';
 import { limitArgs, SandboxSession } from './session.js';
 import { type SpawnOutcome, spawnCaptured } from './spawn-captured.js';
@@ -27,6 +28,8 @@ export interface CommandRequest {
 export interface CommandOutcome extends SpawnOutcome {
   /** Why the run's sandbox ended while the command ran (a limit was passed), when it did. */
   sandboxEnded?: string;
+  /** When the kernel's pids limit ended it: what the sandbox's cgroup said then. */
+  sandboxPids?: PidsReading;
   /** Why the run's previous sandbox ended, when this command is the first in a new one. */
   sandboxRestarted?: string;
 }
@@ -71,7 +74,7 @@ async function runSandboxed(request: CommandRequest): Promise<CommandOutcome> {
   const result: CommandOutcome = restarted !== undefined ? { ...outcome, sandboxRestarted: restarted } : outcome;
   if (session.ended !== null && !outcome.stopped) {
     endings.delete(key);
-    return { ...result, sandboxEnded: session.ended };
+    return { ...result, sandboxEnded: session.ended, ...(session.endedPids !== null ? { sandboxPids: session.endedPids } : {}) };
   }
   return result;
 }

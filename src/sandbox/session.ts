@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { bwrapArgs, type SandboxPlan } from './bwrap-args.js';
 import type { SandboxLimits } from './config.js';
 import { forgetProcess, recordProcess } from './orphans.js';
+import { PidsCgroup, PidsCgroupError, type PidsReading, pidsCgroupSupport } from './pids-cgroup.js';
 import { childrenOf, signalProcess, startTimeOf } from './process-tree.js';
 
 /** How often the process count and memory of a sandbox are checked. */
@@ -13,6 +14,8 @@ const START_TIMEOUT_MS = 10_000;
 const NPROC_HEADROOM = 8;
 const MEMORY_EVERY = 5;
 export const COMMAND_NICENESS = 10;
+/** Processes of a sandbox that are not its commands': bubblewrap's monitor, its PID 1 and the holder. */
+const SANDBOX_OWN_PROCESSES = 3;
 
 export class SandboxStartError extends Error {
   override name = 'SandboxStartError';
@@ -27,6 +30,8 @@ export class SandboxStartError extends Error {
 export class SandboxSession {
   /** Why the sandbox ended, when it did (a limit, or the holder died). */
   ended: string | null = null;
+  /** What the sandbox's pids cgroup said when the kernel's limit ended the sandbox. */
+  endedPids: PidsReading | null = null;
   private watchdog: NodeJS.Timeout | undefined;
   private checking = false;
   private ticks = 0;
@@ -44,6 +49,8 @@ export class SandboxSession {
     readonly limits: SandboxLimits,
     private readonly sharesNetwork: boolean,
     private readonly stateDir: string | undefined,
+    /** The kernel's bound on the sandbox's processes, when this process may make cgroups. */
+    readonly cgroup: PidsCgroup | null,
   ) {
     monitor.on('error', () => {
       this.ended ??= 'the sandbox ended unexpectedly';
@@ -54,6 +61,7 @@ export class SandboxSession {
       this.stopWatchdog();
       // Without its monitor the sandbox must not live on, whatever happened to bubblewrap.
       if (startTimeOf(initPid) === initStart) signalProcess(initPid, 'SIGKILL');
+      void this.cgroup?.remove();
       if (this.stateDir === undefined) return;
       if (monitor.pid !== undefined) forgetProcess(this.stateDir, monitor.pid);
       forgetProcess(this.stateDir, initPid);
@@ -65,15 +73,24 @@ export class SandboxSession {
   static async start(plan: SandboxPlan, limits: SandboxLimits, stateDir?: string): Promise<SandboxSession> {
     // bwrap reports the sandbox's pid before the sandbox is set up; the holder says `ready` once it
     // runs, which is after every mount is in place. A command entering earlier would see the host.
-    const args = [...bwrapArgs(plan), '--info-fd', '3', '--', '/bin/sh', '-c', 'echo ready && exec sleep infinity'];
-    const monitor = spawn('bwrap', args, {
+    const cgroup = cgroupFor(limits);
+    const args = ['bwrap', ...bwrapArgs(plan), '--info-fd', '3', '--', '/bin/sh', '-c', 'echo ready && exec sleep infinity'];
+    const [file = 'bwrap', ...rest] = cgroup?.wrap(args) ?? args;
+    const monitor = spawn(file, rest, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
-    const initPid = await readInitPid(monitor);
+    let initPid: number;
+    try {
+      initPid = await readInitPid(monitor);
+    } catch (error) {
+      void cgroup?.remove();
+      throw error;
+    }
     const holderPid = childrenOf(initPid)[0];
     if (holderPid === undefined) {
       if (monitor.pid !== undefined) signalProcess(monitor.pid, 'SIGKILL');
+      void cgroup?.remove();
       throw new SandboxStartError('the sandbox started without its holder process');
     }
     if (stateDir !== undefined) {
@@ -89,7 +106,7 @@ export class SandboxSession {
       stderr.resume();
       if ('unref' in stderr && typeof stderr.unref === 'function') stderr.unref();
     }
-    return new SandboxSession(monitor, initPid, holderPid, limits, plan.network, stateDir);
+    return new SandboxSession(monitor, initPid, holderPid, limits, plan.network, stateDir, cgroup);
   }
 
   get alive(): boolean {
@@ -98,7 +115,7 @@ export class SandboxSession {
 
   /** The command line that runs `command` inside the sandbox, in `cwd`, with the per-command limits. */
   enterArgs(command: string, cwd: string): string[] {
-    return [
+    const args = [
       // Below the team process's priority: a busy or runaway command cannot starve the board or the watchdog.
       'nice',
       '-n',
@@ -123,6 +140,8 @@ export class SandboxSession {
       '-c',
       command,
     ];
+    // nsenter's child is a child of this process, not of bubblewrap: it enters the cgroup on its own.
+    return this.cgroup?.wrap(args) ?? args;
   }
 
   /** Ends the sandbox and every process in it. */
@@ -132,6 +151,11 @@ export class SandboxSession {
     signalProcess(this.initPid, 'SIGKILL');
     signalProcess(this.holderPid, 'SIGKILL');
     if (this.monitor.pid !== undefined) signalProcess(this.monitor.pid, 'SIGKILL');
+    if (this.cgroup !== null) {
+      // The PID namespace goes with its PID 1; the nsenter of a running command is outside it.
+      this.cgroup.killAll();
+      void this.cgroup.remove();
+    }
   }
 
   private stopWatchdog(): void {
@@ -144,10 +168,17 @@ export class SandboxSession {
     if (this.checking || !this.alive) return;
     this.checking = true;
     try {
+      // A full cgroup refuses forks; the sandbox ends then rather than leave a fork bomb spinning at the limit.
+      if (this.cgroup !== null && (await this.cgroup.refused()) > 0 && this.alive) {
+        this.endedPids = this.cgroup.reading();
+        this.kill(`the sandbox was stopped: its commands tried to run more than ${this.limits.processes} processes at once (limit processes)`);
+        return;
+      }
       const pids = await sandboxPids(this.holderPid);
       // RLIMIT_NPROC keeps a non-root sandbox at the limit (forks fail there); root is exempt from it.
       // Either way, reaching the limit ends the sandbox rather than leave a fork bomb spinning.
-      if (pids.length >= this.limits.processes) {
+      // Within a cgroup the count cannot reach pids.max: only processes that left the cgroup could.
+      if (pids.length >= (this.cgroup?.max ?? this.limits.processes)) {
         this.kill(`the sandbox was stopped: its commands reached ${this.limits.processes} processes at once (limit processes)`);
         return;
       }
@@ -160,6 +191,22 @@ export class SandboxSession {
     } finally {
       this.checking = false;
     }
+  }
+}
+
+/**
+ * A pids cgroup for a new sandbox, where this process may make one: room for the sandbox's own
+ * processes and `limits.processes` for its commands (each command's nsenter among them).
+ */
+function cgroupFor(limits: SandboxLimits): PidsCgroup | null {
+  const support = pidsCgroupSupport();
+  if (!support.ok) return null;
+  try {
+    return PidsCgroup.create(support.home, limits.processes + SANDBOX_OWN_PROCESSES);
+  } catch (error) {
+    // The watchdog (and RLIMIT_NPROC for a non-root user) still bound the sandbox.
+    if (error instanceof PidsCgroupError) return null;
+    throw error;
   }
 }
 

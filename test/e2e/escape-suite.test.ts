@@ -16,6 +16,8 @@ import { openBoard } from '../../src/board/open.js';
 import { startFakeMessagesApi, type FakeCall, type FakeMessagesApi, type FakeReply } from '../../src/models/fake/messages-api.js';
 import type { AssistantBlock, ToolUseBlock } from '../../src/models/model.js';
 import { sandboxAvailable } from '../../src/sandbox/detect.js';
+import { ownerOf, sweepStaleCgroups } from '../../src/sandbox/pids-cgroup.js';
+import { forkOnTheHost, pidsCgroupForTests, type HostForks } from '../sandbox/pids-cgroup-helpers.js';
 import { agentFile, ensureBuilt, REPO_ROOT, resultsOf, spawnTeam, write } from '../helpers/runtime.js';
 import { dirOutsideTmp } from '../helpers/outside-tmp.js';
 import { gone, hostProcesses, startedSoon } from '../helpers/host-processes.js';
@@ -23,6 +25,13 @@ import { gone, hostProcesses, startedSoon } from '../helpers/host-processes.js';
 const check = await sandboxAvailable();
 if (!check.ok) console.warn(`SKIPPING the runtime escape suite: bubblewrap is not usable here (${check.reason}; fix: ${check.fix})`);
 const skip = !check.ok;
+const cgroup = pidsCgroupForTests('the runtime escape suite');
+
+/** The pids cgroups a team process made for its sandboxes that are still there. */
+function cgroupsOf(pid: number): string[] {
+  if (!cgroup.support.ok) return [];
+  return fs.readdirSync(cgroup.support.home.dir).filter((name) => ownerOf(name)?.pid === pid);
+}
 
 const API_KEY = 'sk-ant-escape-e2e-0123456789';
 const SSH_KEY = '-----BEGIN FAKE PRIVATE KEY----- escape-e2e';
@@ -159,6 +168,9 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
     const results = new Map<string, Result>();
     let teamPid = 0;
     const seenAlive: number[] = [];
+    let hostForks: ReturnType<typeof forkOnTheHost> | undefined;
+    let forks: HostForks | undefined;
+    let bombCgroups: string[] = [];
     const p = {
       write: use('Write', { file_path: `${outside}/planted.txt`, content: 'pwned' }),
       writeBash: bash(`echo pwned > ${outside}/bash.txt; echo pwned > ${teamHome}/planted; touch ${project}/planted; echo done`),
@@ -227,8 +239,22 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
         { calls: [p.evil, p.regex] },
         { calls: [p.output] },
         { calls: [p.forever] },
-        { calls: [p.bomb] },
-        { calls: [p.orphans] },
+        {
+          calls: [p.bomb],
+          before: () => {
+            // The sandbox's cgroup is made with the sandbox (by the first command), named for the team process.
+            bombCgroups = cgroupsOf(teamPid);
+            hostForks = forkOnTheHost();
+          },
+        },
+        {
+          calls: [p.orphans],
+          before: () => {
+            void hostForks?.stop().then((seen) => {
+              forks = seen;
+            });
+          },
+        },
         complete('1'),
       ],
       guarded: [claim('2', 'guarded'), { calls: [p.subst] }, { calls: [p.shell] }, { calls: [p.backticks] }, complete('2')],
@@ -329,7 +355,17 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
     expect(parsed(results.get(p.regex.id)).error).toMatch(/backtracks catastrophically/);
     expect(parsed(results.get(p.output.id))).toMatchObject({ truncated: true, error: expect.stringMatching(/more output than allowed/) });
     expect(parsed(results.get(p.forever.id))).toMatchObject({ timedOut: true });
-    expect(parsed(results.get(p.bomb.id)).error).toMatch(/reached 64 processes at once \(limit processes\)/);
+    if (cgroup.support.ok || cgroup.expected) {
+      // The kernel refused the bomb's forks past its cgroup's limit, and the host kept pids to fork meanwhile.
+      expect(parsed(results.get(p.bomb.id)).error).toMatch(/^the sandbox was stopped: its commands tried to run more than 64 processes at once \(limit processes\)/);
+      expect(bombCgroups).toHaveLength(1);
+      expect(forks?.failed).toEqual([]);
+      expect(forks?.ok).toBeGreaterThan(0);
+      // The team removed its sandboxes' cgroups when the run ended.
+      expect(cgroupsOf(teamPid)).toEqual([]);
+    } else {
+      expect(parsed(results.get(p.bomb.id)).error).toMatch(/^the sandbox was stopped: its commands reached 64 processes at once \(limit processes\)/);
+    }
 
     // setsid and orphaned children may outlive their call, never the run.
     expect(seenAlive).toEqual([1, 1, 1]);
@@ -377,6 +413,13 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
         // The sandbox dies with its parent, and every process in it.
         expect(await gone(['sleep', '4411'])).toBe(true);
         expect(await gone(['sleep', '4412'])).toBe(true);
+        if (cgroup.support.ok || cgroup.expected) {
+          // Its cgroup stays behind, until the sweep of the next process that makes one (here, this one's).
+          if (!cgroup.support.ok) throw new Error(`no writable pids cgroup: ${cgroup.support.reason}`);
+          expect(cgroupsOf(run.pid ?? 0)).toHaveLength(1);
+          await sweepStaleCgroups(cgroup.support.home.dir);
+          expect(cgroupsOf(run.pid ?? 0)).toEqual([]);
+        }
         continue;
       }
       // Unsandboxed commands outlive a killed team...
