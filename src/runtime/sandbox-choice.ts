@@ -8,7 +8,10 @@ import { RuntimeError } from './errors.js';
 
 export interface SandboxChoice {
   mode: SandboxSettings['mode'];
-  /** One line for the person when commands run unsandboxed; null when they are sandboxed. */
+  /**
+   * One line for the person when commands run unsandboxed, or sandboxed with only a watchdog to bound
+   * their processes (root without a writable pids cgroup); null otherwise.
+   */
   notice: string | null;
 }
 
@@ -34,7 +37,7 @@ export async function chooseSandbox(opts: SandboxChoiceOptions): Promise<Sandbox
   }
   if (!opts.usesBash) return { mode: 'bwrap', notice: null };
   const check = await sandboxAvailable();
-  if (check.ok) return { mode: 'bwrap', notice: null };
+  if (check.ok) return { mode: 'bwrap', notice: check.processLimit.kind === 'watchdog-only' ? `team: ${check.processLimit.line}` : null };
   if (opts.backend === 'anthropic') {
     throw new RuntimeError(`no sandbox for Claude's commands here: ${check.reason}; fix: ${check.fix}, or pass --no-sandbox to let them run unsandboxed`);
   }
