@@ -1,15 +1,16 @@
 /**
- * The SQLite store's writes (and the reads only a run makes), through drizzle over the schema's
+ * The SQLite store's other writes (and the reads only a run makes), through drizzle over the schema's
  * tables, and the migrations. Loaded on a connection's first such write or when the file needs
  * migrating: a read command, and the writes of `team tasks create/update` and `team answer`, go
- * through ./hot-statements.ts and never load drizzle.
+ * through ./hot-statements.ts and never load drizzle; the writes of a member's every step go
+ * through ./step-statements.ts.
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { and, asc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { gates, members, messages, questions, runs, tasks, transcriptMessages, transcripts, usage } from '../../../db/sqlite/schema.js';
+import { gates, members, messages, questions, runs, tasks, transcriptMessages, transcripts } from '../../../db/sqlite/schema.js';
 import { packageRoot } from '../../shared/paths.js';
 import { BoardError } from '../errors.js';
 import type { Tx } from '../store.js';
@@ -35,55 +36,7 @@ const p = (name: string) => sql.placeholder(name);
 
 /** Statements through drizzle, each prepared once per connection, when first used. */
 function statements(db: Db) {
-  const unread = and(eq(messages.runId, p('runId')), eq(messages.to, p('member')), isNull(messages.readAt));
   return {
-    heartbeat: once(() =>
-      db
-        .update(members)
-        .set({ heartbeatAt: sql`${p('now')}` })
-        .where(and(eq(members.runId, p('runId')), eq(members.name, p('name'))))
-        .prepare(),
-    ),
-    usageLog: once(() =>
-      db
-        .insert(usage)
-        .values({
-          runId: p('runId'),
-          member: p('member'),
-          model: p('model'),
-          taskId: p('taskId'),
-          inputTokens: p('inputTokens'),
-          outputTokens: p('outputTokens'),
-          cacheReadTokens: p('cacheReadTokens'),
-          cacheWriteTokens: p('cacheWriteTokens'),
-          costUsd: p('costUsd'),
-          ts: p('ts'),
-        })
-        .prepare(),
-    ),
-    usageMember: once(() =>
-      db
-        .update(members)
-        .set({
-          turns: sql`${members.turns} + 1`,
-          inputTokens: sql`${members.inputTokens} + ${p('inputTokens')}`,
-          outputTokens: sql`${members.outputTokens} + ${p('outputTokens')}`,
-          cacheReadTokens: sql`${members.cacheReadTokens} + ${p('cacheReadTokens')}`,
-          cacheWriteTokens: sql`${members.cacheWriteTokens} + ${p('cacheWriteTokens')}`,
-          costUsd: sql`${members.costUsd} + ${p('costUsd')}`,
-        })
-        .where(and(eq(members.runId, p('runId')), eq(members.name, p('member'))))
-        .prepare(),
-    ),
-    usageTask: once(() =>
-      db
-        .update(tasks)
-        .set({ tokens: sql`${tasks.tokens} + ${p('total')}`, costUsd: sql`${tasks.costUsd} + ${p('costUsd')}` })
-        .where(and(eq(tasks.runId, p('runId')), eq(tasks.id, p('taskId'))))
-        .prepare(),
-    ),
-    unread: once(() => db.select().from(messages).where(unread).orderBy(asc(messages.id)).prepare()),
-    countUnread: once(() => db.select({ n: sql<number>`count(*)` }).from(messages).where(unread).prepare()),
     transcriptHead: once(() =>
       db
         .select({ inFlight: transcripts.inFlight })
@@ -99,27 +52,13 @@ function statements(db: Db) {
         .orderBy(asc(transcriptMessages.idx))
         .prepare(),
     ),
-    transcriptCut: once(() =>
-      db
-        .delete(transcriptMessages)
-        .where(and(eq(transcriptMessages.runId, p('runId')), eq(transcriptMessages.member, p('member')), gte(transcriptMessages.idx, p('keep'))))
-        .prepare(),
-    ),
-    transcriptAppend: once(() => db.insert(transcriptMessages).values({ runId: p('runId'), member: p('member'), idx: p('idx'), message: p('message') }).prepare()),
-    transcriptSave: once(() =>
-      db
-        .insert(transcripts)
-        .values({ runId: p('runId'), member: p('member'), inFlight: p('inFlight'), updatedAt: p('now') })
-        .onConflictDoUpdate({ target: [transcripts.runId, transcripts.member], set: { inFlight: sql`excluded.in_flight`, updatedAt: sql`excluded.updated_at` } })
-        .prepare(),
-    ),
   };
 }
 
 /** An UPDATE of the given columns of one row, prepared once per table and set of columns. */
 function updater(db: Db) {
   const cache = new Map<string, { run(values: Record<string, unknown>): unknown }>();
-  return (name: string, table: typeof tasks | typeof runs | typeof members | typeof gates | typeof questions, where: SQL, set: Record<string, unknown>, key: Record<string, unknown>) => {
+  return (name: string, table: typeof gates, where: SQL, set: Record<string, unknown>, key: Record<string, unknown>) => {
     const columns = Object.keys(set).filter((c) => set[c] !== undefined).sort();
     if (columns.length === 0) return;
     const id = `${name}:${columns.join(',')}`;
@@ -136,11 +75,7 @@ function updater(db: Db) {
 /** The store's operations that go through drizzle: the Tx methods of these names, run synchronously. */
 export type DrizzleOp =
   | 'insertRun'
-  | 'updateRun'
   | 'insertMember'
-  | 'updateMember'
-  | 'heartbeatMembers'
-  | 'addUsage'
   | 'deleteTask'
   | 'nextGateId'
   | 'insertGate'
@@ -149,11 +84,7 @@ export type DrizzleOp =
   | 'insertQuestion'
   | 'nextMessageId'
   | 'insertMessage'
-  | 'unreadMessages'
-  | 'countUnread'
-  | 'markRead'
-  | 'loadTranscript'
-  | 'saveTranscript';
+  | 'loadTranscript';
 
 export type DrizzleStatements = { [K in DrizzleOp]: (...args: Parameters<Tx[K]>) => Awaited<ReturnType<Tx[K]>> } & {
   /** Apply the migrations the file does not have yet. */
@@ -168,22 +99,9 @@ export function drizzleStatements(sqlite: Database.Database): DrizzleStatements 
     migrate: (file) => migrateWithRetry(sqlite, db, file),
 
     insertRun: (values) => db.insert(runs).values(values).returning().get(),
-    updateRun: (id, set) => update('runs', runs, eq(runs.id, p('id')), set, { id }),
 
     insertMember: (member) => {
       db.insert(members).values(member).run();
-    },
-    updateMember: (runId, name, set) => update('members', members, and(eq(members.runId, p('runId')), eq(members.name, p('name'))) as SQL, set, { runId, name }),
-    heartbeatMembers: (runId, names, now) => {
-      for (const name of names) st.heartbeat().run({ runId, name, now });
-    },
-    addUsage: (runId, member, rec, ts) => {
-      st.usageLog().run({ runId, member, ...rec, ts });
-      st.usageMember().run({ runId, member, ...rec });
-      if (rec.taskId !== null) {
-        const total = rec.inputTokens + rec.outputTokens + rec.cacheReadTokens + rec.cacheWriteTokens;
-        st.usageTask().run({ runId, taskId: rec.taskId, total, costUsd: rec.costUsd });
-      }
     },
 
     deleteTask: (runId, id) => {
@@ -208,25 +126,12 @@ export function drizzleStatements(sqlite: Database.Database): DrizzleStatements 
     insertMessage: (message) => {
       db.insert(messages).values(message).run();
     },
-    unreadMessages: (runId, member) => st.unread().all({ runId, member }),
-    countUnread: (runId, member) => st.countUnread().get({ runId, member })?.n ?? 0,
-    markRead: (runId, member, now) => {
-      db.update(messages)
-        .set({ readAt: now })
-        .where(and(eq(messages.runId, runId), eq(messages.to, member), isNull(messages.readAt)))
-        .run();
-    },
 
     loadTranscript: (runId, member) => {
       const head = st.transcriptHead().get({ runId, member });
       const rows = st.transcriptRows().all({ runId, member });
       if (!head && rows.length === 0) return undefined;
       return { messages: rows.map((r) => r.message), inFlight: head?.inFlight ?? null };
-    },
-    saveTranscript: (runId, member, keep, append, inFlight, now) => {
-      st.transcriptCut().run({ runId, member, keep });
-      append.forEach((message, i) => st.transcriptAppend().run({ runId, member, idx: keep + i, message }));
-      st.transcriptSave().run({ runId, member, inFlight: inFlight ?? null, now });
     },
   };
 }

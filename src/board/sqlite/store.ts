@@ -8,6 +8,7 @@ import type { DrizzleStatements } from './drizzle-statements.js';
 import { once } from '../once.js';
 import { hotStatements } from './hot-statements.js';
 import { createMutex } from './mutex.js';
+import { stepStatements } from './step-statements.js';
 
 // The event schemas load with the first event read: a command that only writes (`team tasks update`)
 // spent a tenth of its start building them.
@@ -33,6 +34,7 @@ const BUSY_RETRIES = 40;
 function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
   const { sqlite, file } = conn;
   const hot = hotStatements(sqlite);
+  const step = stepStatements(sqlite);
   // Writes go through drizzle, loaded on the first one: a read command never loads it.
   const orm = once(async (): Promise<DrizzleStatements> => (await import('./drizzle-statements.js')).drizzleStatements(sqlite));
   // A file without the newest migration is migrated before anything else reads or writes it.
@@ -42,6 +44,11 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
   const pipelines = new Map<number, string[]>();
   const mutex = createMutex();
   const waiters = new Set<() => void>();
+  /**
+   * The last event this write transaction appended, by run: it holds the write lock, so nobody else
+   * appends meanwhile and its next event follows without looking the last one up again.
+   */
+  const appended = new Map<number, { seq: number; ts: number }>();
   const begin = { immediate: sqlite.prepare('BEGIN IMMEDIATE'), deferred: sqlite.prepare('BEGIN'), commit: sqlite.prepare('COMMIT'), rollback: sqlite.prepare('ROLLBACK') };
   const versionParts = { data: sqlite.prepare('PRAGMA data_version').pluck(), changes: sqlite.prepare('SELECT total_changes()').pluck() };
   let closed = false;
@@ -54,7 +61,7 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     getRun: async (id) => hot.getRun(id),
     latestRun: async () => hot.latestRun(),
     listRuns: async () => hot.listRuns(),
-    updateRun: async (id, set) => (await orm()).updateRun(id, set),
+    updateRun: async (id, set) => step.updateRun(id, set),
     async pipelineOf(runId) {
       const cached = pipelines.get(runId);
       if (cached) return cached;
@@ -67,9 +74,9 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     insertMember: async (member) => (await orm()).insertMember(member),
     getMember: async (runId, name) => hot.getMember(runId, name),
     listMembers: async (runId) => hot.listMembers(runId),
-    updateMember: async (runId, name, set) => (await orm()).updateMember(runId, name, set),
-    heartbeatMembers: async (runId, names, now) => (await orm()).heartbeatMembers(runId, names, now),
-    addUsage: async (runId, member, rec, ts) => (await orm()).addUsage(runId, member, rec, ts),
+    updateMember: async (runId, name, set) => step.updateMember(runId, name, set),
+    heartbeatMembers: async (runId, names, now) => step.heartbeatMembers(runId, names, now),
+    addUsage: async (runId, member, rec, ts) => step.addUsage(runId, member, rec, ts),
     runTotals: async (runId) => hot.runTotals(runId),
     listUsage: async (runId) => hot.listUsage(runId),
 
@@ -106,19 +113,21 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
 
     nextMessageId: async (runId) => (await orm()).nextMessageId(runId),
     insertMessage: async (message) => (await orm()).insertMessage(message),
-    unreadMessages: async (runId, member) => (await orm()).unreadMessages(runId, member),
-    countUnread: async (runId, member) => (await orm()).countUnread(runId, member),
-    markRead: async (runId, member, now) => (await orm()).markRead(runId, member, now),
+    unreadMessages: async (runId, member) => step.unreadMessages(runId, member),
+    countUnread: async (runId, member) => step.countUnread(runId, member),
+    markRead: async (runId, member, now) => step.markRead(runId, member, now),
     listMessages: async (runId) => hot.listMessages(runId),
 
     loadTranscript: async (runId, member) => (await orm()).loadTranscript(runId, member),
-    saveTranscript: async (runId, member, keep, append, inFlight, now) => (await orm()).saveTranscript(runId, member, keep, append, inFlight, now),
+    saveTranscript: async (runId, member, keep, append, inFlight, now) => step.saveTranscript(runId, member, keep, append, inFlight, now),
 
     async appendEvent(runId, actor, event) {
-      const last = hot.lastEvent(runId);
+      const last = appended.get(runId) ?? hot.lastEvent(runId);
       // An instant run's virtual clock runs ahead of real time; a change from another process (an
       // answer, a stop) must not appear to happen before what it follows.
-      hot.insertEvent(runId, (last?.seq ?? 0) + 1, Math.max(clock.now(), last?.ts ?? 0), actor, event, eventTaskId(event));
+      const next = { seq: (last?.seq ?? 0) + 1, ts: Math.max(clock.now(), last?.ts ?? 0) };
+      hot.insertEvent(runId, next.seq, next.ts, actor, event, eventTaskId(event));
+      appended.set(runId, next);
     },
     listEvents: async (runId, after, limit) => decoded(hot.eventsSince(runId, after, limit)),
     lastEventSeq: async (runId) => hot.lastEvent(runId)?.seq ?? 0,
@@ -145,6 +154,8 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
       } catch (error) {
         if (sqlite.inTransaction) begin.rollback.run();
         throw storageError(error, file) ?? error;
+      } finally {
+        appended.clear();
       }
       if (write) for (const wake of [...waiters]) wake();
       return result;
