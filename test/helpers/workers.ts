@@ -35,7 +35,21 @@ function bundled(worker: string): Promise<string> {
   let made = bundles.get(worker);
   if (!made) {
     made = (async () => {
-      const result = await build({ entryPoints: [worker], bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+      const result = await build({
+        entryPoints: [worker],
+        bundle: true,
+        write: false,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        // Packages too: node resolved and loaded pg's and drizzle's hundred-odd modules one by one in
+        // every process. better-sqlite3 finds its native addon from its own folder, and pg-native is
+        // optional (pg asks for it only when told to).
+        external: ['better-sqlite3', 'pg-native'],
+        // Bundled CommonJS packages (pg) call require(); an ES module has none of its own.
+        banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+        logLevel: 'warning',
+      });
       const text = result.outputFiles[0]?.text;
       if (text === undefined) throw new Error(`esbuild made nothing of ${worker}`);
       const file = path.join(BUNDLES, `${path.basename(worker, '.ts')}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
