@@ -1,5 +1,6 @@
 import { coordinator as coordinatorActor, memberActor } from '../board/actor.js';
 import type { Board, BoardOps } from '../board/board.js';
+import type { NewEvent } from '../board/events.js';
 import type { Backend, MemberConfig, RunConfig } from '../board/types.js';
 import type { AssistantBlock, Message, Model, ModelResponse, ToolResultBlock, ToolSpec, ToolUseBlock, UserBlock } from '../models/model.js';
 import type { Clock } from '../shared/clock.js';
@@ -179,8 +180,8 @@ export async function setStep(member: MemberRuntime, step: string | null, ops: B
 }
 
 /** Messages from teammates arrive between turns, added to the next user message. */
-async function deliverInbox(member: MemberRuntime): Promise<void> {
-  const inbox = await member.env.board.takeInbox(member.env.runId, member.cfg.name);
+async function deliverInbox(member: MemberRuntime, ops: BoardOps): Promise<void> {
+  const inbox = await ops.takeInbox(member.env.runId, member.cfg.name);
   if (inbox.length === 0) return;
   const text = inbox.map((m) => `Message from ${m.from}${m.summary ? ` (${m.summary})` : ''}: ${m.body}`).join('\n');
   const last = member.messages[member.messages.length - 1];
@@ -191,7 +192,7 @@ async function deliverInbox(member: MemberRuntime): Promise<void> {
   } else {
     member.messages.push({ role: 'user', content: text });
   }
-  await persist(member);
+  await persist(member, ops);
 }
 
 /** Whether the member has something to respond to (a user turn is last, nothing half-done). */
@@ -201,13 +202,15 @@ export function canThink(member: MemberRuntime): boolean {
 
 /** Ask the model for the member's next turn and account for its usage. */
 export async function think(member: MemberRuntime, signal?: AbortSignal): Promise<ModelResponse> {
-  await deliverInbox(member);
-  await setStep(member, 'thinking');
   const { env } = member;
   const { board, runId } = env;
   const name = member.cfg.name;
+  await board.transaction(async (tx) => {
+    await deliverInbox(member, tx);
+    await setStep(member, 'thinking', tx);
+  });
   // The model reports progress through a synchronous callback; its board writes are queued and awaited here.
-  const writes = createWriteQueue();
+  const writes = createWriteQueue<BoardOps>(board);
   let response: ModelResponse;
   try {
     response = await env.model.send(
@@ -223,7 +226,8 @@ export async function think(member: MemberRuntime, signal?: AbortSignal): Promis
       },
       (event) => {
         if (event.type === 'text_delta') {
-          writes.latest('last-action', () => board.noteLastAction(runId, name, event.text.slice(-120)));
+          const lastAction = event.text.slice(-120);
+          writes.latest('last-action', (ops) => ops.noteLastAction(runId, name, lastAction));
           return;
         }
         const { status, attempt, of, waitMs, reason } = event;
@@ -235,20 +239,32 @@ export async function think(member: MemberRuntime, signal?: AbortSignal): Promis
     await writes.drain().catch(() => undefined);
     throw error;
   }
+  // The last streamed text not written yet is written with the call's usage.
+  const lastAction = writes.take('last-action');
   await writes.drain();
-  await board.recordUsage(runId, name, {
-    model: response.model,
-    taskId: member.currentTask,
-    inputTokens: response.usage.input_tokens,
-    outputTokens: response.usage.output_tokens,
-    cacheReadTokens: response.usage.cache_read_input_tokens,
-    cacheWriteTokens: response.usage.cache_creation_input_tokens,
-    costUsd: response.costUsd,
+  await board.transaction(async (tx) => {
+    await lastAction?.(tx);
+    await tx.recordUsage(runId, name, {
+      model: response.model,
+      taskId: member.currentTask,
+      inputTokens: response.usage.input_tokens,
+      outputTokens: response.usage.output_tokens,
+      cacheReadTokens: response.usage.cache_read_input_tokens,
+      cacheWriteTokens: response.usage.cache_creation_input_tokens,
+      costUsd: response.costUsd,
+    });
   });
   return response;
 }
 
-/** Carry out a model turn: speak, run its tool calls, persist after every step. */
+/** Board writes held back to be committed with the member's next transaction. */
+type Pending = (ops: BoardOps) => Promise<void>;
+
+/**
+ * Carry out a model turn: speak, run its tool calls, persist after every step. Writes go in one
+ * transaction per step: before each call (what the member said, the last call's event, the
+ * transcript marking this call started, the step) and at the end of the turn.
+ */
 export async function act(member: MemberRuntime, response: ModelResponse, signal?: AbortSignal): Promise<void> {
   const { board, runId } = member.env;
   const name = member.cfg.name;
@@ -257,12 +273,11 @@ export async function act(member: MemberRuntime, response: ModelResponse, signal
     .map((b) => b.text)
     .join('\n')
     .trim();
-  if (text) {
-    await board.transaction(async (tx) => {
-      await tx.appendEvent(runId, actor(member), { type: 'member.said', payload: { member: name, text } });
-      await tx.noteLastAction(runId, name, text.slice(0, 160));
-    });
-  }
+  const said: Pending = async (ops) => {
+    if (!text) return;
+    await ops.appendEvent(runId, actor(member), { type: 'member.said', payload: { member: name, text } });
+    await ops.noteLastAction(runId, name, text.slice(0, 160));
+  };
   // A call cut off by max_tokens, or nested too deep to handle, is answered with an error and never run.
   const { content, refused } = screenToolCalls(response, member.env.maxTokens);
   const assistant: PartialTurn['assistant'] = { role: 'assistant', content };
@@ -270,38 +285,58 @@ export async function act(member: MemberRuntime, response: ModelResponse, signal
     member.messages.push(assistant);
     member.turnsSinceIdle = 0;
     await board.transaction(async (tx) => {
+      await said(tx);
       await persist(member, tx);
       await setStep(member, null, tx);
       await setStatus(member, 'idle', tx);
     });
     return;
   }
-  member.partial = { assistant, results: {}, started: [], question: null };
-  for (const call of refused) {
-    member.partial.results[call.id] = { content: JSON.stringify({ error: call.error }), isError: true };
-    await board.appendEvent(runId, actor(member), {
-      type: 'tool.called',
-      payload: { member: name, tool: call.name, summary: '', ok: false, error: call.error.slice(0, 200), ...(member.currentTask !== null ? { taskId: member.currentTask } : {}) },
-    });
-  }
+  const partial: PartialTurn = { assistant, results: {}, started: [], question: null };
+  member.partial = partial;
+  for (const call of refused) partial.results[call.id] = { content: JSON.stringify({ error: call.error }), isError: true };
   // No persist here: runPendingCalls marks the first call started and persists before anything runs.
-  await runPendingCalls(member, signal);
+  await runPendingCalls(member, signal, async (ops) => {
+    await said(ops);
+    for (const call of refused) {
+      await ops.appendEvent(runId, actor(member), {
+        type: 'tool.called',
+        payload: { member: name, tool: call.name, summary: '', ok: false, error: call.error.slice(0, 200), ...(member.currentTask !== null ? { taskId: member.currentTask } : {}) },
+      });
+    }
+  });
 }
 
 /**
  * Run the calls of the half-done turn that have not started; finish the turn when all have
  * results. An aborted step (the run stopped, the lease expired) starts no further call.
+ *
+ * A call's event and result are committed with the transaction that marks the next call started
+ * (or ends the turn): nothing runs between the two, so a crash loses nothing a separate commit
+ * would have kept. `first`: writes of the turn's start, committed with the first of them.
  */
-export async function runPendingCalls(member: MemberRuntime, signal?: AbortSignal): Promise<void> {
+export async function runPendingCalls(member: MemberRuntime, signal?: AbortSignal, first?: Pending): Promise<void> {
   const partial = member.partial;
   if (!partial) return;
   const { board, runId } = member.env;
+  let pending = first;
   for (const use of toolUses(partial.assistant)) {
     if (partial.results[use.id] || partial.started.includes(use.id) || partial.question?.useId === use.id) continue;
-    if (signal?.aborted) return;
+    if (signal?.aborted) {
+      const held = pending;
+      if (!held) return;
+      await board.transaction(async (tx) => {
+        await held(tx);
+        await persist(member, tx);
+      });
+      return;
+    }
     partial.started.push(use.id);
     const summary = summarizeCall(use.name, use.input);
+    const held = pending;
+    pending = undefined;
     await board.transaction(async (tx) => {
+      await held?.(tx);
       await persist(member, tx);
       await setStep(member, summary ? `${use.name} ${summary}` : use.name, tx);
     });
@@ -309,25 +344,30 @@ export async function runPendingCalls(member: MemberRuntime, signal?: AbortSigna
     if (result.awaitsQuestion !== undefined) partial.question = { useId: use.id, questionId: result.awaitsQuestion };
     else partial.results[use.id] = { content: result.content, isError: result.isError };
     const details = { ...toolCallDetails(use.name, use.input, result.content, result.isError), ...(member.currentTask !== null ? { taskId: member.currentTask } : {}) };
-    await board.transaction(async (tx) => {
-      await tx.appendEvent(runId, actor(member), {
-        type: 'tool.called',
-        payload: { member: member.cfg.name, tool: use.name, summary, ok: !result.isError, ...(result.isError ? { error: errorLine(result.content) } : {}), ...details },
-      });
-      await persist(member, tx);
-    });
+    const called: NewEvent = {
+      type: 'tool.called',
+      payload: { member: member.cfg.name, tool: use.name, summary, ok: !result.isError, ...(result.isError ? { error: errorLine(result.content) } : {}), ...details },
+    };
+    pending = (ops) => ops.appendEvent(runId, actor(member), called);
   }
-  await setStep(member, null);
-  await refreshCurrentTask(member);
+  // Read before the turn's last transaction: a read cannot run inside it.
+  const current = await currentTaskOf(board, runId, member.cfg.name);
+  const held = pending;
+  const tooLong = await board.transaction(async (tx) => {
+    await held?.(tx);
+    await setStep(member, null, tx);
+    await noteCurrentTask(member, current, tx);
+    if (!partial.question) return finishTurn(member, tx);
+    await persist(member, tx);
+    await setStatus(member, 'waiting', tx);
+    return false;
+  });
+  if (tooLong) await stopTooLong(member);
   if (partial.question) {
-    const asked = partial.question.questionId;
-    await setStatus(member, 'waiting');
     // Answered already (by a coordinator in another process, before this member was waiting): the
     // answer's event was read while it was not, and would never be delivered.
-    await deliverAnswer(member, asked);
-    return;
+    await deliverAnswer(member, partial.question.questionId);
   }
-  await finishTurn(member);
 }
 
 async function runCall(member: MemberRuntime, use: ToolUseBlock, signal: AbortSignal | undefined): Promise<ToolResult> {
@@ -347,24 +387,31 @@ export async function deliverAnswer(member: MemberRuntime, questionId: number): 
   if (!question || question.status === 'open') return false;
   // Delivered meanwhile (the event's reader and the member going to wait may both try).
   if (member.partial !== partial || partial.question?.questionId !== questionId) return false;
+  const { board } = member.env;
   if (question.kind === 'permission') {
     // The Bash call runs again and acts on the decision (src/runtime/permissions.ts).
-    const asked = (await member.env.board.listQuestions(member.env.runId)).filter((q) => q.askedBy === member.cfg.name);
+    const asked = (await board.listQuestions(member.env.runId)).filter((q) => q.askedBy === member.cfg.name);
     reopenPermissionCalls(partial, asked, false);
-    await persist(member);
-    await setStatus(member, 'active');
+    await board.transaction(async (tx) => {
+      await persist(member, tx);
+      await setStatus(member, 'active', tx);
+    });
     return true;
   }
   partial.results[partial.question.useId] = answerResult(question);
   partial.question = null;
-  await persist(member);
-  await finishTurn(member);
+  if (await board.transaction((tx) => finishTurn(member, tx))) await stopTooLong(member);
   return true;
 }
 
-async function finishTurn(member: MemberRuntime): Promise<void> {
+/**
+ * Every call of the turn has its result: the turn joins the conversation, which is saved, and the
+ * member is active again. True when it has now run more turns without pausing than it may: the
+ * caller stops it, after this transaction (a stop is a transaction of its own).
+ */
+async function finishTurn(member: MemberRuntime, ops: BoardOps): Promise<boolean> {
   const partial = member.partial;
-  if (!partial) return;
+  if (!partial) return false;
   const results: ToolResultBlock[] = toolUses(partial.assistant).map((use) => {
     const result = partial.results[use.id] ?? { content: JSON.stringify({ error: 'no result' }), isError: true };
     return { type: 'tool_result', tool_use_id: use.id, content: result.content, ...(result.isError ? { is_error: true } : {}) };
@@ -374,12 +421,14 @@ async function finishTurn(member: MemberRuntime): Promise<void> {
   member.turnsSinceIdle++;
   noteCompletions(member, partial);
   compact(member);
-  await persist(member);
-  if (member.turnsSinceIdle > member.env.maxTurns) {
-    await stopMember(member, `stopped after ${member.env.maxTurns} turns without pausing; check its transcript`);
-    return;
-  }
-  if (member.state !== 'active') await setStatus(member, 'active');
+  await persist(member, ops);
+  if (member.turnsSinceIdle > member.env.maxTurns) return true;
+  if (member.state !== 'active') await setStatus(member, 'active', ops);
+  return false;
+}
+
+function stopTooLong(member: MemberRuntime): Promise<void> {
+  return stopMember(member, `stopped after ${member.env.maxTurns} turns without pausing; check its transcript`);
 }
 
 function noteCompletions(member: MemberRuntime, partial: PartialTurn): void {
@@ -409,13 +458,12 @@ function compact(member: MemberRuntime): void {
   ];
 }
 
-export async function refreshCurrentTask(member: MemberRuntime): Promise<void> {
-  const { board, runId } = member.env;
-  const current = await currentTaskOf(board, runId, member.cfg.name);
+/** The member's task in progress, as just read from the board: written when it changed. */
+async function noteCurrentTask(member: MemberRuntime, current: number | null, ops: BoardOps): Promise<void> {
   if (current === member.currentTask) return;
   member.currentTask = current;
   if (current !== null) member.offered.clear();
-  await board.updateMember(runId, member.cfg.name, { currentTask: current }, actor(member));
+  await ops.updateMember(member.env.runId, member.cfg.name, { currentTask: current }, actor(member));
 }
 
 /**

@@ -459,8 +459,9 @@ describe('agent loop: what the board shows', () => {
     const ds = await startMember(t, 'ds', model, { board });
     expect(saves).toEqual([[0, 1]]);
     await step(ds);
-    // The call marked started (nothing new), its result (nothing new), the finished turn (two messages after the first).
-    expect(saves).toEqual([[0, 1], [1, 0], [1, 0], [1, 2]]);
+    // The call marked started (nothing new), then the finished turn with the call's result, in the
+    // same transaction as its event (two messages after the first).
+    expect(saves).toEqual([[0, 1], [1, 0], [1, 2]]);
     await step(ds);
     expect(saves.at(-1)).toEqual([3, 1]);
     expect((await stored()).messages).toHaveLength(4);
