@@ -5,6 +5,7 @@ import { autoAnswer, type Answerer } from './coordinator/answers.js';
 import { askApprovals, decideApproval } from './coordinator/approvals.js';
 import { checkBudget, decideBudget } from './coordinator/budget.js';
 import { createExternalLeases, createWorkerLeases } from './coordinator/leases.js';
+import { createLooks } from './coordinator/looks.js';
 import { decideFailedGate, evaluateMetricGates } from './coordinator/metric-gates.js';
 import { settleRun, type LiveMember } from './coordinator/settle.js';
 import { askStuck, decideStuck, helpCause } from './coordinator/stuck.js';
@@ -44,6 +45,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { board, runId, answerer } = options;
   const externalLeases = createExternalLeases(board, runId, options.externalLeaseMs);
   const workerLeases = createWorkerLeases(board, runId, options.workerLeaseMs);
+  const looks = createLooks();
 
   /** An answered coordinator question: the part that asked it acts on the option picked. */
   async function decide(question: Question): Promise<void> {
@@ -57,6 +59,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
   return {
     async handle(events) {
+      looks.saw(events);
       for (const event of events) {
         if (event.type === 'task.completed' || event.type === 'gate.closed') await evaluateMetricGates(board, runId);
         if (event.type === 'question.asked' && answerer) {
@@ -78,11 +81,22 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     async check(run) {
       await externalLeases.expire();
       await workerLeases.expire();
-      await evaluateMetricGates(board, runId);
-      await askApprovals(board, runId, await board.listGates(runId));
+      if (looks.take('gates')) {
+        try {
+          await evaluateMetricGates(board, runId);
+          await askApprovals(board, runId, await board.listGates(runId));
+        } catch (error) {
+          looks.again('gates');
+          throw error;
+        }
+      }
+      // Spending is recorded without an event: the budget is checked on every look.
       await checkBudget(board, runId, run);
-      if (!answerer) return;
-      for (const question of await board.listQuestions(runId, 'open')) await autoAnswer(board, runId, question, answerer);
+      if (!answerer || !looks.take('questions')) return;
+      const open = await board.listQuestions(runId, 'open');
+      // One the answerer has no answer for yet is offered again at the next look.
+      if (open.length > 0) looks.again('questions');
+      for (const question of open) await autoAnswer(board, runId, question, answerer);
     },
     settle: (live) => settleRun(board, runId, live),
   };
