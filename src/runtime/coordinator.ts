@@ -36,6 +36,8 @@ export interface Coordinator {
   check(run?: Run): Promise<void>;
   /** Nobody can act: complete the run, or ask the person about what is stuck. Returns the final status, or null to keep waiting. */
   settle(live: readonly LiveMember[]): Promise<'completed' | 'failed' | null>;
+  /** `check` looks at leases this often: a driver waiting for board changes looks at least this often. */
+  readonly lookEveryMs: number;
 }
 
 /** Questions the coordinator asked and acts on once answered. */
@@ -79,8 +81,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       }
     },
     async check(run) {
-      await externalLeases.expire();
-      await workerLeases.expire();
+      await externalLeases.expire(run);
+      await workerLeases.expire(run);
       if (looks.take('gates')) {
         try {
           await evaluateMetricGates(board, runId);
@@ -99,5 +101,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       for (const question of open) await autoAnswer(board, runId, question, answerer);
     },
     settle: (live) => settleRun(board, runId, live),
+    lookEveryMs: Math.min(externalLeases.everyMs, workerLeases.everyMs),
   };
 }

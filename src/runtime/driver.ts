@@ -60,24 +60,61 @@ const WAKE_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 /**
- * Reads new board events, lets the coordinator act on them, delivers answers and wakes idle
- * members. `onRunChange` hears of events that change the run's row (its status, its budget).
+ * Events that change nothing the coordinator's checks and its settling read (commands run, what a
+ * member said, messages, retries): a look that saw only these leaves them out. Most of a run's
+ * events are these.
  */
-export function createPump(opts: DriveOptions, onRunChange?: () => void): () => Promise<void> {
+const CHATTER: ReadonlySet<EventType> = new Set<EventType>(['tool.called', 'member.said', 'model.retrying', 'message.sent']);
+
+export interface Pump {
+  /** Read and handle the run's new events; returns how many there were, not counting CHATTER. */
+  (): Promise<number>;
+  /** Write the coordinator's event cursor if a throttled write is still owed. */
+  flush(): Promise<void>;
+}
+
+export interface PumpOptions {
+  /** Called after an event that changes the run's row (its status, its budget). */
+  onRunChange?: () => void;
+  /**
+   * Write the coordinator's event cursor at most this often (real time; default: after every read).
+   * It only saves a resume from re-reading events: every decision checks the state it expects
+   * first (ADR 0003), so a cursor a second behind costs a resume a second of events read again.
+   */
+  cursorEveryMs?: number;
+}
+
+/** Reads new board events, lets the coordinator act on them, delivers answers and wakes idle members. */
+export function createPump(opts: DriveOptions, pumpOptions: PumpOptions = {}): Pump {
   const { board, runId, members, coordinator } = opts;
+  const { onRunChange, cursorEveryMs = 0 } = pumpOptions;
   let lastSeq = opts.fromSeq;
-  return async function pump(): Promise<void> {
+  let cursor = { seq: opts.fromSeq ?? -1, at: Number.NEGATIVE_INFINITY };
+  async function writeCursor(): Promise<void> {
+    if (lastSeq === undefined || lastSeq === cursor.seq) return;
+    cursor = { seq: lastSeq, at: performance.now() };
+    await board.updateRun(runId, { eventCursor: lastSeq });
+  }
+  /**
+   * The board's version just before the events were last read: while it holds, nothing was
+   * committed since and there is nothing to read (on PostgreSQL asking costs no query). Every
+   * pump used to end with a read that came back empty.
+   */
+  let readAt: string | undefined;
+  async function pump(): Promise<number> {
     lastSeq ??= await board.lastEventSeq(runId);
+    let handled = 0;
     for (let round = 0; round < 50; round++) {
+      const version = await board.version(runId);
+      if (version === readAt) break;
       const events = await board.listEvents(runId, lastSeq);
+      readAt = version;
       const last = events.at(-1);
-      if (!last) return;
+      if (!last) break;
       lastSeq = last.seq;
+      handled += events.filter((e) => !CHATTER.has(e.type)).length;
       await opts.onEvents?.(events);
-      if (coordinator) {
-        await coordinator.handle(events);
-        await board.updateRun(runId, { eventCursor: lastSeq });
-      }
+      await coordinator?.handle(events);
       let wakeNeeded = false;
       for (const event of events) {
         if (event.type.startsWith('run.') || event.type === 'budget.raised') onRunChange?.();
@@ -89,7 +126,13 @@ export function createPump(opts: DriveOptions, onRunChange?: () => void): () => 
       }
       if (wakeNeeded) await wakeIdle(board, runId, members);
     }
+    if (coordinator && performance.now() - cursor.at >= cursorEveryMs) await writeCursor();
+    return handled;
+  }
+  pump.flush = async () => {
+    if (coordinator) await writeCursor();
   };
+  return pump;
 }
 
 /** Wake idle members who now have something to do; at most one member per claimable task. */
@@ -158,7 +201,7 @@ export async function driveInOrder(opts: DriveOptions): Promise<Outcome> {
    */
   let run: Run | undefined;
   let runKnown = false;
-  const pump = createPump(opts, () => (runKnown = false));
+  const pump = createPump(opts, { onRunChange: () => (runKnown = false) });
   const waitForChange = async () => {
     await board.waitForChange(runId, pollMs, signal);
     runKnown = false;
@@ -318,7 +361,24 @@ function createNotifier() {
 /** The coordinator loop looks at the board at most this often, however many commits wake it. */
 const MIN_LOOK_GAP_MS = 10;
 
+/**
+ * On a board whose waits wake for other processes' commits (PostgreSQL's notifications, ADR 0011),
+ * the loop looks without a wake-up only this often (or as often as leases need): what it acts on
+ * comes with an event. Polling every pollMs cost an idle `team worker` ten reads of the run a second.
+ */
+const LOOK_ANYWAY_MS = 1000;
+
+/** The concurrent driver writes its event cursor at most this often: it was a quarter of a --workers-only coordinator's statements. */
+const CURSOR_EVERY_MS = 1000;
+
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long the loop waits for a change before looking anyway. */
+function lookAnywayMs(board: Board, pollMs: number, coordinator: Coordinator | null, memberLeaseMs: number): number {
+  // SQLite's store is woken by this process's commits only: other processes' are seen by polling.
+  if (board.kind !== 'postgres') return pollMs;
+  return Math.max(pollMs, Math.min(LOOK_ANYWAY_MS, coordinator?.lookEveryMs ?? LOOK_ANYWAY_MS, Math.floor(memberLeaseMs / 4)));
+}
 
 /**
  * Every member runs at once in real time (real models, or the simulated one at --speed). A
@@ -328,14 +388,20 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
   const { board, runId, members, coordinator, clock } = opts;
   const stop = coordinator ? stopRun : leaveRun;
-  const pump = createPump(opts);
-  const pollMs = opts.pollMs ?? 100;
+  /**
+   * The run as last read: as in driveInOrder, read again only after a run.* or budget.raised
+   * event (its status and budget change only with one), not on every look.
+   */
+  let run = await board.getRun(runId);
+  let runKnown = true;
+  const pump = createPump(opts, { onRunChange: () => (runKnown = false), cursorEveryMs: CURSOR_EVERY_MS });
   const leases = createLeaseWatch(board, runId, opts.leaseMs ?? DEFAULT_LEASE_MS);
+  const waitMs = lookAnywayMs(board, opts.pollMs ?? 100, coordinator, leases.leaseMs);
   const busy = new Map<string, { since: number; abort: AbortController }>();
   /** Members whose lease ran out: a model call that never settles must not keep the run open. */
   const expired = new Set<string>();
   const looked = createNotifier();
-  let running = (await board.getRun(runId))?.status === 'running';
+  let running = run?.status === 'running';
   let finished = false;
 
   const loops = members.map(async (member) => {
@@ -344,7 +410,7 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
       const runnable = running && (member.partial ? member.state === 'active' : canThink(member));
       if (!runnable) {
         if (member.state === 'active' && !member.partial && !canThink(member)) await setStatus(member, 'idle');
-        await looked.wait(pollMs);
+        await looked.wait(waitMs);
         continue;
       }
       const abort = new AbortController();
@@ -385,12 +451,26 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
     }
   }
 
+  /**
+   * The coordinator's checks and its look at whether the run is settled read the run's gates,
+   * questions, tasks and members: they run when events came since they last ran, when the members
+   * here changed state, or when waitMs passed (leases, and quiet writes such as usage).
+   */
+  let events = 0;
+  let refereed = { events: -1, members: '', at: Number.NEGATIVE_INFINITY };
+  const refereeDue = (): boolean => events !== refereed.events || liveKey(members) !== refereed.members || performance.now() - refereed.at >= waitMs;
+
   await wakeIdle(board, runId, members);
   let outcome: Outcome | null = null;
   while (!outcome) {
     const lookedAt = performance.now();
-    await pump();
-    const run = await board.getRun(runId);
+    // Waiting starts before the look: a commit with events during it (this process's too) makes the next look start at once.
+    const changed = board.waitForChange(runId, waitMs, opts.signal);
+    events += await pump();
+    if (!runKnown) {
+      runKnown = true;
+      run = await board.getRun(runId);
+    }
     outcome = outcomeOfRun(run);
     if (outcome) break;
     if (opts.signal?.aborted) {
@@ -399,21 +479,27 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
     }
     running = run?.status === 'running';
     if (running) {
-      await coordinator?.check(run);
-      await pump();
+      const referee = coordinator && refereeDue();
+      // Events the checks themselves append (an auto-answer, a gate asked) are news for the next look.
+      const checked = { events, members: liveKey(members), at: lookedAt };
+      if (referee) {
+        await coordinator.check(run);
+        events += await pump();
+      }
       const before = expired.size;
       await expireLeases();
       // Wake whoever can take a released task before deciding that nobody can make progress.
-      if (expired.size > before) await pump();
+      if (expired.size > before) events += await pump();
       const quiet = busy.size === 0 && members.every((m) => m.state !== 'active' && m.state !== 'waiting');
-      if (quiet && coordinator) {
+      if (quiet && referee) {
         const settled = await coordinator.settle(liveView(members));
         if (settled) outcome = outcomeOfRun(await board.getRun(runId)) ?? { status: settled, reason: null };
       }
+      if (referee) refereed = checked;
     }
     looked.notify();
     if (outcome) break;
-    await board.waitForChange(runId, pollMs, opts.signal);
+    await changed;
     const gap = performance.now() - lookedAt;
     if (gap < MIN_LOOK_GAP_MS) await delay(MIN_LOOK_GAP_MS - gap);
   }
@@ -422,7 +508,13 @@ export async function driveConcurrently(opts: DriveOptions): Promise<Outcome> {
   for (const info of busy.values()) info.abort.abort();
   await Promise.allSettled(loops.filter((_, i) => !expired.has(members[i]?.cfg.name ?? '')));
   await pump();
+  await pump.flush();
   return outcome;
+}
+
+/** The members' states as one string, to tell whether any changed. */
+function liveKey(members: readonly MemberRuntime[]): string {
+  return members.map((m) => `${m.cfg.name}:${m.state}`).join(',');
 }
 
 /** A worker was stopped (Ctrl-C, or it lost its members): the run goes on without it. */

@@ -64,8 +64,10 @@ export function describeLease(leaseMs: number): string {
 export const EXTERNAL_LEASE_MS = 30_000;
 
 export interface ExternalLeases {
-  /** Take out the external members whose heartbeat is older than the lease; returns their names. */
-  expire(): Promise<string[]>;
+  /** Take out the external members whose heartbeat is older than the lease; returns their names. `known`: the run as the driver last read it. */
+  expire(known?: Run): Promise<string[]>;
+  /** How often `expire` reads the board: a driver that waits for changes looks at least this often. */
+  readonly everyMs: number;
 }
 
 const LIVE: readonly string[] = ['idle', 'working', 'waiting'];
@@ -77,6 +79,7 @@ const LIVE: readonly string[] = ['idle', 'working', 'waiting'];
  */
 export function createExternalLeases(board: Board, runId: number, leaseMs: number = EXTERNAL_LEASE_MS, now: () => number = Date.now): ExternalLeases {
   return createRemoteLeases(board, runId, leaseMs, now, {
+    possible: (run) => run.config.members.some((m) => m.external),
     watched: (run) => new Set(run.config.members.filter((m) => m.external).map((m) => m.name)),
     stale: (m, at) => LIVE.includes(m.status) && (m.heartbeatAt === null || at - m.heartbeatAt > leaseMs),
     reason: () => `no heartbeat from its MCP client for ${describeLease(leaseMs)}: lease expired`,
@@ -96,6 +99,7 @@ export const WORKER_LEASE_MS = 15_000;
  */
 export function createWorkerLeases(board: Board, runId: number, leaseMs: number = WORKER_LEASE_MS, now: () => number = Date.now): ExternalLeases {
   return createRemoteLeases(board, runId, leaseMs, now, {
+    possible: (run) => run.config.members.some((m) => !m.external),
     watched: (run, members) => new Set(members.filter((m) => m.worker !== null && m.worker !== run.driver).map((m) => m.name)),
     stale: (m, at) => m.worker !== null && workerLapsed(m, at, leaseMs),
     reason: (m) => `its worker (${m.worker ?? 'gone'}) sent no heartbeat for ${describeLease(leaseMs)}: lease expired`,
@@ -104,6 +108,8 @@ export function createWorkerLeases(board: Board, runId: number, leaseMs: number 
 }
 
 interface RemoteKind {
+  /** Whether the run's team can have a member this lease watches (else the members are not read). */
+  possible(run: Run): boolean;
   /** The members this lease watches. */
   watched(run: Run, members: readonly Member[]): Set<string>;
   stale(member: Member, now: number): boolean;
@@ -117,10 +123,12 @@ function createRemoteLeases(board: Board, runId: number, leaseMs: number, now: (
   const every = Math.min(1000, Math.max(1, Math.floor(leaseMs / 4)));
   let nextLook = Number.NEGATIVE_INFINITY;
   return {
-    async expire() {
+    everyMs: every,
+    async expire(known) {
       if (now() < nextLook) return [];
       nextLook = now() + every;
-      const run = await board.requireRun(runId);
+      const run = known ?? (await board.requireRun(runId));
+      if (!kind.possible(run)) return [];
       const members = await board.listMembers(runId);
       const watched = kind.watched(run, members);
       if (watched.size === 0) return [];
