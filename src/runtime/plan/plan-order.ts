@@ -1,12 +1,12 @@
 /**
  * The planned claim order of a run's tasks (docs/decisions/0014-planned-claim-order.md): from the
- * tasks' estimates, the order in which the best schedule the planner finds starts them. Members
- * take the claimable task that comes first in this order, so the team follows the schedule.
+ * tasks' estimates, the priority order of the best schedule the planner finds. Members take the
+ * claimable task that comes first in this order, so the team follows the schedule.
  *
  * Each stage is planned on its own (stages are barriers): list scheduling with the critical path to
  * the stage's end first (the bottom level), then a seeded search of perturbed priority orders that
- * keeps the one whose schedule ends soonest. The search is bounded by a count, never by time, so a
- * plan repeats exactly for the same tasks, team and seed.
+ * keeps the one whose schedules end soonest on average. The search is bounded by a count, never by
+ * time, so a plan repeats exactly for the same tasks, team and seed.
  */
 import { rngFor } from '../../models/rng.js';
 import { scheduleStage, type StageGraph } from './list-schedule.js';
@@ -36,9 +36,9 @@ export interface PlanOptions {
 export interface Plan {
   /** Per task (same indexes as the input): its place in the planned order, from 1. */
   ranks: number[];
-  /** The planned schedule's length: the stages' spans added up. */
+  /** The planned schedule's length: the stages' spans added up, each the mean over the member orders judged. */
   makespanMs: number;
-  /** The same schedule with members taking the lowest index first (the order without a plan). */
+  /** The same with members taking the lowest index first (the order without a plan). */
   lowestIdMs: number;
   /** Priority orders tried per stage. */
   orders: number;
