@@ -1,15 +1,39 @@
-/** A task's `estimate` in a team file: hours, minutes and seconds, largest first (`90s`, `20m`, `1h30m`, `2h`). */
+/**
+ * A task's `estimate` in a team file, written the way people write durations: `90s`, `20m`,
+ * `1h30m`, `1.5h`, `20 min`, `15 minutes`, `1 hour 30 minutes`, `2 hrs`. A bare number is refused:
+ * its unit would be a guess.
+ */
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const SECOND = 1000;
+/** Milliseconds per unit, by the names people give it. */
+const UNITS = new Map<string, number>([
+  ...['h', 'hr', 'hrs', 'hour', 'hours'].map((name) => [name, HOUR] as const),
+  ...['m', 'min', 'mins', 'minute', 'minutes'].map((name) => [name, MINUTE] as const),
+  ...['s', 'sec', 'secs', 'second', 'seconds'].map((name) => [name, SECOND] as const),
+]);
+/** One part: a number and its unit, with optional spaces, commas or "and" before the next. */
+const PART = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*(?:,|\band\b)?\s*/gy;
 
 /** The forms an estimate may take, as errors name them. */
-export const DURATION_FORMS = '90s, 20m, 1h30m or 2h';
+export const DURATION_FORMS = '90s, 20m, 1h30m, 1.5h or 20 minutes';
 
-/** Milliseconds for a duration like `1h30m`; null for anything else (a bare number, other units, zero). */
+/** Milliseconds for a duration like `1h30m` or `20 minutes`; null for anything else (a bare number, other units, a unit twice, zero). */
 export function parseDuration(text: string): number | null {
-  const match = DURATION.exec(text.trim());
-  if (!match || text.trim() === '') return null;
-  const [, h = '0', m = '0', s = '0'] = match;
-  const ms = ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+  const input = text.trim().toLowerCase();
+  if (input === '') return null;
+  PART.lastIndex = 0;
+  const seen = new Set<number>();
+  let ms = 0;
+  while (PART.lastIndex < input.length) {
+    const match = PART.exec(input);
+    if (!match) return null;
+    const unit = UNITS.get(match[2] ?? '');
+    if (unit === undefined || seen.has(unit)) return null;
+    seen.add(unit);
+    ms += Number(match[1]) * unit;
+  }
+  ms = Math.round(ms);
   return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
 }

@@ -280,22 +280,31 @@ describe('team file errors name the file, the line and the fix', () => {
     ]);
   });
 
-  it('estimates: hours, minutes and seconds, largest first; a bare number or other text names the accepted forms', () => {
+  it('estimates: hours, minutes and seconds as people write them; a bare number or other text names the accepted forms', () => {
     fs.writeFileSync(path.join(cwd, 'teams/mini.yaml'), edit('    blockedBy: [profile]\n', '    blockedBy: [profile]\n    estimate: 1h30m\n').replace('    blockedBy: train\n', '    blockedBy: train\n    estimate: 90s\n'));
     const tasks = loadTeam('mini', { cwd, home, env: {} }).team.tasks;
     expect(tasks.map((t) => t.estimateMs)).toEqual([undefined, 5_400_000, 90_000]);
-    for (const [text, ms] of [['20m', 1_200_000], ['2h', 7_200_000], ['1h0m5s', 3_605_000]] as const) {
+    for (const [text, ms] of [
+      ['20m', 1_200_000],
+      ['2h', 7_200_000],
+      ['1h0m5s', 3_605_000],
+      ['1.5h', 5_400_000],
+      ['20 min', 1_200_000],
+      ['15 minutes', 900_000],
+      ['1 hour and 30 minutes', 5_400_000],
+      ['2 Hrs, 10 secs', 7_210_000],
+    ] as const) {
       fs.writeFileSync(path.join(cwd, 'teams/mini.yaml'), edit('    blockedBy: [profile]\n', `    blockedBy: [profile]\n    estimate: ${text}\n`));
       expect(loadTeam('mini', { cwd, home, env: {} }).team.tasks[1]?.estimateMs).toBe(ms);
     }
     const withEstimate = (value: string) => errorsOf(edit('    blockedBy: [profile]\n', `    blockedBy: [profile]\n    estimate: ${value}\n`));
     expect(withEstimate('90')).toEqual([
-      'teams/mini.yaml:38: task "train": "estimate" must be a duration such as 90s, 20m, 1h30m or 2h, not the number 90. Fix: write it like estimate: 20m',
+      'teams/mini.yaml:38: task "train": "estimate" must be a duration such as 90s, 20m, 1h30m, 1.5h or 20 minutes, not the number 90. Fix: write it like estimate: 20m',
     ]);
     expect(withEstimate('soon')).toEqual([
-      'teams/mini.yaml:38: task "train": "estimate" must be a duration such as 90s, 20m, 1h30m or 2h, not text "soon". Fix: write it like estimate: 20m',
+      'teams/mini.yaml:38: task "train": "estimate" must be a duration such as 90s, 20m, 1h30m, 1.5h or 20 minutes, not text "soon". Fix: write it like estimate: 20m',
     ]);
-    for (const bad of ['1.5h', '30m1h', '0m', '"20 m"', '20min', '[20m]', '""']) expect(withEstimate(bad), bad).toHaveLength(1);
+    for (const bad of ['0m', '20m 20m', '2 days', 'about 20m', '20 m!', '[20m]', '""']) expect(withEstimate(bad), bad).toHaveLength(1);
     expect(withEstimate('[20m]')[0]).toContain('not a list');
   });
 
