@@ -65,7 +65,13 @@ export async function startPostgres(project: TestProject): Promise<(() => Promis
     throw error;
   }
   project.provide('postgresUrl', cluster.url);
-  return () => cluster.stop();
+  // Test files of other projects that need a server (test/e2e/workers.test.ts) use this one
+  // instead of starting their own: the forks are started after the global setups, with this env.
+  process.env[POSTGRES_URL_ENV] = cluster.url;
+  return async () => {
+    delete process.env[POSTGRES_URL_ENV];
+    await cluster.stop();
+  };
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {

@@ -12,12 +12,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Board } from '../../src/board/board.js';
 import type { BoardEvent } from '../../src/board/events.js';
 import { openBoard } from '../../src/board/open.js';
 import type { Task } from '../../src/board/types.js';
 import { databaseUrl, dropDatabase, POSTGRES_MISSING, POSTGRES_URL_ENV, postgresBinDir, startPostgresCluster, type PostgresCluster } from '../helpers/postgres.js';
 import { writeWorkspaceMarker } from '../../src/runtime/workspace-marker.js';
-import { ensureBuilt, prepareIn, spawnTeam, team, waitFor } from '../helpers/runtime.js';
+import { ensureBuilt, outputSeen, prepareIn, spawnTeam, team, waitFor } from '../helpers/runtime.js';
 import { smallChurnProject } from '../helpers/small-churn.js';
 
 const given = process.env[POSTGRES_URL_ENV];
@@ -94,6 +95,20 @@ function outputOf(result: { stdout?: unknown; stderr?: unknown } | undefined): s
   return `stderr: ${String(result?.stderr ?? '')}\nstdout (end): ${String(result?.stdout ?? '').slice(-3000)}`;
 }
 
+/** The first event of run 1 that matches: each look reads only the events after the last one seen, and waits for the board to say it changed. */
+async function eventSeen(board: Board, what: string, match: (event: BoardEvent) => boolean, timeoutMs: number): Promise<BoardEvent> {
+  const until = Date.now() + timeoutMs;
+  let seen = 0;
+  for (;;) {
+    const events = await board.listEvents(1, seen);
+    const found = events.find(match);
+    if (found) return found;
+    seen = events.at(-1)?.seq ?? seen;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await board.waitForChange(1, 1000);
+  }
+}
+
 /** Every task of the run completed, each by exactly one completion event. */
 function expectEachTaskDoneOnce(events: BoardEvent[], tasks: { id: number; status: string }[]): void {
   expect(tasks.length).toBeGreaterThan(0);
@@ -136,6 +151,8 @@ describe('team worker on a PostgreSQL board', () => {
     const board = await openBoard(p.url);
     let held: number | undefined;
     try {
+      // Its own progress line says when it first claimed a task: no freezing and looking before that.
+      await outputSeen(victim, `${victimMember} claimed #`);
       held = await waitFor(
         `${victimMember} to hold a task`,
         async () => {
@@ -156,7 +173,7 @@ describe('team worker on a PostgreSQL board', () => {
       expect(killed.signal).toBe('SIGKILL');
 
       // The coordinator takes the silent worker's member back once its lease lapses.
-      await waitFor('the lease of the killed worker to lapse', async () => ((await board.listEvents(1)).some((e) => e.type === 'member.removed' && e.payload.member === victimMember) ? true : undefined), 60_000, 50);
+      await eventSeen(board, 'the lease of the killed worker to lapse', (e) => e.type === 'member.removed' && e.payload.member === victimMember, 60_000);
     } finally {
       await board.close();
     }
