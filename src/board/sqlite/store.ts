@@ -31,6 +31,13 @@ export function openSqliteStore(file: string, options: OpenOptions, clock: Board
 
 const BUSY_RETRIES = 40;
 
+/** A read made a second statement in its first, transactionless try (see `oneStatement`). */
+class RestartInTransaction extends Error {
+  constructor() {
+    super('a read of more than one statement runs in a transaction');
+  }
+}
+
 function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
   const { sqlite, file } = conn;
   const hot = hotStatements(sqlite);
@@ -142,10 +149,54 @@ function sqliteStore(conn: SqliteConnection, clock: BoardClock): Store {
     }
   }
 
+  /**
+   * A read runs first without BEGIN and COMMIT: one statement reads one snapshot on its own, and
+   * nearly every read is one statement, which a transaction made three. A read that makes a
+   * second cannot share the first one's snapshot: it is stopped there and runs again, whole, in a
+   * transaction (as the PostgreSQL store does).
+   */
+  const single = { calls: 0, restart: false };
+  const wrapped = new Map<PropertyKey, (...args: unknown[]) => unknown>();
+  const oneStatement: Tx = new Proxy(tx, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || key === 'now' || key === 'lockRun') return value;
+      let method = wrapped.get(key);
+      if (!method) {
+        method = (...args: unknown[]): unknown => {
+          if (single.calls++ > 0) {
+            single.restart = true;
+            return Promise.reject(new RestartInTransaction());
+          }
+          return Reflect.apply(value, target, args);
+        };
+        wrapped.set(key, method);
+      }
+      return method;
+    },
+  });
+
+  /** The read, when it was one statement; `restart` when it must run again in a transaction. */
+  async function readOneStatement<T>(fn: (tx: Tx) => Promise<T>): Promise<{ result: T } | 'restart'> {
+    single.calls = 0;
+    single.restart = false;
+    try {
+      const result = await fn(oneStatement);
+      return single.restart ? 'restart' : { result };
+    } catch (error) {
+      if (single.restart) return 'restart';
+      throw storageError(error, file) ?? error;
+    }
+  }
+
   async function inTransaction<T>(write: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (closed) throw new Error(`the board ${file} is closed`);
     return mutex.run(async () => {
       await ready();
+      if (!write) {
+        const read = await readOneStatement(fn);
+        if (read !== 'restart') return read.result;
+      }
       await beginWithRetry(write);
       let result: T;
       try {
