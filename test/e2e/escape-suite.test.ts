@@ -414,9 +414,9 @@ describe.skipIf(skip)('escape suite through the runtime (scripted model, fake Me
         expect(await gone(['sleep', '4411'])).toBe(true);
         expect(await gone(['sleep', '4412'])).toBe(true);
         if (cgroup.support.ok || cgroup.expected) {
-          // Its cgroup stays behind, until the sweep of the next process that makes one (here, this one's).
+          // Its cgroup stays behind, until the sweep of the next process that makes one (this one's here,
+          // unless another team process started meanwhile swept it first).
           if (!cgroup.support.ok) throw new Error(`no writable pids cgroup: ${cgroup.support.reason}`);
-          expect(cgroupsOf(run.pid ?? 0)).toHaveLength(1);
           await sweepStaleCgroups(cgroup.support.home.dir);
           expect(cgroupsOf(run.pid ?? 0)).toEqual([]);
         }

@@ -123,15 +123,23 @@ describe.skipIf(!support.ok && !expected)('with a writable pids cgroup (the kern
   });
 
   it('sweeps a cgroup a crashed process left, killing what was still in it', async () => {
-    const dead = await deadProcess();
-    const dir = path.join(home().dir, `teamboard-${namespace()}-${dead.pid}-${dead.start}-1`);
-    fs.mkdirSync(dir);
-    const left = spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec sleep 600', path.join(dir, 'cgroup.procs')], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => left.once('exit', (_code, signal) => resolve(signal)));
-    await expect.poll(() => fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim()).toBe(String(left.pid));
-    expect(await sweepStaleCgroups(home().dir)).toBe(1);
-    expect(await exited).toBe('SIGKILL');
-    expect(fs.existsSync(dir)).toBe(false);
+    // In a parent of the test's own, which the sweeps of other processes (team CLIs other tests start) do not look into.
+    const parent = path.join(home().dir, `teamboard-tests-${process.pid}`);
+    fs.mkdirSync(parent);
+    try {
+      if (home().version === 2) fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+pids', { flag: 'r+' });
+      const dead = await deadProcess();
+      const dir = path.join(parent, `teamboard-${namespace()}-${dead.pid}-${dead.start}-1`);
+      fs.mkdirSync(dir);
+      const left = spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec sleep 600', path.join(dir, 'cgroup.procs')], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => left.once('exit', (_code, signal) => resolve(signal)));
+      await expect.poll(() => fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim()).toBe(String(left.pid));
+      expect(await sweepStaleCgroups(parent)).toBe(1);
+      expect(await exited).toBe('SIGKILL');
+      expect(fs.existsSync(dir)).toBe(false);
+    } finally {
+      fs.rmdirSync(parent);
+    }
   });
 
   it('holds a fork bomb at pids.max while the host still forks, and kills and removes it', async () => {
