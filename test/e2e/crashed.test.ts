@@ -16,7 +16,8 @@ let cwd = '';
  * (src/board/liveness.ts), so the wait for the crash is a few seconds, not CRASH_AFTER_MS; the
  * product's own threshold is checked against the issue's 15 s below.
  */
-const FAST_LIVENESS = { TEAM_HEARTBEAT_MS: '500', TEAM_CRASH_AFTER_MS: '3000' };
+// Ten beats' margin: on a machine loaded by other tests, a live run was once judged crashed at 3 s.
+const FAST_LIVENESS = { TEAM_HEARTBEAT_MS: '500', TEAM_CRASH_AFTER_MS: '5000' };
 const team = (dir: string, args: string[]) => teamIn(dir, args, FAST_LIVENESS);
 
 beforeAll(async () => {
