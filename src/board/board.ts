@@ -92,6 +92,11 @@ export interface BoardWrites {
   createRun(input: NewRun, actor: Actor): Promise<Run>;
   setRunStatus(runId: number, status: RunStatus, reason: string | null, actor: Actor): Promise<Run>;
   updateRun(runId: number, patch: RunPatch): Promise<void>;
+  /**
+   * The coordinator's event cursor: one column written, the run not read first (its driver writes
+   * it, often, about a run it holds). An unknown run changes nothing.
+   */
+  saveEventCursor(runId: number, seq: number): Promise<void>;
   /** Become the one process driving a run (atomic): refused while another driver's heartbeat is fresh. */
   claimRun(runId: number, driver: string, pid: number, actor: Actor): Promise<DriveClaim>;
   /** The driver's heartbeat; false when another process has taken the run over. */

@@ -58,6 +58,7 @@ function boardOps(run: Runner, folds?: Map<number, WorkFold>): Omit<BoardOps, 'v
     createRun: (input, actor) => write((tx) => createRun(tx, input, actor)),
     setRunStatus: (runId, status, reason, actor) => write((tx) => setRunStatus(tx, runId, status, reason, actor)),
     updateRun: (runId, patch) => write((tx) => updateRun(tx, runId, patch)),
+    saveEventCursor: (runId, seq) => write((tx) => tx.updateRun(runId, { eventCursor: seq })),
     claimRun: (runId, driver, pid, actor) => write((tx) => claimRun(tx, runId, driver, pid, actor)),
     beatRun: (runId, driver) => write((tx) => beatRun(tx, runId, driver)),
     releaseRun: (runId, driver) => write((tx) => releaseRun(tx, runId, driver)),

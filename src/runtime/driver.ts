@@ -93,7 +93,7 @@ export function createPump(opts: DriveOptions, pumpOptions: PumpOptions = {}): P
   async function writeCursor(): Promise<void> {
     if (lastSeq === undefined || lastSeq === cursor.seq) return;
     cursor = { seq: lastSeq, at: performance.now() };
-    await board.updateRun(runId, { eventCursor: lastSeq });
+    await board.saveEventCursor(runId, lastSeq);
   }
   /**
    * The board's version just before the events were last read: while it holds, nothing was
