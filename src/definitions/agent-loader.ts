@@ -66,14 +66,19 @@ export function agentSearchPath(opts: AgentSearchOptions = {}): AgentDirectory[]
 /** Load one agent file. Throws DefinitionError (file, line, fix) when it cannot be used. */
 export function loadAgentFile(file: string, opts: { cwd?: string; source?: AgentSource } = {}): AgentDefinition {
   const absolute = path.resolve(opts.cwd ?? process.cwd(), file);
-  const label = displayPath(absolute, opts.cwd);
   let text: string;
   try {
     text = fs.readFileSync(absolute, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new DefinitionError(`${label}: cannot read agent file: ${reason}. Fix: check the path`, { file: absolute });
+    throw new DefinitionError(`${displayPath(absolute, opts.cwd)}: cannot read agent file: ${reason}. Fix: check the path`, { file: absolute });
   }
+  return agentFromText(text, absolute, opts);
+}
+
+/** An agent from the text of its file (already read), as loadAgentFile makes it. */
+function agentFromText(text: string, absolute: string, opts: { cwd?: string | undefined; source?: AgentSource }): AgentDefinition {
+  const label = displayPath(absolute, opts.cwd);
   let parsed;
   try {
     parsed = parseFrontmatter(text, label);
@@ -265,7 +270,7 @@ export function scanAgentDirectory(dir: string, source: AgentSource, opts: { cwd
       continue;
     }
     try {
-      scan.definitions.push(loadAgentFile(file, { cwd: opts.cwd, source }));
+      scan.definitions.push(agentFromText(text, path.resolve(opts.cwd ?? process.cwd(), file), { cwd: opts.cwd, source }));
     } catch (error) {
       if (error instanceof DefinitionError) scan.errors.push(error);
       else throw error;
@@ -290,19 +295,7 @@ function markdownFiles(dir: string): string[] {
  * Returns undefined when no file defines it; throws DefinitionError when the file that would win is broken.
  */
 export function findAgent(name: string, opts: AgentSearchOptions = {}): AgentDefinition | undefined {
-  const cwd = opts.cwd ?? process.cwd();
-  if (looksLikePath(name, ['.md', '.markdown', '.txt']) || isFile(path.resolve(cwd, name))) {
-    if (!isFile(path.resolve(cwd, name))) return undefined;
-    return loadAgentFile(name, { cwd, source: 'path' });
-  }
-  for (const { dir, source } of agentSearchPath(opts)) {
-    const scan = scanAgentDirectory(dir, source, { cwd });
-    const match = scan.definitions.find((def) => def.name === name);
-    if (match) return match;
-    const broken = scan.errors.find((error) => path.basename(error.file).replace(/\.md$/i, '') === name);
-    if (broken) throw broken;
-  }
-  return undefined;
+  return agentLookup(opts).find(name);
 }
 
 export interface AgentListEntry {
@@ -322,22 +315,66 @@ export interface AgentListing {
 
 /** Every agent on the search path, by name, with the winning definition and the ones it shadows. */
 export function listAgents(opts: AgentSearchOptions = {}): AgentListing {
-  const searchPath = agentSearchPath(opts);
-  const byName = new Map<string, AgentListEntry>();
-  const errors: DefinitionError[] = [];
-  const skipped: string[] = [];
-  for (const { dir, source } of searchPath) {
-    const scan = scanAgentDirectory(dir, source, { cwd: opts.cwd });
-    errors.push(...scan.errors);
-    skipped.push(...scan.skipped);
-    for (const def of scan.definitions) {
-      const entry = byName.get(def.name);
-      if (entry) entry.shadowed.push(def);
-      else byName.set(def.name, { name: def.name, definition: def, shadowed: [] });
+  return agentLookup(opts).list();
+}
+
+export interface AgentLookup {
+  /** As findAgent. */
+  find(name: string): AgentDefinition | undefined;
+  /** As listAgents. */
+  list(): AgentListing;
+}
+
+/**
+ * findAgent and listAgents over one search path, each folder read and parsed at most once: a team
+ * looks up its members one after another, and each look-up used to read every agent file again.
+ */
+export function agentLookup(opts: AgentSearchOptions = {}): AgentLookup {
+  const cwd = opts.cwd ?? process.cwd();
+  let searchPath: AgentDirectory[] | undefined;
+  const scans = new Map<string, AgentScan>();
+  const dirs = (): AgentDirectory[] => (searchPath ??= agentSearchPath(opts));
+  const scanOf = ({ dir, source }: AgentDirectory): AgentScan => {
+    let scan = scans.get(dir);
+    if (!scan) {
+      scan = scanAgentDirectory(dir, source, { cwd });
+      scans.set(dir, scan);
     }
-  }
-  const agents = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  return { agents, errors, skipped, searchPath };
+    return scan;
+  };
+  return {
+    find(name) {
+      if (looksLikePath(name, ['.md', '.markdown', '.txt']) || isFile(path.resolve(cwd, name))) {
+        if (!isFile(path.resolve(cwd, name))) return undefined;
+        return loadAgentFile(name, { cwd, source: 'path' });
+      }
+      for (const directory of dirs()) {
+        const scan = scanOf(directory);
+        const match = scan.definitions.find((def) => def.name === name);
+        if (match) return match;
+        const broken = scan.errors.find((error) => path.basename(error.file).replace(/\.md$/i, '') === name);
+        if (broken) throw broken;
+      }
+      return undefined;
+    },
+    list() {
+      const byName = new Map<string, AgentListEntry>();
+      const errors: DefinitionError[] = [];
+      const skipped: string[] = [];
+      for (const directory of dirs()) {
+        const scan = scanOf(directory);
+        errors.push(...scan.errors);
+        skipped.push(...scan.skipped);
+        for (const def of scan.definitions) {
+          const entry = byName.get(def.name);
+          if (entry) entry.shadowed.push(def);
+          else byName.set(def.name, { name: def.name, definition: def, shadowed: [] });
+        }
+      }
+      const agents = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return { agents, errors, skipped, searchPath: dirs() };
+    },
+  };
 }
 
 function realpathOr(dir: string): string {

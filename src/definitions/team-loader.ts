@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML, { LineCounter, type Document } from 'yaml';
 import { z } from 'zod';
-import { findAgent, listAgents, loadAgentFile, type AgentDefinition, type AgentListing } from './agent-loader.js';
+import { agentLookup, loadAgentFile, type AgentDefinition, type AgentListing } from './agent-loader.js';
 import { DefinitionError } from './errors.js';
 import { isRecognisedModel, loadTeamConfig, resolveModel, type TeamConfig } from './model-aliases.js';
 import { packageRoot } from '../shared/paths.js';
@@ -205,7 +205,8 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
   }
 
   const ctx: Context = { label, doc, lineCounter, errors: [], warnings: [] };
-  const parsed = teamFileSchema.safeParse(data);
+  // A schema is checked once per process: compiling zod's fast path for each object schema costs more than it saves.
+  const parsed = teamFileSchema.safeParse(data, { jitless: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       for (const report of reportIssue(issue, data)) ctx.errors.push(`${label}:${locate(ctx, report.path, report.key)}: ${report.message}`);
@@ -302,41 +303,43 @@ interface MemberCheck {
 
 function checkMembers(input: TeamFileInput, dir: string, opts: TeamLoadOptions & { cwd: string }, config: TeamConfig, ctx: Context): MemberCheck[] {
   let listing: AgentListing | undefined;
+  const agents = agentLookup({ cwd: opts.cwd, ...(opts.home ? { home: opts.home } : {}) });
+  // Member name -> index of its first entry. Lines are looked up only for messages.
   const seen = new Map<string, number>();
   const reported = new Set<string>();
   const checks: MemberCheck[] = [];
   input.members.forEach((member, index) => {
-    const line = locate(ctx, ['members', index]);
-    const firstLine = seen.get(member.name);
-    if (firstLine !== undefined) {
-      ctx.errors.push(`${ctx.label}:${line}: member name "${member.name}" is used twice (lines ${firstLine} and ${line}). Fix: give each member its own name`);
+    const first = seen.get(member.name);
+    if (first !== undefined) {
+      const line = locate(ctx, ['members', index]);
+      ctx.errors.push(`${ctx.label}:${line}: member name "${member.name}" is used twice (lines ${locate(ctx, ['members', first])} and ${line}). Fix: give each member its own name`);
     } else {
-      seen.set(member.name, line);
+      seen.set(member.name, index);
     }
 
-    const agentLine = locate(ctx, ['members', index, 'agent']);
+    const agentLine = (): number => locate(ctx, ['members', index, 'agent']);
     let agent: AgentDefinition | undefined;
     try {
       if (looksLikePath(member.agent, ['.md', '.markdown', '.txt'])) {
         const file = path.resolve(dir, member.agent);
         if (!isFile(file)) {
-          ctx.errors.push(`${ctx.label}:${agentLine}: member "${member.name}" uses agent file "${member.agent}", which does not exist (looked at ${displayPath(file, opts.cwd)}). Fix: correct the path (it is relative to the team file) or use an agent name`);
+          ctx.errors.push(`${ctx.label}:${agentLine()}: member "${member.name}" uses agent file "${member.agent}", which does not exist (looked at ${displayPath(file, opts.cwd)}). Fix: correct the path (it is relative to the team file) or use an agent name`);
         } else {
           agent = loadAgentFile(file, { cwd: opts.cwd, source: 'path' });
         }
       } else {
-        agent = findAgent(member.agent, { cwd: opts.cwd, ...(opts.home ? { home: opts.home } : {}) });
+        agent = agents.find(member.agent);
         if (!agent) {
-          listing ??= listAgents(opts);
+          listing ??= agents.list();
           const names = listing.agents.map((entry) => entry.name);
           ctx.errors.push(
-            `${ctx.label}:${agentLine}: member "${member.name}" uses unknown agent "${member.agent}"${didYouMean(member.agent, names)}. Fix: use one of ${names.join(', ') || '(no agents found)'} or add agents/${member.agent}.md`,
+            `${ctx.label}:${agentLine()}: member "${member.name}" uses unknown agent "${member.agent}"${didYouMean(member.agent, names)}. Fix: use one of ${names.join(', ') || '(no agents found)'} or add agents/${member.agent}.md`,
           );
         }
       }
     } catch (error) {
       if (!(error instanceof DefinitionError)) throw error;
-      ctx.errors.push(`${ctx.label}:${agentLine}: member "${member.name}" uses agent "${member.agent}", whose file is broken: ${error.message}`);
+      ctx.errors.push(`${ctx.label}:${agentLine()}: member "${member.name}" uses agent "${member.agent}", whose file is broken: ${error.message}`);
     }
 
     if (agent && !reported.has(agent.path)) {
@@ -363,14 +366,15 @@ function checkPipeline(input: TeamFileInput, ctx: Context): void {
 }
 
 function checkTasks(input: TeamFileInput, members: MemberCheck[], ctx: Context): void {
+  // Task id -> index of its first entry.
   const ids = new Map<string, number>();
   input.tasks.forEach((task, index) => {
-    const line = locate(ctx, ['tasks', index, 'id']);
     const first = ids.get(task.id);
     if (first !== undefined) {
-      ctx.errors.push(`${ctx.label}:${line}: task id "${task.id}" is used twice (lines ${first} and ${line}). Fix: give each task its own id`);
+      const line = locate(ctx, ['tasks', index, 'id']);
+      ctx.errors.push(`${ctx.label}:${line}: task id "${task.id}" is used twice (lines ${locate(ctx, ['tasks', first, 'id'])} and ${line}). Fix: give each task its own id`);
     } else {
-      ids.set(task.id, line);
+      ids.set(task.id, index);
     }
   });
 
@@ -394,15 +398,15 @@ function checkTasks(input: TeamFileInput, members: MemberCheck[], ctx: Context):
       );
     }
     (task.blockedBy ?? []).forEach((blocker, position) => {
-      const at = locate(ctx, ['tasks', index, 'blockedBy', position]);
+      const at = (): number => locate(ctx, ['tasks', index, 'blockedBy', position]);
       if (!stageOf.has(blocker)) {
-        ctx.errors.push(`${ctx.label}:${at}: task "${task.id}" is blocked by unknown task "${blocker}"${didYouMean(blocker, stageOf.keys())}. Fix: use the id of a task in this file`);
+        ctx.errors.push(`${ctx.label}:${at()}: task "${task.id}" is blocked by unknown task "${blocker}"${didYouMean(blocker, stageOf.keys())}. Fix: use the id of a task in this file`);
         return;
       }
       const blockerStage = stageOf.get(blocker) ?? '';
       if (stages.indexOf(blockerStage) > stages.indexOf(task.stage) && stages.includes(task.stage)) {
         ctx.errors.push(
-          `${ctx.label}:${at}: task "${task.id}" (stage ${task.stage}) is blocked by "${blocker}" from the later stage ${blockerStage}, which itself waits for every ${task.stage} task: neither could start. Fix: remove the blocker or move one of the tasks to another stage`,
+          `${ctx.label}:${at()}: task "${task.id}" (stage ${task.stage}) is blocked by "${blocker}" from the later stage ${blockerStage}, which itself waits for every ${task.stage} task: neither could start. Fix: remove the blocker or move one of the tasks to another stage`,
         );
       }
     });

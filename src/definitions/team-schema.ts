@@ -69,7 +69,8 @@ export const simStepSchema = z.unknown().transform((value, ctx): SimStep => {
     ctx.addIssue({ code: 'custom', message: actions.length > 1 ? 'SIM_STEP_MANY_ACTIONS' : 'SIM_STEP_NO_ACTION', input: value });
     return z.NEVER;
   }
-  const result = SIM_STEP_SCHEMAS[action].safeParse(value);
+  // Checked once per team load: without zod's compiled fast path, as the whole file is (team-loader.ts).
+  const result = SIM_STEP_SCHEMAS[action].safeParse(value, { jitless: true });
   if (!result.success) {
     for (const issue of result.error.issues) ctx.addIssue({ ...issue });
     return z.NEVER;
