@@ -483,7 +483,9 @@ tasks:
 
   it('a live teammate takes the released task over and finishes it', async () => {
     await setup(ONE);
-    const outcome = await runOrdered(t, { ordered: false, clock: realClock, model: hangingModel(false, 'sim'), pollMs: 20, leaseMs: 400 });
+    // The lease binds the teammate too: each of its steps (a sandboxed command among them) must
+    // land within it, which 400 ms did not always allow on a machine busy with other tests.
+    const outcome = await runOrdered(t, { ordered: false, clock: realClock, model: hangingModel(false, 'sim'), pollMs: 20, leaseMs: 2000 });
     expect(outcome).toEqual({ status: 'completed', reason: '1 tasks completed' });
     expect(ofType(await t.events(), 'task.claimed').map((e) => [e.payload.owner, e.payload.attempt])).toEqual([
       ['ds', 1],
