@@ -4,7 +4,8 @@
  * do when they take the first claimable task listed. Stages are barriers on the board, so each
  * stage is scheduled on its own from time 0.
  */
-import { Heap } from './heap.js';
+import { comesFirst, Heap } from './heap.js';
+import { float64At, int32At, itemAt } from './item-at.js';
 
 /** A stage's tasks by local number (0..n-1, in board order) and the team, in the arrays the schedule reads. */
 export interface StageGraph {
@@ -37,21 +38,17 @@ export interface StageSchedule {
 export function scheduleStage(graph: StageGraph, priority: Float64Array, shuffle?: () => number): StageSchedule {
   const n = graph.index.length;
   const members = graph.memberRole.length;
-  const first = (a: number, b: number) => (priority[a] as number) > (priority[b] as number) || (priority[a] === priority[b] && a < b);
-  const ready = Array.from({ length: graph.roles + 1 }, () => new Heap(first));
-  const readyFor = (task: number) => ready[(graph.role[task] as number) + 1] as Heap;
+  // Tasks anyone may take (role -1), then each role's: a task's list is at its role number + 1.
+  // Keyed by minus the priority, as the heaps give the smallest key first.
+  const open = new Heap();
+  const ready = [open, ...Array.from({ length: graph.roles }, () => new Heap())];
+  const makeReady = (task: number) => itemAt(ready, int32At(graph.role, task) + 1).push(task, -float64At(priority, task));
   const waiting = Int32Array.from(graph.blockers);
-  for (let task = 0; task < n; task++) if (waiting[task] === 0) readyFor(task).push(task);
+  for (let task = 0; task < n; task++) if (waiting[task] === 0) makeReady(task);
 
-  const finish = new Float64Array(n);
   const runningOn = new Int32Array(members).fill(-1);
-  // Running members by finish time, then member number: the same run repeats exactly.
-  const clock = new Heap((a, b) => {
-    const fa = finish[runningOn[a] as number] as number;
-    const fb = finish[runningOn[b] as number] as number;
-    return fa < fb || (fa === fb && a < b);
-  });
-  const open = ready[0] as Heap;
+  // Running members keyed by when their task ends, then by member number: the same run repeats exactly.
+  const clock = new Heap();
   const order: number[] = [];
   const turn = Int32Array.from({ length: members }, (_, m) => m);
   let now = 0;
@@ -59,36 +56,44 @@ export function scheduleStage(graph: StageGraph, priority: Float64Array, shuffle
     if (shuffle) {
       for (let i = members - 1; i > 0; i--) {
         const j = Math.floor(shuffle() * (i + 1));
-        const swap = turn[i] as number;
-        turn[i] = turn[j] as number;
+        const swap = int32At(turn, i);
+        turn[i] = int32At(turn, j);
         turn[j] = swap;
       }
     }
     for (const m of turn) {
       if (runningOn[m] !== -1) continue;
-      const own = ready[(graph.memberRole[m] as number) + 1] as Heap;
-      const a = own.peek();
-      const b = open.peek();
-      const pick = a === undefined ? b : b === undefined || first(a, b) ? a : b;
+      const pick = firstOf(itemAt(ready, int32At(graph.memberRole, m) + 1), open)?.pop();
       if (pick === undefined) continue;
-      (pick === a ? own : open).pop();
-      finish[pick] = now + (graph.duration[pick] as number);
       runningOn[m] = pick;
-      clock.push(m);
+      clock.push(m, now + float64At(graph.duration, pick));
       order.push(pick);
     }
-    const next = clock.peek();
+    const next = clock.peekKey();
     if (next === undefined) break;
-    now = finish[runningOn[next] as number] as number;
-    while (clock.size > 0 && finish[runningOn[clock.peek() as number] as number] === now) {
-      const m = clock.pop() as number;
-      const done = runningOn[m] as number;
+    now = next;
+    while (clock.peekKey() === now) {
+      const m = clock.pop();
+      if (m === undefined) break;
+      const done = int32At(runningOn, m);
       runningOn[m] = -1;
-      for (const d of graph.dependents[done] ?? []) {
-        waiting[d] = (waiting[d] as number) - 1;
-        if (waiting[d] === 0) readyFor(d).push(d);
+      for (const d of itemAt(graph.dependents, done)) {
+        const left = int32At(waiting, d) - 1;
+        waiting[d] = left;
+        if (left === 0) makeReady(d);
       }
     }
   }
   return { span: now, order };
+}
+
+/** Of two ready lists, the one whose first task comes first; undefined when both are empty. */
+function firstOf(a: Heap, b: Heap): Heap | undefined {
+  const taskA = a.peek();
+  const keyA = a.peekKey();
+  const taskB = b.peek();
+  const keyB = b.peekKey();
+  if (taskA === undefined || keyA === undefined) return taskB === undefined ? undefined : b;
+  if (taskB === undefined || keyB === undefined) return a;
+  return comesFirst(taskA, keyA, taskB, keyB) ? a : b;
 }

@@ -9,6 +9,7 @@
  * time, so a plan repeats exactly for the same tasks, team and seed.
  */
 import { rngFor } from '../../models/rng.js';
+import { float64At, int32At, itemAt } from './item-at.js';
 import { scheduleStage, type StageGraph } from './list-schedule.js';
 
 export interface PlanTask {
@@ -65,7 +66,7 @@ export function planOrder(input: PlanInput, options: PlanOptions = {}): Plan | n
     makespanMs += best.span;
     lowestIdMs += best.lowestIdSpan;
     const started = new Set(best.order);
-    for (const local of best.order) ranked.push(graph.index[local] as number);
+    for (const local of best.order) ranked.push(itemAt(graph.index, local));
     // Tasks no member may take (or caught in a cycle) never start in the plan: after the rest, in board order.
     graph.index.forEach((index, local) => {
       if (!started.has(local)) ranked.push(index);
@@ -83,8 +84,9 @@ export function planOrder(input: PlanInput, options: PlanOptions = {}): Plan | n
 export function scheduleLength(input: PlanInput, rank: (index: number) => number, options: PlanOptions & { durationMs?: (index: number) => number; shuffle?: () => number } = {}): number {
   const graphs = stageGraphs(input, options);
   if (!graphs) return 0;
+  const { durationMs } = options;
   return graphs.reduce((sum, graph) => {
-    const timed = options.durationMs ? { ...graph, duration: Float64Array.from(graph.index, (index) => (options.durationMs as (i: number) => number)(index)) } : graph;
+    const timed = durationMs ? { ...graph, duration: Float64Array.from(graph.index, (index) => durationMs(index)) } : graph;
     return sum + scheduleStage(timed, Float64Array.from(graph.index, (index) => -rank(index)), options.shuffle).span;
   }, 0);
 }
@@ -94,7 +96,7 @@ function stageGraphs(input: PlanInput, options: PlanOptions): StageGraph[] | nul
   const known = input.tasks.flatMap((t) => (t.estimateMs === null ? [] : [t.estimateMs])).sort((a, b) => a - b);
   if (known.length === 0) return null;
   // A task without an estimate is taken to be a typical one.
-  const typical = known[Math.floor((known.length - 1) / 2)] as number;
+  const typical = itemAt(known, Math.floor((known.length - 1) / 2));
   const overhead = options.overheadMs ?? TASK_OVERHEAD_MS;
 
   const roleIds = new Map<string, number>();
@@ -113,7 +115,7 @@ function stageGraphs(input: PlanInput, options: PlanOptions): StageGraph[] | nul
   const stageIndex = new Map(input.pipeline.map((s, i) => [s, i]));
   const groups: number[][] = [...input.pipeline, null].map(() => []);
   const groupOf = input.tasks.map((t) => (t.stage === null ? undefined : stageIndex.get(t.stage)) ?? input.pipeline.length);
-  groupOf.forEach((g, i) => (groups[g] as number[]).push(i));
+  groupOf.forEach((g, i) => itemAt(groups, g).push(i));
   const team: Team = { duration: (t) => (t.estimateMs ?? typical) + overhead, taskRole, memberRole, roles: roleIds.size };
   return groups.flatMap((tasks, g) => (tasks.length === 0 ? [] : [stageGraph(input.tasks, tasks, groupOf, g, team)]));
 }
@@ -131,18 +133,20 @@ function stageGraph(all: readonly PlanTask[], tasks: number[], groupOf: number[]
   const blockers = new Int32Array(tasks.length);
   const dependents: number[][] = tasks.map(() => []);
   tasks.forEach((index, i) => {
+    let count = 0;
     // Blockers of earlier stages are done when the stage opens.
-    for (const b of new Set((all[index] as PlanTask).blockedBy)) {
+    for (const b of new Set(itemAt(all, index).blockedBy)) {
       const from = local.get(b);
       if (from === undefined || groupOf[b] !== group) continue;
-      blockers[i] = (blockers[i] as number) + 1;
-      (dependents[from] as number[]).push(i);
+      count++;
+      itemAt(dependents, from).push(i);
     }
+    blockers[i] = count;
   });
   return {
     index: tasks,
-    duration: Float64Array.from(tasks, (index) => team.duration(all[index] as PlanTask)),
-    role: Int32Array.from(tasks, (index) => team.taskRole[index] as number),
+    duration: Float64Array.from(tasks, (index) => team.duration(itemAt(all, index))),
+    role: Int32Array.from(tasks, (index) => int32At(team.taskRole, index)),
     blockers,
     dependents,
     memberRole: team.memberRole,
@@ -156,18 +160,19 @@ export function bottomLevels(graph: StageGraph): Float64Array {
   const waiting = Int32Array.from(graph.blockers);
   const topological: number[] = [];
   for (let task = 0; task < n; task++) if (waiting[task] === 0) topological.push(task);
-  for (let at = 0; at < topological.length; at++) {
-    for (const d of graph.dependents[topological[at] as number] ?? []) {
-      waiting[d] = (waiting[d] as number) - 1;
-      if (waiting[d] === 0) topological.push(d);
+  // An array's iterator reads its length at each step, so this also visits the tasks pushed while it runs.
+  for (const task of topological) {
+    for (const d of itemAt(graph.dependents, task)) {
+      const left = int32At(waiting, d) - 1;
+      waiting[d] = left;
+      if (left === 0) topological.push(d);
     }
   }
   const level = Float64Array.from(graph.duration);
-  for (let at = topological.length - 1; at >= 0; at--) {
-    const task = topological[at] as number;
+  for (const task of topological.reverse()) {
     let after = 0;
-    for (const d of graph.dependents[task] ?? []) after = Math.max(after, level[d] as number);
-    level[task] = (graph.duration[task] as number) + after;
+    for (const d of itemAt(graph.dependents, task)) after = Math.max(after, float64At(level, d));
+    level[task] = float64At(graph.duration, task) + after;
   }
   return level;
 }
@@ -218,6 +223,6 @@ function searchStage(graph: StageGraph, orders: number, seed: number, group: num
   // Members are given the priority order itself: what was judged (the order the schedule started the
   // tasks in depends on which member chose first, and did worse when members chose in other orders).
   const chosen = bestPriority;
-  const order = [...best.started].sort((a, b) => (chosen[b] as number) - (chosen[a] as number) || a - b);
+  const order = [...best.started].sort((a, b) => float64At(chosen, b) - float64At(chosen, a) || a - b);
   return { span: best.span, order, lowestIdSpan: lowestId.span };
 }
