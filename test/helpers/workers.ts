@@ -80,8 +80,10 @@ export async function runClaimWorkers(file: string, runId: number, names: string
     child: execa(process.execPath, [script, file, String(runId), name, goFile], { cwd: REPO_ROOT, reject: false, timeout: timeoutMs }),
   }));
   const ready = () => names.every((name) => fs.existsSync(`${goFile}.${name}.ready`));
+  // One worker that dies before it is ready ends the wait: the others start, and its exit code and
+  // stderr fail the test at once, instead of everyone waiting for the go file until the time limit.
   let exited = false;
-  void Promise.all(children.map((c) => c.child)).then(() => (exited = true));
+  for (const { child } of children) void child.then(() => (exited = true));
   while (!ready() && !exited) await new Promise((resolve) => setTimeout(resolve, 5));
   fs.writeFileSync(goFile, '');
   const outcomes = await Promise.all(
