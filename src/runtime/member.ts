@@ -73,8 +73,8 @@ export interface MemberRuntime {
   inStep: boolean;
 }
 
-const INTERRUPTED =
-  'interrupted: this tool call was running when the run stopped (crash, kill or stop), so it may or may not have taken effect. Check its effects (files, task status) before doing it again.';
+const INTERRUPTED_LINE = 'interrupted: this tool call was running when the run stopped (crash, kill or stop), so it may or may not have taken effect.';
+const INTERRUPTED = `${INTERRUPTED_LINE} Check its effects (files, task status) before doing it again.`;
 
 /** A member of the run, with its conversation read back from the board when it has one (a resume). */
 export async function createMember(env: MemberEnv, cfg: MemberConfig): Promise<MemberRuntime> {
@@ -101,10 +101,10 @@ export async function createMember(env: MemberEnv, cfg: MemberConfig): Promise<M
     beatAt: Date.now(),
     inStep: false,
   };
+  member.currentTask = (await env.board.tasksOwnedBy(env.runId, cfg.name))[0]?.id ?? null;
   const stored = await env.board.loadTranscript(env.runId, cfg.name);
   if (stored) await restore(member, readTranscript(stored, cfg.name, env.runId));
   else await persist(member);
-  member.currentTask = (await env.board.tasksOwnedBy(env.runId, cfg.name))[0]?.id ?? null;
   return member;
 }
 
@@ -122,6 +122,7 @@ async function restore(member: MemberRuntime, saved: { messages: Message[]; part
   if (!partial) return;
   const questions = (await board.listQuestions(runId)).filter((q) => q.askedBy === member.cfg.name);
   reopenPermissionCalls(partial, questions, true);
+  const interrupted: ToolUseBlock[] = [];
   for (const use of toolUses(partial.assistant)) {
     if (partial.results[use.id]) continue;
     if (use.name === 'AskUserQuestion') {
@@ -137,10 +138,19 @@ async function restore(member: MemberRuntime, saved: { messages: Message[]; part
         continue;
       }
     }
-    if (partial.started.includes(use.id)) partial.results[use.id] = { content: JSON.stringify({ error: INTERRUPTED }), isError: true };
+    if (!partial.started.includes(use.id)) continue;
+    partial.results[use.id] = { content: JSON.stringify({ error: INTERRUPTED }), isError: true };
+    interrupted.push(use);
   }
   member.state = partial.question ? 'waiting' : 'active';
-  await persist(member);
+  // The board's log shows the cut-off call too: transcripts are trimmed in long runs, events are not.
+  await board.transaction(async (tx) => {
+    await persist(member, tx);
+    for (const use of interrupted) {
+      const payload = { member: member.cfg.name, tool: use.name, summary: summarizeCall(use.name, use.input), ok: false, error: INTERRUPTED_LINE };
+      await tx.appendEvent(runId, actor(member), { type: 'tool.called', payload: member.currentTask === null ? payload : { ...payload, taskId: member.currentTask } });
+    }
+  });
 }
 
 function toolUses(message: { content: AssistantBlock[] }): ToolUseBlock[] {

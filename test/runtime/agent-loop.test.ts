@@ -177,7 +177,11 @@ describe('agent loop: transcripts', () => {
     await runPendingCalls(ds);
     expect(fs.existsSync(path.join(t.workspace, 'first.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(t.workspace, 'second.txt'), 'utf8')).toBe('two');
-    expect(ofType(await t.events(), 'tool.called').map((e) => e.payload.summary)).toEqual(['second.txt']);
+    // The log shows the cut-off call once, as failed, then the call that ran.
+    expect(ofType(await t.events(), 'tool.called').map((e) => [e.payload.summary, e.payload.ok, e.payload.error?.split(' (')[0]])).toEqual([
+      ['first.txt', false, 'interrupted: this tool call was running when the run stopped'],
+      ['second.txt', true, undefined],
+    ]);
 
     await step(ds);
     const seen = model.requests[0]?.messages ?? [];
