@@ -37,3 +37,17 @@ export function parseDuration(text: string): number | null {
   ms = Math.round(ms);
   return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
 }
+
+/** An estimate written back the way a team file may give it: `1h30m`, `20m`, `1m30s`; whole seconds. */
+export function formatEstimate(ms: number): string {
+  const total = Math.max(1, Math.round(ms / SECOND));
+  const parts: [number, string][] = [
+    [Math.floor(total / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'm'],
+    [total % 60, 's'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('');
+}

@@ -193,6 +193,16 @@ describe('team teams', () => {
     ]);
   });
 
+  it('show gives each estimate after its task, in the form a team file takes', async () => {
+    const file = path.join(cwd, 'teams/mini.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('blockedBy: [profile]', 'blockedBy: [profile]\n    estimate: 1.5 hours'));
+    const { stdout } = await run('teams', 'show', 'mini');
+    expect(stdout.split('\n')).toContain('    train  [ml-engineer]  ~1h30m');
+    expect(stdout.split('\n')).toContain('    profile  [data-scientist]');
+    const json = JSON.parse((await run('teams', 'show', 'mini', '--json')).stdout) as { team: { tasks: { id: string; estimateMs?: number }[] } };
+    expect(json.team.tasks.find((t) => t.id === 'train')?.estimateMs).toBe(5_400_000);
+  });
+
   it('show on a broken team prints every error on stderr and exits 1', async () => {
     const file = path.join(cwd, 'teams/mini.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('stage: training', 'stage: trainig').replace('blockedBy: [profile]', 'blockedBy: [profle]'));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { formatEstimate, parseDuration } from '../../src/definitions/duration.js';
 import { DefinitionError } from '../../src/definitions/errors.js';
 import { packageRoot } from '../../src/definitions/paths.js';
 import { findCycles, listTeams, loadTeam, validateTeamFile } from '../../src/definitions/team-loader.js';
@@ -306,6 +307,20 @@ describe('team file errors name the file, the line and the fix', () => {
     ]);
     for (const bad of ['0m', '20m 20m', '2 days', 'about 20m', '20 m!', '[20m]', '""']) expect(withEstimate(bad), bad).toHaveLength(1);
     expect(withEstimate('[20m]')[0]).toContain('not a list');
+  });
+
+  it('estimates read back the way they are shown', () => {
+    for (const [ms, text] of [
+      [5_400_000, '1h30m'],
+      [1_200_000, '20m'],
+      [90_000, '1m30s'],
+      [7_200_000, '2h'],
+      [3_605_000, '1h5s'],
+      [400, '1s'],
+    ] as const) {
+      expect(formatEstimate(ms)).toBe(text);
+      expect(parseDuration(text)).toBe(Math.max(1000, ms));
+    }
   });
 
   it('bad sim steps', () => {

@@ -1,6 +1,7 @@
 /** What `team teams list|show|validate` do; loaded only when one of them runs. */
 import path from 'node:path';
 import { DefinitionError } from '../../definitions/errors.js';
+import { formatEstimate } from '../../definitions/duration.js';
 import { displayPath, isFile } from '../../definitions/paths.js';
 import { findTeamFile, listTeams, loadTeam, validateTeamFile, type LoadedTeam } from '../../definitions/team-loader.js';
 import type { TeamGate } from '../../definitions/team-schema.js';
@@ -124,7 +125,7 @@ function formatTeam(loaded: LoadedTeam, cwd: string): string[] {
     const guards = team.gates.filter((gate) => gate.before === stage).length;
     lines.push(`  ${stage}${guards > 0 ? `  (behind ${guards} gate${guards === 1 ? '' : 's'})` : ''}${tasks.length === 0 ? '  (no tasks yet)' : ''}`);
     for (const task of tasks) {
-      lines.push(`    ${task.id}${task.role ? `  [${task.role}]` : ''}`);
+      lines.push(`    ${task.id}${task.role ? `  [${task.role}]` : ''}${task.estimateMs !== undefined ? `  ~${formatEstimate(task.estimateMs)}` : ''}`);
       lines.push(...wrap(task.subject, WIDTH, '      '));
       if (task.blockedBy.length > 0) lines.push(...wrap(`after: ${task.blockedBy.join(', ')}`, WIDTH, '      '));
     }
