@@ -90,6 +90,13 @@ describe('rule 2: role-restricted tasks', () => {
     expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'pending', owner: null });
   });
 
+  it('refuses a member of another role completing it without claiming it first', async () => {
+    expect((await caught(async () => (await t.board.updateTask(t.runId, 1, { status: 'completed' }, t.as('mle'))))).code).toBe('role');
+    expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'pending', owner: null });
+    await t.board.updateTask(t.runId, 1, { status: 'completed' }, t.as('ds'));
+    expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'completed', owner: 'ds' });
+  });
+
   it('lets a member with the role claim it', async () => {
     expect((await t.board.updateTask(t.runId, 1, { status: 'in_progress' }, t.as('ds'))).statusChange).toEqual({ from: 'pending', to: 'in_progress' });
     expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'in_progress', owner: 'ds' });
@@ -247,6 +254,37 @@ describe('rule 4: only the owner completes a task', () => {
   it('lets a person or the coordinator complete it, keeping the owner', async () => {
     await t.board.updateTask(t.runId, 1, { status: 'completed' }, human);
     expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'completed', owner: 'ds' });
+  });
+
+  it("refuses another member changing the task's results or text, while it runs and once it is done", async () => {
+    const edit = (patch: Parameters<typeof t.board.updateTask>[2]) => caught(async () => (await t.board.updateTask(t.runId, 1, patch, t.as('mle'))));
+    expect(await edit({ metadata: { metrics: { auc: 0.41 } } })).toEqual({
+      name: 'BoardError',
+      code: 'not_owner',
+      message: 'task #1 is owned by ds; only its owner, a person or the coordinator can change its metadata. Send ds a message (SendMessage) instead',
+    });
+    expect((await edit({ subject: 'Skip profiling', description: 'Nothing to do.' })).message).toContain('can change its subject, description.');
+    await t.board.updateTask(t.runId, 1, { status: 'completed', metadata: { metrics: { auc: 0.8 } } }, t.as('ds'));
+    expect((await edit({ metadata: { metrics: { auc: 0.41 } } })).code).toBe('not_owner');
+    // The owner, a person and the coordinator still may; so may another member adding a dependency.
+    await t.board.updateTask(t.runId, 1, { metadata: { notes: 'checked' } }, t.as('ds'));
+    await t.board.updateTask(t.runId, 1, { metadata: { reviewed: true } }, human);
+    await create('Train');
+    await t.board.updateTask(t.runId, 2, { addBlockedBy: [1] }, t.as('mle'));
+    expect((await t.board.getTask(t.runId, 1))?.metadata).toEqual({ metrics: { auc: 0.8 }, notes: 'checked', reviewed: true });
+  });
+
+  it('refuses a member changing a finished task nobody owns', async () => {
+    await create('Write notes');
+    await t.board.updateTask(t.runId, 2, { status: 'completed' }, human);
+    expect(await caught(async () => (await t.board.updateTask(t.runId, 2, { metadata: { auc: 1 } }, t.as('mle'))))).toEqual({
+      name: 'BoardError',
+      code: 'state',
+      message: 'task #2 is completed; only a person or the coordinator can change its metadata. Create a new task for follow-up work',
+    });
+    // An open task nobody owns is anyone's to plan: its text may change.
+    await create('Draft the plan');
+    expect((await t.board.updateTask(t.runId, 3, { description: 'Two pages.' }, t.as('mle'))).updatedFields).toEqual(['description']);
   });
 
   it('lets the owner release it: back to pending, unowned', async () => {

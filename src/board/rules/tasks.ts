@@ -121,6 +121,7 @@ export async function updateTask(tx: Tx, runId: number, id: number, patch: TaskP
   const task = await requireTask(tx, runId, id, true);
   if (patch.status === 'deleted') return deleteTask(tx, runId, task, actor);
   checkText(patch);
+  if (actor.kind === 'member') checkEditor(task, patch, actor);
 
   const updatedFields: string[] = [];
   const set: Partial<Task> = {};
@@ -198,6 +199,29 @@ export async function updateTask(tx: Tx, runId: number, id: number, patch: TaskP
   return statusChange ? { taskId: id, updatedFields, statusChange } : { taskId: id, updatedFields };
 }
 
+/**
+ * A member edits the text and metadata of its own tasks and of open ones nobody owns: another
+ * member's task, or a finished one, holds results (metrics a gate reads) that only its owner, a
+ * person or the coordinator may change.
+ */
+function checkEditor(task: Task, patch: TaskPatch, actor: MemberActor): void {
+  if (task.owner === actor.name) return;
+  const edited = [
+    patch.subject !== undefined && patch.subject !== task.subject ? 'subject' : null,
+    patch.description !== undefined && patch.description !== task.description ? 'description' : null,
+    patch.activeForm !== undefined && patch.activeForm !== task.activeForm ? 'activeForm' : null,
+    patch.metadata !== undefined && Object.keys(patch.metadata).length > 0 ? 'metadata' : null,
+  ].filter((field): field is string => field !== null);
+  if (edited.length === 0) return;
+  const what = edited.join(', ');
+  if (task.owner !== null) {
+    throw new BoardError('not_owner', `task #${task.id} is owned by ${task.owner}; only its owner, a person or the coordinator can change its ${what}. Send ${task.owner} a message (SendMessage) instead`);
+  }
+  if (task.status === 'completed') {
+    throw new BoardError('state', `task #${task.id} is completed; only a person or the coordinator can change its ${what}. Create a new task for follow-up work`);
+  }
+}
+
 /** A person may not silently take a task someone owns: they say so with --reassign. */
 function checkReassign(task: Task, next: string | null, actor: Actor, reassign: boolean): void {
   if (task.owner === null || next === task.owner) return;
@@ -240,6 +264,8 @@ async function applyStatus(tx: Tx, runId: number, task: Task, to: TaskStatus, ow
       if (task.owner !== null && task.owner !== actor.name) {
         throw new BoardError('not_owner', `task #${task.id} is owned by ${task.owner}; only its owner can complete it`);
       }
+      // Completing a task nobody owns takes it first: the task's role holds as for a claim.
+      if (task.owner === null) await checkOwner(tx, runId, task, actor.name, actor);
       owner = actor.name;
     }
     if (task.status === 'pending' && actor.kind !== 'coordinator') await requireUnblocked(tx, runId, task, 'complete');
