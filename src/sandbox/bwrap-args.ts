@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,19 @@ export const HIDDEN_HOME_PATHS: readonly string[] = [
   '.psql_history',
   '.mysql_history',
   '.sqlite_history',
+  '.claude',
+  '.claude.json',
+  '.cargo/credentials',
+  '.cargo/credentials.toml',
+  '.gem/credentials',
+  '.m2/settings.xml',
+  '.gradle/gradle.properties',
+  '.nuget/NuGet/NuGet.Config',
+  '.boto',
+  '.s3cfg',
+  '.databrickscfg',
+  '.kaggle',
+  '.ipython',
 ];
 
 /** Host folders replaced by empty, read-only ones: other users' and the desktop's sockets (/run/user/<uid>, docker.sock, ...). */
@@ -53,6 +67,12 @@ export interface SandboxPlan {
   write: readonly string[];
   hide: readonly string[];
   tmpSizeMb: number;
+  /**
+   * No user namespaces of their own for commands: inside one a command is root over its own mounts,
+   * which the kernel's namespace code has too often let out. bubblewrap (0.8 and later) does it by
+   * nesting a user namespace, which only a root caller's nsenter can enter with the others.
+   */
+  disableUserns: boolean;
   /** User and group the commands have inside: never 0, so they hold no capabilities. */
   uid: number;
   gid: number;
@@ -80,6 +100,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     '--hostname',
     'sandbox',
     '--unshare-cgroup-try',
+    ...(plan.disableUserns ? ['--disable-userns'] : []),
     ...(plan.network ? [] : ['--unshare-net']),
     '--die-with-parent',
     '--new-session',
@@ -172,6 +193,19 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   for (const dir of readOnly) args.push('--remount-ro', dir);
   args.push('--chdir', plan.workspace);
   return args;
+}
+
+let bwrapHelp: string | null = null;
+
+/** Whether this process's sandboxes can shut user namespaces off (see SandboxPlan.disableUserns). */
+export function canDisableUserns(): boolean {
+  return process.getuid?.() === 0 && bwrapOffers('--disable-userns');
+}
+
+/** Whether the installed bubblewrap has an option (its help lists it); asked once per process. */
+export function bwrapOffers(option: string): boolean {
+  bwrapHelp ??= spawnSync('bwrap', ['--help'], { encoding: 'utf8', timeout: 5000 }).stdout ?? '';
+  return new RegExp(`^\\s*${option}\\b`, 'm').test(bwrapHelp);
 }
 
 function hideArgs(real: string): string[] {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SANDBOX_HOME, SANDBOX_TMP, type SandboxPlan, sandboxIds } from './bwrap-args.js';
+import { canDisableUserns, SANDBOX_HOME, SANDBOX_TMP, type SandboxPlan, sandboxIds } from './bwrap-args.js';
 import { limitsOf, type SandboxSettings } from './config.js';
 import { commandEnv } from './env.js';
 import { forgetProcess, killMarked, MARK_VARIABLE, recordProcess } from './orphans.js';
@@ -164,6 +164,7 @@ export function planFor(workspace: string, settings: SandboxSettings): SandboxPl
     write: settings.paths?.write ?? [],
     hide: settings.paths?.hide ?? [],
     tmpSizeMb: limits.tmpSizeMb,
+    disableUserns: canDisableUserns(),
     ...sandboxIds(),
   };
 }

@@ -79,8 +79,13 @@ describe('command environment', () => {
 
 describe('bubblewrap arguments', () => {
   function plan(extra: Partial<Parameters<typeof bwrapArgs>[0]> = {}): Parameters<typeof bwrapArgs>[0] {
-    return { workspace: path.join(root, 'team', 'runs', '1', 'ws'), home: path.join(root, 'home'), network: false, read: [], write: [], hide: [], tmpSizeMb: 64, uid: 1000, gid: 1000, ...extra };
+    return { workspace: path.join(root, 'team', 'runs', '1', 'ws'), home: path.join(root, 'home'), network: false, read: [], write: [], hide: [], tmpSizeMb: 64, disableUserns: false, uid: 1000, gid: 1000, ...extra };
   }
+
+  it('shuts user namespaces off only when asked (bubblewrap 0.8, a root caller)', () => {
+    expect(bwrapArgs(plan())).not.toContain('--disable-userns');
+    expect(bwrapArgs(plan({ disableUserns: true }))).toContain('--disable-userns');
+  });
 
   it('hides the team home, then binds the workspace inside it back, then makes the cover read-only', () => {
     const p = plan({ teamHome: path.join(root, 'team') });

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Board } from '../../src/board/board.js';
+import { canDisableUserns } from '../../src/sandbox/bwrap-args.js';
 import type { SandboxSettings } from '../../src/sandbox/config.js';
 import { sandboxAvailable } from '../../src/sandbox/detect.js';
 import { realClock } from '../../src/shared/clock.js';
@@ -27,6 +28,8 @@ import { forkOnTheHost, pidsCgroupForTests } from './pids-cgroup-helpers.js';
 const check = await sandboxAvailable();
 if (!check.ok) console.warn(`SKIPPING the sandbox escape suite: bubblewrap is not usable here (${check.reason}; fix: ${check.fix})`);
 const skip = !check.ok;
+const userns = canDisableUserns();
+if (!skip && !userns) console.warn('SKIPPING the user namespace probe: only a root caller with bubblewrap 0.8 or later shuts user namespaces off in the sandbox');
 
 const SECRET_KEY = 'sk-ant-escape-suite-0123456789';
 const SSH_KEY = '-----BEGIN FAKE PRIVATE KEY----- escape-suite';
@@ -119,6 +122,13 @@ describe.skipIf(skip)('sandbox escape suite', () => {
     expect(printed(result)).not.toContain('FAKE PRIVATE KEY');
     expect(printed(result)).not.toContain(SECRET_KEY);
     expect(String(result.stdout)).toContain('home=/tmp/home');
+  });
+
+  it.skipIf(!userns)('cannot make a user namespace of its own (root over its own mounts)', async () => {
+    const result = await bash('unshare -r id; unshare -rm true; echo after');
+    expect(result.stdout).toBe('after\n');
+    expect(printed(result)).not.toContain('uid=0');
+    await stillWorks();
   });
 
   it('does not see the API key in any process environment, its parent\'s included', async () => {
