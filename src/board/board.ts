@@ -97,8 +97,8 @@ export interface BoardWrites {
    * it, often, about a run it holds). An unknown run changes nothing.
    */
   saveEventCursor(runId: number, seq: number): Promise<void>;
-  /** Become the one process driving a run (atomic): refused while another driver's heartbeat is fresh. */
-  claimRun(runId: number, driver: string, pid: number, actor: Actor): Promise<DriveClaim>;
+  /** Become the one process driving a run (atomic): refused while another driver's heartbeat is fresh, unless the caller knows it is `dead` (its process is gone). */
+  claimRun(runId: number, driver: string, pid: number, actor: Actor, dead?: string): Promise<DriveClaim>;
   /** The driver's heartbeat; false when another process has taken the run over. */
   beatRun(runId: number, driver: string): Promise<boolean>;
   /** The driver lets go of the run (it ended, or the process is exiting). */

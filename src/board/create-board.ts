@@ -59,7 +59,7 @@ function boardOps(run: Runner, folds?: Map<number, WorkFold>): Omit<BoardOps, 'v
     setRunStatus: (runId, status, reason, actor) => write((tx) => setRunStatus(tx, runId, status, reason, actor)),
     updateRun: (runId, patch) => write((tx) => updateRun(tx, runId, patch)),
     saveEventCursor: (runId, seq) => write((tx) => tx.updateRun(runId, { eventCursor: seq })),
-    claimRun: (runId, driver, pid, actor) => write((tx) => claimRun(tx, runId, driver, pid, actor)),
+    claimRun: (runId, driver, pid, actor, dead) => write((tx) => claimRun(tx, runId, driver, pid, actor, dead)),
     beatRun: (runId, driver) => write((tx) => beatRun(tx, runId, driver)),
     releaseRun: (runId, driver) => write((tx) => releaseRun(tx, runId, driver)),
     claimMembers: (runId, worker, names, leaseMs) => write((tx) => claimMembers(tx, runId, worker, names, leaseMs)),

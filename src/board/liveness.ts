@@ -35,6 +35,12 @@ export function workerLapsed(member: Pick<Member, 'worker' | 'workerBeatAt'>, no
   return member.worker === null || member.workerBeatAt === null || now - member.workerBeatAt > leaseMs;
 }
 
+/** The `team worker` processes (not the run's own driver) still beating for some of a run's members. */
+export function liveWorkers(run: Pick<Run, 'driver'>, members: readonly Pick<Member, 'worker' | 'workerBeatAt'>[], now: number): string[] {
+  const live = members.flatMap((m) => (m.worker !== null && m.worker !== run.driver && !workerLapsed(m, now, CRASH_AFTER_MS) ? [m.worker] : []));
+  return [...new Set(live)];
+}
+
 const TERMINAL: readonly string[] = ['completed', 'failed', 'stopped'];
 
 /** Completed, failed and stopped runs are over; running and paused ones are not. */

@@ -161,10 +161,8 @@ const DRIVER = `pid ${process.pid} on ${os.hostname()}`;
  * rather than after its heartbeat lapses; elsewhere the board's heartbeat rule decides.
  */
 async function claimToDrive(board: Board, run: Run): Promise<void> {
-  if (run.driver !== null && run.driver !== DRIVER && run.pid !== null && deadHere(run.driver, run.pid)) {
-    await board.releaseRun(run.id, run.driver);
-  }
-  const claim = await board.claimRun(run.id, DRIVER, process.pid, coordinator);
+  const dead = run.driver !== null && run.driver !== DRIVER && run.pid !== null && deadHere(run.driver, run.pid) ? run.driver : undefined;
+  const claim = await board.claimRun(run.id, DRIVER, process.pid, coordinator, dead);
   if (claim.ok) return;
   const beat = claim.heartbeatAt !== null ? ` (heartbeat ${Math.max(0, Math.round((Date.now() - claim.heartbeatAt) / 1000))}s ago)` : '';
   throw new BoardError('state', `run ${run.id} is already driven by ${claim.driver}${beat}; watch it with \`team board ${run.id}\`, or stop it with \`team stop ${run.id}\` first`);

@@ -37,6 +37,17 @@ it('a member whose worker stopped beating for the lease may be taken by another'
   expect(await t.board.beatWorker(t.runId, 'worker B')).toEqual(['ds']);
 });
 
+it('a driver known to be dead is taken over at once, its heartbeat still fresh, and the crash recorded', async () => {
+  await t.board.claimRun(t.runId, 'pid 1 on here', 1, coordinator);
+  expect(await t.board.claimRun(t.runId, 'pid 2 on here', 2, coordinator)).toMatchObject({ ok: false, driver: 'pid 1 on here' });
+  // Naming another driver as dead changes nothing.
+  expect(await t.board.claimRun(t.runId, 'pid 2 on here', 2, coordinator, 'pid 9 on here')).toMatchObject({ ok: false });
+  expect(await t.board.claimRun(t.runId, 'pid 2 on here', 2, coordinator, 'pid 1 on here')).toEqual({ ok: true, takenOver: 'pid 1 on here' });
+  const crashed = (await t.board.listEvents(t.runId)).filter((e) => e.type === 'run.crashed');
+  expect(crashed.map((e) => e.payload)).toEqual([{ driver: 'pid 1 on here', lastBeat: expect.any(Number) }]);
+  expect(await t.board.beatRun(t.runId, 'pid 1 on here')).toBe(false);
+});
+
 it("the run's driver may take any member back", async () => {
   await t.board.claimRun(t.runId, 'driver', 1, coordinator);
   await t.board.claimMembers(t.runId, 'worker A', ['ds'], LEASE);

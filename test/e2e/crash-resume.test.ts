@@ -131,6 +131,10 @@ describe('crash and resume (built CLI, SIGKILL)', () => {
       const resumes = events.filter((e) => e.type === 'run.resumed').length;
       expect(resumes).toBeGreaterThanOrEqual(2);
       expect(resumes).toBeLessThanOrEqual(kills.length + 1);
+      // A resume on the same machine sees the killed driver's process gone and records the crash.
+      const crashes = events.filter((e) => e.type === 'run.crashed').length;
+      expect(crashes).toBeGreaterThanOrEqual(1);
+      expect(crashes).toBeLessThanOrEqual(kills.length);
 
       const workspace = path.join(cwd, '.team', 'runs', '1', 'workspace');
       expect(fs.existsSync(path.join(workspace, 'artifacts/model.json'))).toBe(true);

@@ -53,14 +53,14 @@ export async function updateRun(tx: Tx, runId: number, patch: RunPatch): Promise
 
 /**
  * Driving a run is exclusive across processes: the claim succeeds when nobody drives it, the
- * caller already does, or the driver stopped beating (it crashed; that is recorded). Heartbeats are
+ * caller already does, or the driver stopped beating or is known to be `dead` (it crashed; that is recorded). Heartbeats are
  * wall-clock time, whatever clock the run's events use, because other processes compare them with theirs.
  */
-export async function claimRun(tx: Tx, runId: number, driver: string, pid: number, actor: Actor): Promise<DriveClaim> {
+export async function claimRun(tx: Tx, runId: number, driver: string, pid: number, actor: Actor, dead?: string): Promise<DriveClaim> {
   await tx.lockRun(runId, 'exclusive');
   const run = await requireRun(tx, runId);
   const wall = Date.now();
-  if (run.driver !== null && run.driver !== driver && !driverLapsed(run, wall)) {
+  if (run.driver !== null && run.driver !== driver && run.driver !== dead && !driverLapsed(run, wall)) {
     return { ok: false, driver: run.driver, pid: run.pid, heartbeatAt: run.heartbeatAt };
   }
   const takenOver = run.driver !== null && run.driver !== driver ? run.driver : null;

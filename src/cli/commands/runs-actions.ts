@@ -7,7 +7,7 @@ import type { Board } from '../../board/board.js';
 import { memberStatusText, shownMemberStatus } from '../../board/crashed-run.js';
 import { dryRunOf, dryRunText, spendNote, wasSimulated, withSimulated, type DryRun } from '../../board/dry-run.js';
 import { describeGate } from '../../board/gates.js';
-import { runState } from '../../board/liveness.js';
+import { liveWorkers, runState } from '../../board/liveness.js';
 import type { RunState } from '../../board/snapshot.js';
 import type { Run } from '../../board/types.js';
 import { resolveRun, withBoard } from '../board-access.js';
@@ -15,8 +15,15 @@ import { columns, groupDigits, printJson, truncate, type CommandIO } from '../io
 import { formatDuration, runTimeMs } from '../run-time.js';
 import { formatTaskTable } from './tasks-actions.js';
 
-/** What to do next with a run that cannot go on by itself; null when nothing is needed. */
-export function nextStep(run: Run, state: RunState): string | null {
+/**
+ * What to do next with a run that cannot go on by itself; null when nothing is needed. `workers`:
+ * the `team worker` processes still running its members, which a plain resume would take them from.
+ */
+export function nextStep(run: Run, state: RunState, workers: readonly string[] = []): string | null {
+  if (state === 'crashed' && workers.length > 0) {
+    const who = workers.length === 1 ? 'a `team worker` process' : `${workers.length} \`team worker\` processes`;
+    return `run ${run.id} crashed: the process driving it stopped without ending it, and ${who} still run${workers.length === 1 ? 's' : ''} its members; go on with \`team resume ${run.id} --workers-only\``;
+  }
   if (state === 'crashed') return `run ${run.id} crashed: the process driving it stopped without ending it; go on with \`team resume ${run.id}\``;
   if (state === 'stopped' || state === 'failed') return `run ${run.id} ${state}; \`team resume ${run.id}\` goes on from where it was`;
   return null;
@@ -73,7 +80,7 @@ export async function showRuns(io: CommandIO, boardOption: string | undefined, o
       if (text) io.stdout(`run ${run.id}: ${text}\n`);
     }
     const crashed = runs.filter((r) => r.state === 'crashed');
-    for (const { run, state } of crashed) io.stdout(`${nextStep(run, state) ?? ''}\n`);
+    for (const { run, state } of crashed) io.stdout(`${nextStep(run, state, liveWorkers(run, await board.listMembers(run.id), now)) ?? ''}\n`);
   });
 }
 
@@ -94,10 +101,11 @@ export async function showStatus(io: CommandIO, boardOption: string | undefined,
     ]);
     const tasks = withSimulated(summaries, taskRows);
     const dry = dryRunOf(tasks);
+    const next = nextStep(run, state, liveWorkers(run, members, now));
     if (opts.json) {
       return printJson(io, {
         run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd, durationMs: ms, dryRun: dry.dryRun, simulatedTasks: dry.simulated },
-        next: nextStep(run, state),
+        next,
         totals: { ...totals, estimated: run.backend === 'sim' },
         // `state` is the member as people see it: not working once its run crashed.
         members: members.map((m) => ({ ...m, state: shownMemberStatus(m.status, state) })),
@@ -110,7 +118,6 @@ export async function showStatus(io: CommandIO, boardOption: string | undefined,
     io.stdout(`Run ${run.id}  ${run.team}  ${stateText(state, dry)}${run.statusReason ? ` (${run.statusReason})` : ''}\n`);
     const dryText = dryRunText(dry);
     if (dryText) io.stdout(`  ${dryText}\n`);
-    const next = nextStep(run, state);
     if (next) io.stdout(`  ${next}\n`);
     io.stdout(`  backend ${run.backend} seed ${run.seed}   time ${formatDuration(ms)}   tokens ${groupDigits(totals.tokens)}   cost $${totals.costUsd.toFixed(4)}${budget}${spendNote(run.backend)}\n`);
     io.stdout(`  workspace ${run.workspace}\n\nMembers\n`);
