@@ -28,12 +28,18 @@ export function needsOption(kind: QuestionKind): boolean {
  * several of those separated by commas for a multi-select, or the person's own words. Numbers
  * outside the list and text matching several options are refused with a one-line reason.
  */
-export function resolveAnswers(payload: QuestionPayload, raw: RawAnswer[], kind: QuestionKind = 'agent'): Answers {
+export function resolveAnswers(payload: QuestionPayload, given: RawAnswer[], kind: QuestionKind = 'agent'): Answers {
   const parts = payload.questions;
+  const raw = parts.length === 1 && given.length > 1 ? [oneAnswer(given, parts[0]?.multiSelect === true)] : given;
   if (raw.length !== parts.length) {
     throw new BoardError('invalid', `this question has ${parts.length} part(s) and ${raw.length} answer(s) were given; give one answer per part, in order`);
   }
   return parts.map((item, index) => resolvePart(item, raw[index] ?? '', kind));
+}
+
+/** `team answer 1 q3 canary please`: the shell split one answer into words; a multi-select's words are its picks. */
+function oneAnswer(words: RawAnswer[], multiSelect: boolean): string {
+  return words.flat().join(multiSelect ? ', ' : ' ');
 }
 
 function resolvePart(item: QuestionItem, given: RawAnswer, kind: QuestionKind): AnswerPart {
@@ -102,7 +108,35 @@ function matchOption(item: QuestionItem, text: string): Match {
     const candidates = (exact.length > 1 ? exact : prefixed).map((o) => `"${o.label}"`);
     return { kind: 'refused', reason: `"${text}" matches several choices of "${item.header}"; did you mean ${candidates.slice(0, -1).join(', ')} or ${candidates[candidates.length - 1]}?` };
   }
+  const said = yesOrNo(lower);
+  const answering = said === null ? [] : item.options.filter((o) => names(o).some((n) => (said === 'yes' ? YES_OPTIONS : NO_OPTIONS).has(n)));
+  if (answering.length === 1 && answering[0]) return { kind: 'option', option: answering[0] };
   return { kind: 'none' };
+}
+
+/** Options a plain yes or no picks: an approval's Approve and Reject, an agent's own Yes and No. */
+const YES_OPTIONS = new Set(['yes', 'approve', 'approved', 'confirm', 'ok', 'accept']);
+const NO_OPTIONS = new Set(['no', 'reject', 'rejected', 'decline', 'deny']);
+/** Words that start a yes or a no, and words that may follow without adding anything ("yes ship it", "no, not yet"). */
+const YES_HEADS = new Set(['yes', 'y', 'yep', 'yeah', 'yup', 'ok', 'okay', 'sure', 'lgtm', 'approve', 'approved', 'ship', 'go', 'proceed', 'fine', 'absolutely', 'alright', 'confirm', 'confirmed']);
+const YES_FILLER = new Set([...YES_HEADS, 'it', 'please', 'ahead', 'do', 'looks', 'good', 'great', 'sounds', 'thanks', 'thank', 'you', 'of', 'course', 'all', 'right', 'for', 'now', 'that', 'this']);
+const NO_HEADS = new Set(['no', 'n', 'nope', 'nah', "don't", 'dont', 'reject', 'rejected', 'decline', 'never']);
+const NO_FILLER = new Set([...NO_HEADS, 'not', 'yet', 'now', 'please', 'thanks', 'thank', 'you', 'way', 'do', 'it', 'ship', 'this', 'that', 'for']);
+
+/**
+ * "yes", "yes ship it", "ok go ahead", "no", "nope, not yet": text made only of words that say yes
+ * (or only of words that say no), starting with one. Anything more ("no idea", "yes but EU only")
+ * says something else and is not read as a plain yes or no; "no, retrain first" is an option and a
+ * note, which optionWithNote splits first.
+ */
+function yesOrNo(lower: string): 'yes' | 'no' | null {
+  const words = lower.replace(/[’]/g, "'").replace(/[^a-z' ]+/g, ' ').split(' ').filter((w) => w !== '');
+  const [first] = words;
+  if (first === undefined) return null;
+  if (YES_HEADS.has(first) && words.every((w) => YES_FILLER.has(w))) return 'yes';
+  if (NO_HEADS.has(first) && words.every((w) => NO_FILLER.has(w))) return 'no';
+  if (words.join(' ') === 'not yet' || words.join(' ') === 'not now') return 'no';
+  return null;
 }
 
 /** "Approve: only EU first", "canary, watch latency", "2 - keep it small": an option, then a note. */

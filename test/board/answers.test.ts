@@ -90,6 +90,26 @@ describe('answers are checked where they are given', () => {
     expect(single('Full - weekend only')).toEqual({ question: 'Which rollout strategy?', picked: ['Full'], text: 'weekend only' });
   });
 
+  it('reads a plain yes or no as Approve or Reject (or Yes or No), and a no with a reason as Reject with a note', async () => {
+    const approval = { question: 'Ship the churn model?', header: 'Approve', multiSelect: false, options: [{ label: 'Approve', value: 'approve', description: 'Deploy may start.' }, { label: 'Reject', value: 'reject', description: 'Stop the run.' }] };
+    const answer = (text: string) => resolveAnswers({ questions: [approval] }, [text], 'approval')[0];
+    for (const yes of ['yes', 'Yes!', 'y', 'ok', 'OK, go ahead', 'yes ship it', 'approve please', 'lgtm', 'sure', 'yep, looks good']) {
+      expect(answer(yes), yes).toEqual({ question: 'Ship the churn model?', picked: ['Approve'], text: null });
+    }
+    for (const no of ['no', 'No.', 'nope', 'not yet', 'nah, not now', "don't ship it", 'n']) {
+      expect(answer(no), no).toEqual({ question: 'Ship the churn model?', picked: ['Reject'], text: null });
+    }
+    expect(answer('no, retrain first please')).toEqual({ question: 'Ship the churn model?', picked: ['Reject'], text: 'retrain first please' });
+    expect(answer('yes: EU customers first')).toEqual({ question: 'Ship the churn model?', picked: ['Approve'], text: 'EU customers first' });
+    // Words that say more than yes or no are not read as one.
+    for (const unclear of ['no idea', 'not sure', 'yes but only EU', 'maybe']) expect((await caught(() => answer(unclear))).message, unclear).toContain('is not one of the choices');
+    // A question with neither kind of option takes no yes or no for one.
+    expect(single('yes')).toEqual({ question: 'Which rollout strategy?', picked: [], text: 'yes' });
+    const yesNo = { ...approval, options: [{ label: 'Yes', description: 'Use the holdout.' }, { label: 'No', description: 'Cross-validate.' }] };
+    expect(resolveAnswers({ questions: [yesNo] }, ['yeah'])[0]?.picked).toEqual(['Yes']);
+    expect(resolveAnswers({ questions: [yesNo] }, ['nope'])[0]?.picked).toEqual(['No']);
+  });
+
   it("refuses own words where the coordinator must act on an option", async () => {
     expect((await caught(() => single('Ship it, but only to EU customers first', 'approval'))).message).toBe(
       '"Ship it, but only to EU customers first" is not one of the choices for "Rollout": 1 "Canary 10%", 2 "Blue/green", 3 "Full"; answer with one of them, optionally followed by a note ("Canary 10%: <note>")',
@@ -99,6 +119,14 @@ describe('answers are checked where they are given', () => {
   it('mixes picks and own words in a multi-select only as own words; refuses bad numbers there too', async () => {
     expect(resolveAnswers(payload, ['1', 'AUC, cost per call'])[1]).toEqual({ question: 'Which metrics to watch?', picked: [], text: 'AUC, cost per call' });
     expect((await caught(() => resolveAnswers(payload, ['1', '1, 9']))).message).toBe('"9" is not an option of "Metrics"; it has 3: 1 "AUC", 2 "Recall", 3 "Latency"');
+  });
+
+  it('takes the words of an unquoted answer to a one-part question as one answer', () => {
+    const rollout = { questions: [payload.questions[0] ?? never()] };
+    expect(resolveAnswers(rollout, ['canary', 'please'])[0]).toEqual({ question: 'Which rollout strategy?', picked: [], text: 'canary please' });
+    expect(resolveAnswers(rollout, ['Full', '-', 'weekend', 'only'])[0]).toEqual({ question: 'Which rollout strategy?', picked: ['Full'], text: 'weekend only' });
+    const metrics = { questions: [payload.questions[1] ?? never()] };
+    expect(resolveAnswers(metrics, ['AUC', 'Recall'])[0]).toEqual({ question: 'Which metrics to watch?', picked: ['AUC', 'Recall'], text: null });
   });
 
   it('refuses the wrong number of answers and empty answers', async () => {
