@@ -513,16 +513,14 @@ export function BoardApp({ board, runId, mode, size: fixedSize, pollMs = POLL_MS
     if (v.focus === 'question' && v.question && v.draft) {
       const question = v.question;
       const named = filesRef.current.question;
-      if (key.ctrl && input === 'o') return openNamed(snap, named);
+      if (key.ctrl && input === 'o') {
+        if (named.length > 0) return openNamed(snap, named);
+        return update({ notice: 'this question names no workspace file that exists; Esc, then f on the board, browses the workspace' });
+      }
       const outcome = draftKey(v.draft, question, input, key);
       if (outcome.kind === 'submit') submit(question, outcome.answers);
       else if (outcome.kind === 'leave') update({ draft: outcome.draft, dismissed: v.pending.map((q) => q.id) });
       else if (outcome.kind === 'draft') update({ draft: outcome.draft });
-      else if (input === 'o') {
-        update({ draft: outcome.draft });
-        if (named.length > 0) openNamed(snap, named);
-        else update({ notice: 'this question names no workspace file that exists; f on the board browses the workspace' });
-      } else if (input === 'f') update({ draft: outcome.draft, browser: { dir: '', cursor: 0, named: [...named] } });
       else globalKey(input, snap, v.live);
       return;
     }

@@ -39,7 +39,8 @@ function keysFor(state: FooterState): { key: string; must?: boolean }[] {
       return [{ key: 'Esc or ? close this', must: true }, { key: leave }, ctrlC];
     case 'question':
       if (state.typing) return [{ key: 'typing: q and ? are text', must: true }, { key: 'Esc clears' }, ...(state.files ? [{ key: 'Ctrl-O files' }] : []), ctrlC];
-      return [{ key: 'Esc board', must: true }, ...(state.files ? [{ key: 'o files' }] : []), { key: '? keys', must: true }, { key: leave }, ctrlC];
+      // Letters start an answer here: the board's keys (q, p, f) are one Esc away.
+      return [{ key: 'type to answer', must: true }, { key: 'Esc board', must: true }, ...(state.files ? [{ key: 'Ctrl-O files' }] : []), { key: '? keys', must: true }, ctrlC];
     case 'detail':
       return [{ key: 'Esc close', must: true }, { key: '? keys', must: true }, { key: leave }, ctrlC];
     case 'doc':

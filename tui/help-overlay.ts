@@ -21,12 +21,12 @@ export const KEY_HELP: { section: string; keys: [string, string][] }[] = [
   {
     section: 'Question',
     keys: [
-      ['↑↓ j k', 'move between the options'],
+      ['↑↓', 'move between the options'],
       ['1-9', 'pick an option (toggle one of several)'],
       ['Space', 'toggle an option of a multiple choice'],
       ['Enter', 'choose the option under the cursor, or send what you typed'],
-      ['last option', 'type your own answer; at an approval a condition ("Approve: <condition>")'],
-      ['o  Ctrl-O', 'read the files the question names before you answer'],
+      ['letters', 'type your own answer (or "Approve: <condition>" at an approval); board keys need Esc first'],
+      ['Ctrl-O', 'read the files the question names before you answer'],
       ['PgUp PgDn', 'scroll a long question'],
       ['Esc', 'clear what you typed, go back a part, or back to the board'],
     ],

@@ -69,8 +69,8 @@ export function draftKey(draft: AnswerDraft, question: DraftQuestion, input: str
   if (key.pageUp) return next({ scroll: Math.max(0, draft.scroll - PANEL_PAGE) });
   if (draft.words !== null) return wordsKey(draft, question, item, input, key);
 
-  if (key.upArrow || (!onOther && input === 'k')) return next({ cursor: Math.max(0, draft.cursor - 1), scroll: 0 });
-  if (key.downArrow || (!onOther && input === 'j')) return next({ cursor: Math.min(n, draft.cursor + 1), scroll: 0 });
+  if (key.upArrow) return next({ cursor: Math.max(0, draft.cursor - 1), scroll: 0 });
+  if (key.downArrow) return next({ cursor: Math.min(n, draft.cursor + 1), scroll: 0 });
   if (key.escape) {
     if (onOther && draft.other !== '') return next({ other: '' });
     if (draft.part > 0) {
@@ -95,6 +95,9 @@ export function draftKey(draft: AnswerDraft, question: DraftQuestion, input: str
     return next({ cursor: index, selected: toggle(draft.selected, index) });
   }
   if (input === ' ' && item.multiSelect) return next({ selected: toggle(draft.selected, draft.cursor) });
+  // A person who starts typing an answer is typing an answer: the first letter goes into it, never
+  // to a board key (p would pause the run). `?` still shows the keys; Esc leads back to the board.
+  if (input !== '' && input !== '?' && input !== ' ' && !key.ctrl && !key.meta && !key.tab && PRINTABLE.test(input)) return next({ cursor: n, other: input, scroll: 0 });
   return { kind: 'pass', draft };
 }
 

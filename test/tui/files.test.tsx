@@ -34,7 +34,7 @@ describe.each(SIZES)('file viewer at $columns×$rows', (size) => {
     ui = await mountBoard(tb, size);
     await ui.see(' ? Approval q1');
     await ui.see(/files reports\/model-card\.md · reports\/metrics\.json/);
-    await ui.press('o');
+    await ui.press(KEYS.ctrlO);
     await ui.see('Named here');
     expect(ui.frame()).toMatch(/^❯ reports\/model-card\.md$/m);
     expect(ui.frame()).toMatch(/^ {2}reports\/metrics\.json$/m);
@@ -69,7 +69,7 @@ describe('file viewer', () => {
     await askApproval(tb);
     ui = await mountBoard(tb);
     await ui.see('files reports/model-card.md');
-    await ui.press('o');
+    await ui.press(KEYS.ctrlO);
     await ui.see('Named here');
     await ui.press(KEYS.down, KEYS.enter);
     await ui.see(/ · JSON · /);

@@ -58,7 +58,7 @@ describe('question panel', () => {
     expect(frame).toContain('  2. Recall     Catch as many churners as possible');
     expect(frame).toContain('  4. Other: type your own answer');
     expect(frame).toContain('● mle    ml-engineer     waits on you: q1');
-    expect(frame.split('\n').at(-1)).toBe('Esc board · ? keys · q detach · Ctrl-C detach');
+    expect(frame.split('\n').at(-1)).toBe('type to answer · Esc board · ? keys · Ctrl-C detach');
     expect(stable(frame)).toMatchSnapshot();
   });
 
@@ -77,11 +77,11 @@ describe('question panel', () => {
     await ui.see('q1 answered: Recall');
   });
 
-  it('answers with a number key, and j/k move the cursor', async () => {
+  it('answers with a number key, and the arrows move the cursor', async () => {
     tb = await seedBoard();
     const id = await askMetric(tb);
     ui = await mountBoard(tb);
-    await ui.press('j', 'j', 'k');
+    await ui.press(KEYS.down, KEYS.down, KEYS.up);
     await ui.see('❯ 2. Recall');
     await ui.press('3');
     expect(await answersOf(id)).toEqual([pick(METRIC, 'Precision')]);
@@ -91,11 +91,24 @@ describe('question panel', () => {
     tb = await seedBoard();
     const id = await askMetric(tb);
     ui = await mountBoard(tb);
-    await ui.press('jjj');
+    await ui.press(KEYS.down, KEYS.down, KEYS.down);
     await ui.see('❯ 4. Other:');
     await ui.press('F1 at 0.3', KEYS.enter);
     expect(await answersOf(id)).toEqual([own(METRIC, 'F1 at 0.3')]);
     await ui.see('q1 answered: your own words: "F1 at 0.3"');
+  });
+
+  it('takes letters typed on an option as the start of an answer, never as board keys (p would pause)', async () => {
+    tb = await seedBoard();
+    const id = await askMetric(tb);
+    ui = await mountBoard(tb);
+    // Typed key by key, as a person does, straight onto the first option.
+    for (const ch of 'hmm, precision please') await ui.press(ch);
+    await ui.see('❯ 4. Other: hmm, precision please');
+    expect(ui.frame()).not.toContain('paused');
+    await ui.press(KEYS.enter);
+    expect(await answersOf(id)).toEqual([own(METRIC, 'hmm, precision please')]);
+    expect((await tb.board.getRun(tb.runId))?.status).toBe('running');
   });
 
   it('takes free text through Other', async () => {
