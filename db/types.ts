@@ -122,6 +122,8 @@ export interface RunConfig {
   sandbox?: SandboxConfig;
   /** The run's Bash commands run without an OS sandbox (none available, or --no-sandbox). */
   unsandboxed?: boolean;
+  /** Wall-clock time the workspace was made: files changed since are the team's (the template's copies keep their own times). */
+  workspaceSince?: number;
 }
 
 /** A tool call started and not yet answered, kept so a resume can report it as interrupted. */

@@ -126,7 +126,7 @@ function backendLine(backend: Backend, seed: number, env: NodeJS.ProcessEnv, run
     backend === 'anthropic'
       ? `Claude via ${env.ANTHROPIC_BASE_URL ?? 'the Anthropic API'}`
       : backend === 'sim'
-        ? `simulated model, seed ${seed}${env.ANTHROPIC_API_KEY ? '' : ' (no ANTHROPIC_API_KEY set)'}`
+        ? `simulated model, seed ${seed}${env.ANTHROPIC_API_KEY ? '' : ', no ANTHROPIC_API_KEY set'}`
         : 'replaying a tape';
   return `team: run ${run.id} of ${run.team} on ${backend} (${why}); workspace ${run.workspace}\n`;
 }

@@ -4,12 +4,22 @@ import type { Board } from '../board/board.js';
 import { dryRunOf, dryRunText, spendNote, wasSimulated } from '../board/dry-run.js';
 import type { Run } from '../board/types.js';
 import { groupDigits, type CommandIO } from './io.js';
+import { writtenFiles, type WrittenFile } from './written-files.js';
 import { formatDuration, runTimeMs } from './run-time.js';
 
-/** The workspace files a person looks for after a run, when they exist. */
-function artifacts(workspace: string): string[] {
+/** How many written files the text summary names; the --json summary lists them all. */
+const SHOWN_FILES = 12;
+
+/** The workspace files the team wrote; for a run made before runs kept the workspace's time, the demo's known outputs. */
+function artifacts(run: Run): WrittenFile[] {
+  if (run.config.workspaceSince !== undefined) return writtenFiles(run.workspace, run.config.workspaceSince);
   const wanted = ['artifacts/model.json', 'dist/model-bundle.json', 'reports/metrics.json', 'reports/model-card.md', 'deploy/manifest.json'];
-  return wanted.filter((rel) => fs.existsSync(path.join(workspace, rel)));
+  return wanted.filter((rel) => fs.existsSync(path.join(run.workspace, rel))).map((rel) => ({ path: rel, mtimeMs: 0 }));
+}
+
+/** The files a person most likely wants first: the last ones written (a pipeline's deliverables come last). */
+function newestFirst(files: readonly WrittenFile[]): string[] {
+  return [...files].sort((a, b) => b.mtimeMs - a.mtimeMs).map((f) => f.path);
 }
 
 /**
@@ -19,6 +29,7 @@ function artifacts(workspace: string): string[] {
 export async function summaryJson(board: Board, run: Run, wallMs: number, simulatedClock: boolean) {
   const [rows, totals, questions, durationMs] = await Promise.all([board.listTaskRows(run.id), board.runTotals(run.id), board.listQuestions(run.id), runTimeMs(board, run)]);
   const dry = dryRunOf(rows.map((t) => ({ status: t.status, simulated: wasSimulated(t) })));
+  const written = artifacts(run);
   return {
     run: run.id,
     team: run.team,
@@ -40,7 +51,10 @@ export async function summaryJson(board: Board, run: Run, wallMs: number, simula
     /** Tokens and cost are the simulated model's estimates, not a bill. */
     estimated: run.backend === 'sim',
     workspace: run.workspace,
-    artifacts: artifacts(run.workspace),
+    /** Every workspace file the team wrote, by path. */
+    artifacts: written.map((f) => f.path),
+    /** The same, the last written first. */
+    latest: newestFirst(written),
   };
 }
 
@@ -55,8 +69,9 @@ export async function printSummary(io: CommandIO, board: Board, run: Run, wallMs
     `  time       ${formatDuration(s.durationMs)}${simulatedClock ? ` of simulated team time (${formatDuration(wallMs)} here)` : ''}`,
     `  tokens     ${groupDigits(s.tokens)} (${groupDigits(s.inputTokens)} in, ${groupDigits(s.outputTokens)} out, ${groupDigits(s.cacheReadTokens)} cache read)${spendNote(run.backend)}`,
     `  cost       $${s.costUsd.toFixed(4)}${run.backend === 'sim' ? ' (simulated model: free)' : ''}`,
-    `  workspace  ${s.workspace}`,
-    ...s.artifacts.map((a) => `             ${a}`),
+    `  workspace  ${s.workspace}${s.artifacts.length > 0 ? `, where the team wrote ${s.artifacts.length} file${s.artifacts.length === 1 ? '' : 's'}` : ''}`,
+    ...s.latest.slice(0, SHOWN_FILES).map((a) => `             ${a}`),
+    ...(s.artifacts.length > SHOWN_FILES ? [`             … and ${s.artifacts.length - SHOWN_FILES} more`] : []),
     `  report     team export ${s.run}`,
   ];
   io.stdout(`${lines.join('\n')}\n`);

@@ -53,6 +53,7 @@ export async function prepareRun(opts: PrepareOptions): Promise<Run> {
     teamFile: loaded.path,
     ...(team.sandbox ? { sandbox: team.sandbox } : {}),
     ...(opts.unsandboxed ? { unsandboxed: true } : {}),
+    workspaceSince: Date.now(),
   };
   const budgetUsd = opts.budgetUsd ?? team.budget?.usd ?? null;
   const index = new Map(team.tasks.map((t, i) => [t.id, i]));
@@ -90,6 +91,7 @@ export async function prepareRun(opts: PrepareOptions): Promise<Run> {
   });
 
   fs.mkdirSync(run.workspace, { recursive: true });
-  if (team.workspace) fs.cpSync(team.workspace, run.workspace, { recursive: true });
+  // The template's files keep their times, so what the team writes stands out (config.workspaceSince).
+  if (team.workspace) fs.cpSync(team.workspace, run.workspace, { recursive: true, preserveTimestamps: true });
   return run;
 }

@@ -165,7 +165,7 @@ describe('a board that cannot be written mid-run (built CLI)', () => {
     const failed = await run;
     expect(failed.exitCode).toBe(1);
     const lines = String(failed.stderr).split('\n');
-    expect(lines[0]).toBe(`team: run 1 of relay on sim (simulated model, seed 42 (no ANTHROPIC_API_KEY set)); workspace ${ws}`);
+    expect(lines[0]).toBe(`team: run 1 of relay on sim (simulated model, seed 42, no ANTHROPIC_API_KEY set); workspace ${ws}`);
     expect(lines.slice(1)).toEqual([`team: the disk holding the board database ${file} is full; free some space, then \`team resume\` the run`]);
 
     fs.rmSync(path.join(disk, 'filler'));

@@ -67,7 +67,7 @@ async function boardOf(): Promise<{ events: BoardEvent[]; stageOf: Map<number, s
 describe('team start (built CLI)', () => {
   it('runs churn-project headless, instant and auto-answered to completion, in order, with real artifacts', async () => {
     const result = await team(cwd, ['start', 'churn-project', '--headless', '--auto-answer', '--instant']);
-    expect(result.stderr).toBe(`team: run 1 of churn-project on sim (simulated model, seed 42 (no ANTHROPIC_API_KEY set)); workspace ${workspace()}`);
+    expect(result.stderr).toBe(`team: run 1 of churn-project on sim (simulated model, seed 42, no ANTHROPIC_API_KEY set); workspace ${workspace()}`);
     expect(result.exitCode).toBe(0);
 
     const lines = result.stdout.split('\n');
@@ -134,7 +134,9 @@ describe('team start (built CLI)', () => {
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const summary = parsed.at(-1) as Record<string, unknown>;
     expect(summary).toMatchObject({ type: 'summary', run: 1, team: 'churn-project', status: 'completed', reason: '15 tasks completed', backend: 'sim', seed: 42, tasks: { total: 15, completed: 15 }, questions: 6, costUsd: 0 });
-    expect(summary.artifacts).toEqual(['artifacts/model.json', 'dist/model-bundle.json', 'reports/metrics.json', 'reports/model-card.md', 'deploy/manifest.json']);
+    // What the team wrote, not the template's scripts it was given.
+    expect(summary.artifacts).toEqual(expect.arrayContaining(['artifacts/model.json', 'dist/model-bundle.json', 'reports/metrics.json', 'reports/model-card.md', 'deploy/manifest.json', 'docs/runbook.md']));
+    expect((summary.artifacts as string[]).filter((file) => file.startsWith('scripts/'))).toEqual([]);
     const events = parsed.slice(0, -1);
     expect(events.every((e) => typeof e.seq === 'number' && typeof e.type === 'string' && typeof e.actor === 'string')).toBe(true);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['gate.failed', 'gate.passed']));
