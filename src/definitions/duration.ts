@@ -19,9 +19,18 @@ const PART = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*(?:,|\band\b)?\s*/gy;
 /** The forms an estimate may take, as errors name them. */
 export const DURATION_FORMS = '90s, 20m, 1h30m, 1.5h or 20 minutes';
 
-/** Milliseconds for a duration like `1h30m` or `20 minutes`; null for anything else (a bare number, other units, a unit twice, zero). */
+/** What people put before an estimate ("~20m", "about 20 minutes"): it is one anyway. */
+const HEDGE = /^(?:~|≈|about\b|around\b|approx(?:imately|\.)?|roughly\b|circa\b|ca\.)\s*/;
+/** Durations said in words: "an hour", "half an hour", "a minute". */
+const SPELLED: readonly [RegExp, string][] = [
+  [/\bhalf an? hour\b/g, '30 minutes'],
+  [/\ban? (hour|hr|minute|min|second|sec)\b/g, '1 $1'],
+];
+
+/** Milliseconds for a duration like `1h30m`, `20 minutes` or `about an hour`; null for anything else (a bare number, other units, a unit twice, zero). */
 export function parseDuration(text: string): number | null {
-  const input = text.trim().toLowerCase();
+  let input = text.trim().toLowerCase().replace(HEDGE, '');
+  for (const [pattern, replacement] of SPELLED) input = input.replace(pattern, replacement);
   if (input === '') return null;
   PART.lastIndex = 0;
   const seen = new Set<number>();

@@ -266,6 +266,12 @@ export function reportIssue(issue: z.core.$ZodIssue, data: unknown): IssueReport
         return [{ message: `${subject}: no known action${keys.length > 0 ? ` in ${keys.map((k) => `"${k}"`).join(', ')}` : ''}${hint}. Fix: start the step with one of ${actions}`, path }];
       }
       if (issue.message === 'ESTIMATE_FORMAT') {
+        if (typeof value === 'string' && /^\D*0+(?:\.0+)?\s*[a-z]*\s*$/i.test(value.trim())) {
+          return [{ message: `${subject} must be longer than zero, not "${value}". Fix: give how long the task takes, like ${key}: ${example}, or leave ${key} out`, path }];
+        }
+        if (typeof value === 'string' && /\d\s*(?:-|–|to)\s*\d/.test(value)) {
+          return [{ message: `${subject} must be one duration, not the range "${value}". Fix: pick one, like ${key}: ${example}`, path }];
+        }
         return [{ message: `${subject} must be a duration such as ${DURATION_FORMS}, not ${describeValue(value)}. Fix: write it like ${key}: ${example}`, path }];
       }
       if (issue.message === 'SIM_STEP_MANY_ACTIONS') {

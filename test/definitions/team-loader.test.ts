@@ -294,6 +294,13 @@ describe('team file errors name the file, the line and the fix', () => {
       ['15 minutes', 900_000],
       ['1 hour and 30 minutes', 5_400_000],
       ['2 Hrs, 10 secs', 7_210_000],
+      ['~20m', 1_200_000],
+      ['about 20 minutes', 1_200_000],
+      ['around 1.5h', 5_400_000],
+      ['an hour', 3_600_000],
+      ['about half an hour', 1_800_000],
+      ['1 hour and a minute', 3_660_000],
+      ['approx. 45 min', 2_700_000],
     ] as const) {
       fs.writeFileSync(path.join(cwd, 'teams/mini.yaml'), edit('    blockedBy: [profile]\n', `    blockedBy: [profile]\n    estimate: ${text}\n`));
       expect(loadTeam('mini', { cwd, home, env: {} }).team.tasks[1]?.estimateMs).toBe(ms);
@@ -305,7 +312,9 @@ describe('team file errors name the file, the line and the fix', () => {
     expect(withEstimate('soon')).toEqual([
       'teams/mini.yaml:38: task "train": "estimate" must be a duration such as 90s, 20m, 1h30m, 1.5h or 20 minutes, not text "soon". Fix: write it like estimate: 20m',
     ]);
-    for (const bad of ['0m', '20m 20m', '2 days', 'about 20m', '20 m!', '[20m]', '""']) expect(withEstimate(bad), bad).toHaveLength(1);
+    for (const bad of ['0m', '20m 20m', '2 days', 'maybe 20m', '20 m!', '[20m]', '""', '20-30 min']) expect(withEstimate(bad), bad).toHaveLength(1);
+    expect(withEstimate('0m')[0]).toContain('must be longer than zero, not "0m"');
+    expect(withEstimate('20-30 min')[0]).toContain('must be one duration, not the range "20-30 min". Fix: pick one');
     expect(withEstimate('[20m]')[0]).toContain('not a list');
   });
 
