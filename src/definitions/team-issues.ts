@@ -99,10 +99,24 @@ function normalise(path: Path): string {
   return path.map((segment) => (typeof segment === 'number' ? '*' : String(segment))).join('.');
 }
 
-function exampleFor(path: Path): string {
+function exampleFor(path: Path, data: unknown): string {
   const key = normalise(path);
+  const own = ownExample(key, data);
+  if (own !== null) return own;
   const stepField = STEP_FIELD.exec(key)?.[1];
   return EXAMPLES[stepField ?? key] ?? EXAMPLES[key.replace(/retrain_steps/, 'steps')] ?? '...';
+}
+
+/** An example from the file itself where it has one: its own stages and task ids, not the demo's. */
+function ownExample(key: string, data: unknown): string | null {
+  const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null);
+  const file = record(data);
+  const stages = Array.isArray(file?.pipeline) ? file.pipeline.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
+  if ((key === 'tasks.*.stage' || key === 'pipeline.*') && stages[0] !== undefined) return stages[0];
+  if (key === 'gates.*.before' && stages.length > 0) return stages[stages.length - 1] ?? null;
+  const ids = Array.isArray(file?.tasks) ? file.tasks.flatMap((t) => { const id = record(t)?.id; return typeof id === 'string' && id !== '' ? [id] : []; }) : [];
+  if ((key === 'tasks.*.blockedBy.*' || key === 'gates.*.task' || key === 'gates.*.retrain.*') && ids[0] !== undefined) return ids[0];
+  return null;
 }
 
 function valueAt(data: unknown, path: Path): unknown {
@@ -210,7 +224,7 @@ export function reportIssue(issue: z.core.$ZodIssue, data: unknown): IssueReport
   const value = valueAt(data, path);
   const subject = subjectOf(path, data);
   const key = lastKey(path);
-  const example = exampleFor(path);
+  const example = exampleFor(path, data);
 
   switch (issue.code) {
     case 'invalid_type': {

@@ -199,7 +199,7 @@ function checkTeam(file: string, source: TeamSource, opts: TeamLoadOptions): Tea
   const data: unknown = doc.toJS({ maxAliasCount: 1000 });
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return {
-      errors: [`${label}:1: a team file must be a mapping with name, members, pipeline and tasks, not ${data === null || data === undefined ? 'empty' : 'a list or a single value'}. Fix: start from teams/churn-project.yaml`],
+      errors: [`${label}:1: a team file must be a mapping with name, members, pipeline and tasks, not ${data === null || data === undefined ? 'empty' : 'a list or a single value'}. Fix: give it name:, members:, pipeline: and tasks: (\`team teams show churn-project\` shows a whole team)`],
       warnings: [],
     };
   }

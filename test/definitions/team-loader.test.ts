@@ -249,6 +249,9 @@ describe('team file errors name the file, the line and the fix', () => {
     expect(errorsOf(edit('  - { name: ds, agent: data-scientist }', '  - { name: ds }'))).toEqual([
       'teams/mini.yaml:7: member "ds": missing required field "agent". Fix: add agent: data-scientist',
     ]);
+    // The fix names the file's own stages and tasks, not the demo team's.
+    const ownPipeline = edit('pipeline: [data, training, deploy]', 'pipeline: [draft, review]').replace(/stage: \w+/g, 'stage: draft');
+    expect(errorsOf(ownPipeline.replace('    stage: draft\n', ''))[0]).toMatch(/missing required field "stage"\. Fix: add stage: draft$/);
   });
 
   it('wrong types', () => {
@@ -370,7 +373,7 @@ describe('team file errors name the file, the line and the fix', () => {
 
   it('a file that is not a mapping', () => {
     expect(errorsOf('- just\n- a list\n')).toEqual([
-      'teams/mini.yaml:1: a team file must be a mapping with name, members, pipeline and tasks, not a list or a single value. Fix: start from teams/churn-project.yaml',
+      'teams/mini.yaml:1: a team file must be a mapping with name, members, pipeline and tasks, not a list or a single value. Fix: give it name:, members:, pipeline: and tasks: (`team teams show churn-project` shows a whole team)',
     ]);
   });
 
