@@ -36,6 +36,16 @@ describe('createTask', () => {
     expect(second).toMatchObject({ id: 2, createdBy: 'human', metadata: { seed: 7 }, stage: null });
   });
 
+  it('refuses a task for a completed run, naming how to go on', async () => {
+    await t.board.setRunStatus(t.runId, 'completed', 'done', human);
+    expect(await caught(async () => await t.board.createTask(t.runId, { subject: 'Late' }, human))).toEqual({
+      name: 'BoardError',
+      code: 'state',
+      message: `run ${t.runId} is completed, so no task can be added to it; start a new run with \`team start test-team\``,
+    });
+    expect(await t.board.listTaskRows(t.runId)).toEqual([]);
+  });
+
   it('numbers tasks per run', async () => {
     const other = await createTestBoard({ dir: t.dir, pipeline: [] });
     await t.board.createTask(t.runId, { subject: 'A' }, human);

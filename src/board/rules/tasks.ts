@@ -41,6 +41,7 @@ async function checkRoleExists(tx: Tx, runId: number, role: string | null): Prom
 
 export async function createTask(tx: Tx, runId: number, input: NewTask, actor: Actor): Promise<Task> {
   await tx.lockRun(runId, 'exclusive');
+  await requireOpenRun(tx, runId);
   const task = await insertTask(tx, runId, input, actor);
   const blockers = input.blockedBy ?? [];
   if (blockers.length === 0) return task;
@@ -51,6 +52,7 @@ export async function createTask(tx: Tx, runId: number, input: NewTask, actor: A
 /** Many tasks in one transaction; blockers given by index into `inputs` or as existing ids; cycles checked once. */
 export async function createTasks(tx: Tx, runId: number, inputs: (NewTask & { blockedByIndex?: number[] })[], actor: Actor): Promise<Task[]> {
   await tx.lockRun(runId, 'exclusive');
+  await requireOpenRun(tx, runId);
   const created: Task[] = [];
   for (const input of inputs) created.push(await insertTask(tx, runId, input, actor));
   const edges = inputs.flatMap((input, i) => {
@@ -64,6 +66,13 @@ export async function createTasks(tx: Tx, runId: number, inputs: (NewTask & { bl
   });
   if (edges.length > 0) await addDependencies(tx, runId, edges, actor);
   return created;
+}
+
+/** A completed run is over: a task added to it would never run, and the run would read "12/13" for good. */
+async function requireOpenRun(tx: Tx, runId: number): Promise<void> {
+  const run = await tx.getRun(runId);
+  if (run?.status !== 'completed') return;
+  throw new BoardError('state', `run ${runId} is completed, so no task can be added to it; start a new run with \`team start ${run.team}\``);
 }
 
 async function insertTask(tx: Tx, runId: number, input: NewTask, actor: Actor): Promise<Task> {
