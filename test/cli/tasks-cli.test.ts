@@ -117,6 +117,7 @@ describe('team tasks (built CLI)', () => {
     // A status filter is checked, taken as people type it, and an empty result says why it is empty.
     expect(await team('tasks', 'list', '--status', 'bogus')).toEqual({ stdout: '', stderr: 'team: --status "bogus" is not a task status; use one of pending, in_progress, completed', exitCode: 1 });
     expect((await team('tasks', 'list', '--status', 'In-Progress')).stdout.split('\n')[1]).toBe('No in_progress tasks (1 in all).');
+    expect((await team('tasks', 'list', '--status', 'done')).stdout.split('\n')[1]).toBe('No completed tasks (1 in all).');
     expect(await team('tasks', 'update', '1', '--blocked-by', '1')).toEqual({
       stdout: '',
       stderr: 'team: task #1 cannot block itself (cycle: #1 -> #1)',
