@@ -130,10 +130,10 @@ const COMMANDS: PlainCommand[] = [
     words: ['export'],
     min: 1,
     max: 1,
-    flags: [],
+    flags: ['--json'],
     values: { '--format': FORMATS },
     run: async (io, p) => {
-      const format = p.values.get('--format') ?? 'md';
+      const format = p.flags.has('--json') ? 'json' : (p.values.get('--format') ?? 'md');
       await (await runsActions()).exportRun(io, p.board, p.args[0] ?? '', { format: isFormat(format) ? format : 'md' });
     },
   },

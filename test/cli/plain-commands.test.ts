@@ -134,11 +134,14 @@ describe('the common commands without commander', () => {
       ['board', '--json'],
       ['runs'],
       ['export', String(t.runId), '--format', 'json'],
+      ['export', String(t.runId), '--json'],
     ]) {
       const fast = await viaPlain(t, args);
       const full = await viaCommander(t, args);
       expect({ args, code: fast.code, text: steady(fast.text) }).toEqual({ args, code: full.code, text: steady(full.text) });
     }
+    // --json on export is --format json, as on every other read.
+    expect(JSON.parse((await viaCommander(t, ['export', String(t.runId), '--json'])).text)).toMatchObject({ run: { id: t.runId } });
   });
 
   it('changes the board as the commander command does: the same output, exit codes, tasks and events', async () => {

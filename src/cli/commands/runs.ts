@@ -36,8 +36,9 @@ export function registerRunCommands(program: Command, io: CommandIO = processIO)
     .command('export <run>')
     .description('a readable report of a run: timeline, decisions, metrics and cost')
     .addOption(new Option('--format <format>', 'md (Markdown), json, or html (one self-contained page)').choices(['md', 'json', 'html']).default('md'))
+    .option('--json', 'the same as --format json')
     .addHelpText('after', '\nExamples:\n  team export 3 > run-3.md\n  team export 3 --format html > run-3.html')
-    .action(async (runText: string, opts: { format: 'md' | 'json' | 'html' }) => {
-      await exportRun(io, boardFlag(program), runText, opts);
+    .action(async (runText: string, opts: { format: 'md' | 'json' | 'html'; json?: boolean }) => {
+      await exportRun(io, boardFlag(program), runText, { format: opts.json ? 'json' : opts.format });
     });
 }
