@@ -46,7 +46,8 @@ describe.skipIf(!hasTmux)('an approval decided on the live board, in tmux', () =
     // The files the question names are offered once found in the workspace.
     await t.see('files reports/model-card.md · reports/metrics.json');
 
-    t.keys('o');
+    // Ctrl-O: a letter would start an answer.
+    t.keys('C-o');
     await t.see('Named here');
     expect(t.capture()).toMatch(/^❯ reports\/model-card\.md\s*$/m);
     t.keys('Enter');

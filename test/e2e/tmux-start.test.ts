@@ -70,8 +70,8 @@ describe.skipIf(!hasTmux)('team start with the live board, in tmux', () => {
     t.keys('Enter');
 
     await t.see(' ? Question q3 from mle · task #5', 30_000);
-    // Arrows and j/k move the cursor: down, down, up lands on the second option.
-    t.keys('Down', 'j', 'k');
+    // The arrows move the cursor: down, down, up lands on the second option.
+    t.keys('Down', 'Down', 'Up');
     await t.see('❯ 2. Recall ');
     t.keys('Enter');
 
