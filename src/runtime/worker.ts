@@ -73,8 +73,11 @@ export async function executeWorker(opts: WorkerOptions): Promise<Outcome> {
   const leaseMs = opts.leaseMs ?? WORKER_LEASE_MS;
   const claim = await board.claimMembers(runId, worker, opts.members, leaseMs);
   if (!claim.ok) {
-    const beat = claim.beatAt !== null ? `, heartbeat ${Math.max(0, Math.round((Date.now() - claim.beatAt) / 1000))}s ago` : '';
-    throw new RuntimeError(`${claim.member} of run ${runId} is already run by ${claim.worker}${beat}; pick other members, or stop that worker first`);
+    const ago = claim.beatAt !== null ? Math.max(0, Date.now() - claim.beatAt) : null;
+    const beat = ago !== null ? `, heartbeat ${Math.round(ago / 1000)}s ago` : '';
+    // A worker killed a moment ago still holds its members until its lease runs out.
+    const wait = ago !== null ? `, or if it is gone, try again in ${Math.max(1, Math.ceil((leaseMs - ago) / 1000))}s when its lease runs out` : '';
+    throw new RuntimeError(`${claim.member} of run ${runId} is already run by ${claim.worker}${beat}; pick other members, stop that worker first${wait}`);
   }
   opts.onClaimed?.();
   const stop = new AbortController();

@@ -95,6 +95,12 @@ describe('rule 2: role-restricted tasks', () => {
     expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'pending', owner: null });
     await t.board.updateTask(t.runId, 1, { status: 'completed' }, t.as('ds'));
     expect((await t.board.getTask(t.runId, 1))).toMatchObject({ status: 'completed', owner: 'ds' });
+    // The log shows it taken, then done.
+    const events = (await t.board.listEvents(t.runId)).filter((e) => e.type === 'task.claimed' || e.type === 'task.completed');
+    expect(events.map((e) => [e.type, e.payload.owner])).toEqual([
+      ['task.claimed', 'ds'],
+      ['task.completed', 'ds'],
+    ]);
   });
 
   it('lets a member with the role claim it', async () => {

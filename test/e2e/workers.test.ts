@@ -225,7 +225,7 @@ describe('team worker refuses in one line', () => {
       await t.board.claimMembers(t.runId, 'worker pid 1 on elsewhere', ['mle'], 60_000);
       const held = oneLine(await worker('--run', '1', '--members', 'ds,mle'));
       expect(held.exitCode).toBe(1);
-      expect(held.lines).toEqual([expect.stringMatching(/^team: mle of run 1 is already run by worker pid 1 on elsewhere, heartbeat \d+s ago; pick other members, or stop that worker first$/)]);
+      expect(held.lines).toEqual([expect.stringMatching(/^team: mle of run 1 is already run by worker pid 1 on elsewhere, heartbeat \d+s ago; pick other members, stop that worker first, or if it is gone, try again in \d+s when its lease runs out$/)]);
       // All or none: ds was not taken either.
       expect((await t.board.getMember(t.runId, 'ds'))?.worker).toBeNull();
     } finally {

@@ -350,6 +350,10 @@ async function emitUpdate(
   if (statusChange?.to === 'in_progress') {
     await tx.appendEvent(runId, who, { type: 'task.claimed', payload: { ...base, owner: set.owner ?? null, attempt: before.attempt } });
   } else if (statusChange?.to === 'completed') {
+    // A member that completes a task nobody owned took it first: the log shows who, and which attempt.
+    if (actor.kind === 'member' && before.owner === null) {
+      await tx.appendEvent(runId, who, { type: 'task.claimed', payload: { ...base, owner: actor.name, attempt: before.attempt } });
+    }
     const simulated = set.metadata?.simulated === true || (set.metadata === undefined && before.metadata.simulated === true);
     await tx.appendEvent(runId, who, { type: 'task.completed', payload: { ...base, owner: set.owner ?? null, ...(simulated ? { simulated } : {}) } });
   } else if (statusChange?.to === 'pending') {
