@@ -30,16 +30,23 @@ export function needsOption(kind: QuestionKind): boolean {
  */
 export function resolveAnswers(payload: QuestionPayload, given: RawAnswer[], kind: QuestionKind = 'agent'): Answers {
   const parts = payload.questions;
-  const raw = parts.length === 1 && given.length > 1 ? [oneAnswer(given, parts[0]?.multiSelect === true)] : given;
+  const raw = splitWords(parts, given) ? [given.join(' ')] : given;
   if (raw.length !== parts.length) {
-    throw new BoardError('invalid', `this question has ${parts.length} part(s) and ${raw.length} answer(s) were given; give one answer per part, in order`);
+    const hint = parts.length === 1 ? '; put an answer of several words in quotes' : '';
+    throw new BoardError('invalid', `this question has ${parts.length} part(s) and ${raw.length} answer(s) were given; give one answer per part, in order${hint}`);
   }
   return parts.map((item, index) => resolvePart(item, raw[index] ?? '', kind));
 }
 
-/** `team answer 1 q3 canary please`: the shell split one answer into words; a multi-select's words are its picks. */
-function oneAnswer(words: RawAnswer[], multiSelect: boolean): string {
-  return words.flat().join(multiSelect ? ', ' : ' ');
+/**
+ * `team answer 1 q3 canary please`: the shell split one answer of a one-part question into words.
+ * Not when a word is an option number (`1 2` is two answers given by mistake) or the question takes
+ * several options (whose words may be labels of their own).
+ */
+function splitWords(parts: readonly QuestionItem[], given: RawAnswer[]): given is string[] {
+  const [only] = parts;
+  if (parts.length !== 1 || only === undefined || only.multiSelect || given.length < 2) return false;
+  return given.every((word) => typeof word === 'string' && !/^#?\d+[.)]?$/.test(word.trim()));
 }
 
 function resolvePart(item: QuestionItem, given: RawAnswer, kind: QuestionKind): AnswerPart {
@@ -89,7 +96,8 @@ function tidy(text: string): string {
 
 const QUOTE_PAIRS: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '‘': '’', '«': '»' };
 
-type Match = { kind: 'option'; option: QuestionOption } | { kind: 'refused'; reason: string } | { kind: 'none' };
+/** `said`: the option was read from a plain yes or no, not named. */
+type Match = { kind: 'option'; option: QuestionOption; said?: 'yes' | 'no' } | { kind: 'refused'; reason: string } | { kind: 'none' };
 
 function matchOption(item: QuestionItem, text: string): Match {
   const lower = text.toLowerCase();
@@ -110,32 +118,40 @@ function matchOption(item: QuestionItem, text: string): Match {
   }
   const said = yesOrNo(lower);
   const answering = said === null ? [] : item.options.filter((o) => names(o).some((n) => (said === 'yes' ? YES_OPTIONS : NO_OPTIONS).has(n)));
-  if (answering.length === 1 && answering[0]) return { kind: 'option', option: answering[0] };
+  if (answering.length === 1 && answering[0]) return { kind: 'option', option: answering[0], said: said ?? undefined };
   return { kind: 'none' };
 }
 
 /** Options a plain yes or no picks: an approval's Approve and Reject, an agent's own Yes and No. */
 const YES_OPTIONS = new Set(['yes', 'approve', 'approved', 'confirm', 'ok', 'accept']);
 const NO_OPTIONS = new Set(['no', 'reject', 'rejected', 'decline', 'deny']);
-/** Words that start a yes or a no, and words that may follow without adding anything ("yes ship it", "no, not yet"). */
+/**
+ * Words that start a yes or a no, and words that may follow without adding anything ("yes ship
+ * it", "no thanks"). "Not yet" and "not now" are neither: at an approval they may mean wait.
+ */
 const YES_HEADS = new Set(['yes', 'y', 'yep', 'yeah', 'yup', 'ok', 'okay', 'sure', 'lgtm', 'approve', 'approved', 'ship', 'go', 'proceed', 'fine', 'absolutely', 'alright', 'confirm', 'confirmed']);
-const YES_FILLER = new Set([...YES_HEADS, 'it', 'please', 'ahead', 'do', 'looks', 'good', 'great', 'sounds', 'thanks', 'thank', 'you', 'of', 'course', 'all', 'right', 'for', 'now', 'that', 'this']);
-const NO_HEADS = new Set(['no', 'n', 'nope', 'nah', "don't", 'dont', 'reject', 'rejected', 'decline', 'never']);
-const NO_FILLER = new Set([...NO_HEADS, 'not', 'yet', 'now', 'please', 'thanks', 'thank', 'you', 'way', 'do', 'it', 'ship', 'this', 'that', 'for']);
+const YES_FILLER = new Set([...YES_HEADS, 'it', 'please', 'ahead', 'do', 'looks', 'good', 'great', 'sounds', 'thanks', 'thank', 'you', 'of', 'course', 'all', 'right', 'that', 'this']);
+const NO_HEADS = new Set(['no', 'n', 'nope', 'nah', 'reject', 'rejected', 'decline']);
+const NO_FILLER = new Set([...NO_HEADS, 'please', 'thanks', 'thank', 'you', 'way']);
+/** A note that takes back or hedges the yes or no before it ("ok, but not now"): the answer is not plain. */
+const HEDGES = new Set(['but', 'not', 'unless', 'though', 'however', 'except', 'only', 'wait', 'hold', 'maybe', 'later']);
+
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().replace(/[’]/g, "'").replace(/[^a-z' ]+/g, ' ').split(' ').filter((w) => w !== '');
+}
 
 /**
- * "yes", "yes ship it", "ok go ahead", "no", "nope, not yet": text made only of words that say yes
- * (or only of words that say no), starting with one. Anything more ("no idea", "yes but EU only")
+ * "yes", "yes ship it", "ok go ahead", "no", "nope": text made only of words that say yes (or only
+ * of words that say no), starting with one. Anything more ("no idea", "not sure", "yes but EU only")
  * says something else and is not read as a plain yes or no; "no, retrain first" is an option and a
  * note, which optionWithNote splits first.
  */
 function yesOrNo(lower: string): 'yes' | 'no' | null {
-  const words = lower.replace(/[’]/g, "'").replace(/[^a-z' ]+/g, ' ').split(' ').filter((w) => w !== '');
+  const words = wordsOf(lower);
   const [first] = words;
   if (first === undefined) return null;
   if (YES_HEADS.has(first) && words.every((w) => YES_FILLER.has(w))) return 'yes';
   if (NO_HEADS.has(first) && words.every((w) => NO_FILLER.has(w))) return 'no';
-  if (words.join(' ') === 'not yet' || words.join(' ') === 'not now') return 'no';
   return null;
 }
 
@@ -144,7 +160,12 @@ function optionWithNote(item: QuestionItem, text: string): { option: QuestionOpt
   const split = /^(.+?)\s*(?:[:;]|,|\s-\s|\s—\s)\s*(.+)$/s.exec(text);
   if (!split?.[1] || !split[2]) return null;
   const match = matchOption(item, tidy(split[1]));
-  return match.kind === 'option' ? { option: match.option, note: split[2].trim() } : null;
+  if (match.kind !== 'option') return null;
+  const note = split[2].trim();
+  // A plain yes or no must stand: "ok, but not now" and "no, ship it" say something else.
+  const [next] = wordsOf(note);
+  if (match.said !== undefined && next !== undefined && (HEDGES.has(next) || YES_HEADS.has(next) || NO_HEADS.has(next))) return null;
+  return { option: match.option, note };
 }
 
 function names(option: QuestionOption): string[] {

@@ -96,13 +96,20 @@ describe('answers are checked where they are given', () => {
     for (const yes of ['yes', 'Yes!', 'y', 'ok', 'OK, go ahead', 'yes ship it', 'approve please', 'lgtm', 'sure', 'yep, looks good']) {
       expect(answer(yes), yes).toEqual({ question: 'Ship the churn model?', picked: ['Approve'], text: null });
     }
-    for (const no of ['no', 'No.', 'nope', 'not yet', 'nah, not now', "don't ship it", 'n']) {
+    for (const no of ['no', 'No.', 'nope', 'no thanks', 'no way', 'n']) {
       expect(answer(no), no).toEqual({ question: 'Ship the churn model?', picked: ['Reject'], text: null });
     }
     expect(answer('no, retrain first please')).toEqual({ question: 'Ship the churn model?', picked: ['Reject'], text: 'retrain first please' });
     expect(answer('yes: EU customers first')).toEqual({ question: 'Ship the churn model?', picked: ['Approve'], text: 'EU customers first' });
-    // Words that say more than yes or no are not read as one.
-    for (const unclear of ['no idea', 'not sure', 'yes but only EU', 'maybe']) expect((await caught(() => answer(unclear))).message, unclear).toContain('is not one of the choices');
+    // Words that say more than yes or no, or take it back, are not read as one: at an approval a
+    // misread Reject stops the run, a misread Approve starts the stage.
+    for (const unclear of ['no idea', 'not sure', 'yes but only EU', 'maybe', 'not yet', 'not now', 'nope, not yet', 'ok, but not now', 'no, ship it', 'yes, no', "don't ship it"]) {
+      expect((await caught(() => answer(unclear))).message, unclear).toContain('is not one of the choices');
+    }
+    // At a permission question "allow" is two options (once, always): a yes names neither.
+    const permission = { question: 'Allow op to run `touch a.txt`?', header: 'Permission', multiSelect: false, options: [{ label: 'Allow once', value: 'once', description: '' }, { label: 'Allow always', value: 'always', description: '' }, { label: 'Deny', value: 'deny', description: '' }] };
+    expect((await caught(() => resolveAnswers({ questions: [permission] }, ['yes'], 'permission')))).toMatchObject({ code: 'invalid' });
+    expect(resolveAnswers({ questions: [permission] }, ['no'], 'permission')[0]?.picked).toEqual(['Deny']);
     // A question with neither kind of option takes no yes or no for one.
     expect(single('yes')).toEqual({ question: 'Which rollout strategy?', picked: [], text: 'yes' });
     const yesNo = { ...approval, options: [{ label: 'Yes', description: 'Use the holdout.' }, { label: 'No', description: 'Cross-validate.' }] };
@@ -121,12 +128,15 @@ describe('answers are checked where they are given', () => {
     expect((await caught(() => resolveAnswers(payload, ['1', '1, 9']))).message).toBe('"9" is not an option of "Metrics"; it has 3: 1 "AUC", 2 "Recall", 3 "Latency"');
   });
 
-  it('takes the words of an unquoted answer to a one-part question as one answer', () => {
+  it('takes the words of an unquoted answer to a one-part question as one answer, but not option numbers or several picks', async () => {
     const rollout = { questions: [payload.questions[0] ?? never()] };
     expect(resolveAnswers(rollout, ['canary', 'please'])[0]).toEqual({ question: 'Which rollout strategy?', picked: [], text: 'canary please' });
     expect(resolveAnswers(rollout, ['Full', '-', 'weekend', 'only'])[0]).toEqual({ question: 'Which rollout strategy?', picked: ['Full'], text: 'weekend only' });
+    expect((await caught(() => resolveAnswers(rollout, ['1', '2']))).message).toBe(
+      'this question has 1 part(s) and 2 answer(s) were given; give one answer per part, in order; put an answer of several words in quotes',
+    );
     const metrics = { questions: [payload.questions[1] ?? never()] };
-    expect(resolveAnswers(metrics, ['AUC', 'Recall'])[0]).toEqual({ question: 'Which metrics to watch?', picked: ['AUC', 'Recall'], text: null });
+    expect((await caught(() => resolveAnswers(metrics, ['AUC', 'Recall']))).code).toBe('invalid');
   });
 
   it('refuses the wrong number of answers and empty answers', async () => {
