@@ -35,10 +35,15 @@ export function workerLapsed(member: Pick<Member, 'worker' | 'workerBeatAt'>, no
   return member.worker === null || member.workerBeatAt === null || now - member.workerBeatAt > leaseMs;
 }
 
-/** The `team worker` processes (not the run's own driver) still beating for some of a run's members. */
-export function liveWorkers(run: Pick<Run, 'driver'>, members: readonly Pick<Member, 'worker' | 'workerBeatAt'>[], now: number): string[] {
-  const live = members.flatMap((m) => (m.worker !== null && m.worker !== run.driver && !workerLapsed(m, now, CRASH_AFTER_MS) ? [m.worker] : []));
-  return [...new Set(live)];
+/**
+ * The `team worker` processes (not the run's own driver) still beating for the run's members, when
+ * they run every one of `local` (the members a driver would run itself); empty otherwise, since a
+ * driver resumed with --workers-only would then leave the others unrun.
+ */
+export function liveWorkers(run: Pick<Run, 'driver'>, members: readonly Pick<Member, 'name' | 'worker' | 'workerBeatAt'>[], local: ReadonlySet<string>, now: number): string[] {
+  const held = members.filter((m) => m.worker !== null && m.worker !== run.driver && !workerLapsed(m, now, CRASH_AFTER_MS));
+  if (local.size === 0 || [...local].some((name) => !held.some((m) => m.name === name))) return [];
+  return [...new Set(held.flatMap((m) => (m.worker !== null ? [m.worker] : [])))];
 }
 
 const TERMINAL: readonly string[] = ['completed', 'failed', 'stopped'];

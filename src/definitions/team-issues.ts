@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DURATION_FORMS } from './duration.js';
+import { DURATION_FORMS, parseDuration } from './duration.js';
 import { didYouMean } from './suggest.js';
 import {
   SIM_STEP_ACTIONS,
@@ -101,21 +101,26 @@ function normalise(path: Path): string {
 
 function exampleFor(path: Path, data: unknown): string {
   const key = normalise(path);
-  const own = ownExample(key, data);
+  const own = ownExample(key, data, path);
   if (own !== null) return own;
   const stepField = STEP_FIELD.exec(key)?.[1];
   return EXAMPLES[stepField ?? key] ?? EXAMPLES[key.replace(/retrain_steps/, 'steps')] ?? '...';
 }
 
-/** An example from the file itself where it has one: its own stages and task ids, not the demo's. */
-function ownExample(key: string, data: unknown): string | null {
+/** An example from the file itself where it has one: its own stages and task ids (another task's, for a blocker), not the demo's. */
+function ownExample(key: string, data: unknown, path: Path): string | null {
   const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null);
   const file = record(data);
   const stages = Array.isArray(file?.pipeline) ? file.pipeline.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
   if ((key === 'tasks.*.stage' || key === 'pipeline.*') && stages[0] !== undefined) return stages[0];
   if (key === 'gates.*.before' && stages.length > 0) return stages[stages.length - 1] ?? null;
   const ids = Array.isArray(file?.tasks) ? file.tasks.flatMap((t) => { const id = record(t)?.id; return typeof id === 'string' && id !== '' ? [id] : []; }) : [];
-  if ((key === 'tasks.*.blockedBy.*' || key === 'gates.*.task' || key === 'gates.*.retrain.*') && ids[0] !== undefined) return ids[0];
+  if (key === 'gates.*.task' || key === 'gates.*.retrain.*') return ids[0] ?? null;
+  if (key === 'tasks.*.blockedBy' || key === 'tasks.*.blockedBy.*') {
+    const index = path[1];
+    const self = typeof index === 'number' && Array.isArray(file?.tasks) ? record(file.tasks[index])?.id : undefined;
+    return ids.find((id) => id !== self) ?? null;
+  }
   return null;
 }
 
@@ -280,10 +285,11 @@ export function reportIssue(issue: z.core.$ZodIssue, data: unknown): IssueReport
         return [{ message: `${subject}: no known action${keys.length > 0 ? ` in ${keys.map((k) => `"${k}"`).join(', ')}` : ''}${hint}. Fix: start the step with one of ${actions}`, path }];
       }
       if (issue.message === 'ESTIMATE_FORMAT') {
-        if (typeof value === 'string' && /^\D*0+(?:\.0+)?\s*[a-z]*\s*$/i.test(value.trim())) {
+        // Zero of a unit an estimate takes ("0m", "0 minutes"), not "0 days": the same text with 1 reads.
+        if (typeof value === 'string' && /^\D*0+(?:\.0+)?\s*[a-z]*\s*$/i.test(value.trim()) && parseDuration(value.replace(/0+(?:\.0+)?/, '1')) !== null) {
           return [{ message: `${subject} must be longer than zero, not "${value}". Fix: give how long the task takes, like ${key}: ${example}, or leave ${key} out`, path }];
         }
-        if (typeof value === 'string' && /\d\s*(?:-|–|to)\s*\d/.test(value)) {
+        if (typeof value === 'string' && /\d\s*[a-z]*\s*(?:-|–|\bto\b)\s*\d/i.test(value)) {
           return [{ message: `${subject} must be one duration, not the range "${value}". Fix: pick one, like ${key}: ${example}`, path }];
         }
         return [{ message: `${subject} must be a duration such as ${DURATION_FORMS}, not ${describeValue(value)}. Fix: write it like ${key}: ${example}`, path }];

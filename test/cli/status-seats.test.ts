@@ -54,3 +54,13 @@ it('a crashed run whose members still run in team worker processes says to resum
   expect(status).toContain('run 1 crashed: the process driving it stopped without ending it, and a `team worker` process still runs its members; go on with `team resume 1 --workers-only`');
   expect(runs).toContain('go on with `team resume 1 --workers-only`');
 });
+
+it('a crashed run whose workers hold only some members says to resume it as usual', async () => {
+  const { status } = await printed([member('ds', 'data-scientist'), member('mle', 'ml-engineer')], async (board) => {
+    await board.claimRun(1, 'pid 1 on elsewhere', 1, human);
+    await board.releaseRun(1, 'pid 1 on elsewhere');
+    await board.claimMembers(1, 'worker pid 2 on elsewhere', ['ds'], 15_000);
+  });
+  expect(status).toContain('run 1 crashed: the process driving it stopped without ending it; go on with `team resume 1`');
+  expect(status).not.toContain('--workers-only');
+});

@@ -249,9 +249,10 @@ describe('team file errors name the file, the line and the fix', () => {
     expect(errorsOf(edit('  - { name: ds, agent: data-scientist }', '  - { name: ds }'))).toEqual([
       'teams/mini.yaml:7: member "ds": missing required field "agent". Fix: add agent: data-scientist',
     ]);
-    // The fix names the file's own stages and tasks, not the demo team's.
+    // The fix names the file's own stages and tasks, not the demo team's; a blocker, another task's.
     const ownPipeline = edit('pipeline: [data, training, deploy]', 'pipeline: [draft, review]').replace(/stage: \w+/g, 'stage: draft');
     expect(errorsOf(ownPipeline.replace('    stage: draft\n', ''))[0]).toMatch(/missing required field "stage"\. Fix: add stage: draft$/);
+    expect(errorsOf(edit('    role: data-scientist\n', '    role: data-scientist\n    blockedBy: [[train]]\n'))[0]).toMatch(/Fix: write it like blockedBy: train$/);
   });
 
   it('wrong types', () => {
@@ -317,7 +318,9 @@ describe('team file errors name the file, the line and the fix', () => {
     ]);
     for (const bad of ['0m', '20m 20m', '2 days', 'maybe 20m', '20 m!', '[20m]', '""', '20-30 min']) expect(withEstimate(bad), bad).toHaveLength(1);
     expect(withEstimate('0m')[0]).toContain('must be longer than zero, not "0m"');
+    expect(withEstimate('0 days')[0]).toContain('must be a duration such as');
     expect(withEstimate('20-30 min')[0]).toContain('must be one duration, not the range "20-30 min". Fix: pick one');
+    expect(withEstimate('1h-2h')[0]).toContain('not the range "1h-2h"');
     expect(withEstimate('[20m]')[0]).toContain('not a list');
   });
 

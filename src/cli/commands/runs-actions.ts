@@ -29,6 +29,11 @@ export function nextStep(run: Run, state: RunState, workers: readonly string[] =
   return null;
 }
 
+/** The members a run's own process runs (not MCP seats): the ones `team resume --workers-only` leaves to workers. */
+function localMembers(run: Run): Set<string> {
+  return new Set(run.config.members.filter((m) => !m.external).map((m) => m.name));
+}
+
 async function runRow(board: Board, run: Run, now: number) {
   const [rows, totals, ms] = await Promise.all([board.listTaskRows(run.id), board.runTotals(run.id), runTimeMs(board, run)]);
   const dry = dryRunOf(rows.map((t) => ({ status: t.status, simulated: wasSimulated(t) })));
@@ -80,7 +85,7 @@ export async function showRuns(io: CommandIO, boardOption: string | undefined, o
       if (text) io.stdout(`run ${run.id}: ${text}\n`);
     }
     const crashed = runs.filter((r) => r.state === 'crashed');
-    for (const { run, state } of crashed) io.stdout(`${nextStep(run, state, liveWorkers(run, await board.listMembers(run.id), now)) ?? ''}\n`);
+    for (const { run, state } of crashed) io.stdout(`${nextStep(run, state, liveWorkers(run, await board.listMembers(run.id), localMembers(run), now)) ?? ''}\n`);
   });
 }
 
@@ -101,7 +106,7 @@ export async function showStatus(io: CommandIO, boardOption: string | undefined,
     ]);
     const tasks = withSimulated(summaries, taskRows);
     const dry = dryRunOf(tasks);
-    const next = nextStep(run, state, liveWorkers(run, members, now));
+    const next = nextStep(run, state, liveWorkers(run, members, localMembers(run), now));
     if (opts.json) {
       return printJson(io, {
         run: { id: run.id, team: run.team, status: run.status, state, reason: run.statusReason, backend: run.backend, seed: run.seed, workspace: run.workspace, budgetUsd: run.budgetUsd, durationMs: ms, dryRun: dry.dryRun, simulatedTasks: dry.simulated },

@@ -52,12 +52,17 @@ export async function listTasks(io: CommandIO, boardOption: string | undefined, 
 }
 
 /** Other names people give a status: the board's Done column, a to-do list's words. */
-const COLUMN_NAMES: Record<string, TaskStatus> = { done: 'completed', todo: 'pending', running: 'in_progress', doing: 'in_progress' };
+const COLUMN_NAMES = new Map<string, TaskStatus>([
+  ['done', 'completed'],
+  ['todo', 'pending'],
+  ['running', 'in_progress'],
+  ['doing', 'in_progress'],
+]);
 
 /** A status as people type it (`in-progress`, `Completed`, `done` as the board's column says), or null when it is none. */
 function statusFilter(text: string): TaskStatus | null {
   const wanted = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  return Object.keys(STATUS_MARK).find((s): s is TaskStatus => s === wanted) ?? COLUMN_NAMES[wanted] ?? null;
+  return Object.keys(STATUS_MARK).find((s): s is TaskStatus => s === wanted) ?? COLUMN_NAMES.get(wanted) ?? null;
 }
 
 function patchStatus(text: string | undefined): TaskPatch['status'] {
