@@ -28,6 +28,16 @@ async function team(...args: string[]) {
 }
 
 describe('team tasks (built CLI)', () => {
+  it('deleting a task others wait for says which ones no longer wait', async () => {
+    await team('tasks', 'create', '--subject', 'Generate the data');
+    await team('tasks', 'create', '--subject', 'Profile the data', '--blocked-by', '1');
+    expect(await team('tasks', 'update', '1', '--status', 'deleted')).toEqual({
+      stdout: 'Updated task #1: deleted (pending -> deleted)\n#2 waited for #1 and no longer does; if it still needs other work first, add it with `team tasks update 2 --blocked-by <id>`',
+      stderr: '',
+      exitCode: 0,
+    });
+  });
+
   it('runs the issue scenario: a blocked start exits 1 with one line naming the blocker', async () => {
     expect(await team('tasks', 'create', '--subject', 'Profile data')).toEqual({ stdout: 'Created task #1 "Profile data" in run 1', stderr: '', exitCode: 0 });
     expect(await team('tasks', 'create', '--subject', 'Train', '--blocked-by', '1')).toEqual({ stdout: 'Created task #2 "Train" in run 1', stderr: '', exitCode: 0 });

@@ -181,11 +181,15 @@ export interface UpdateOptions {
 export async function updateTask(io: CommandIO, boardOption: string | undefined, id: string, opts: UpdateOptions): Promise<void> {
   await withBoard(io, { board: boardOption, mustExist: true }, async (board) => {
     const run = await resolveRun(board, io, opts.run);
+    const taskId = parseTaskId(id);
+    const status = patchStatus(opts.status);
+    // Tasks that wait for one being deleted lose that blocker: say which, as they may start at once.
+    const waiting = status === 'deleted' ? ((await board.getTaskDetail(run.id, taskId))?.blocks ?? []) : [];
     const result = await board.updateTask(
       run.id,
-      parseTaskId(id),
+      taskId,
       {
-        status: patchStatus(opts.status),
+        status,
         subject: opts.subject,
         description: opts.description,
         activeForm: opts.activeForm,
@@ -199,8 +203,12 @@ export async function updateTask(io: CommandIO, boardOption: string | undefined,
       },
       human,
     );
-    if (opts.json) return printJson(io, { success: true, ...result, taskId: String(result.taskId) });
+    if (opts.json) return printJson(io, { success: true, ...result, taskId: String(result.taskId), ...(waiting.length > 0 ? { unblocked: waiting.map(String) } : {}) });
     const change = result.statusChange ? ` (${result.statusChange.from} -> ${result.statusChange.to})` : '';
     io.stdout(result.updatedFields.length ? `Updated task #${result.taskId}: ${result.updatedFields.join(', ')}${change}\n` : `Task #${result.taskId} unchanged\n`);
+    if (waiting.length > 0) {
+      const ids = waiting.map((w) => `#${w}`).join(', ');
+      io.stdout(`${ids} waited for #${result.taskId} and no longer do${waiting.length === 1 ? 'es' : ''}; if ${waiting.length === 1 ? 'it still needs' : 'they still need'} other work first, add it with \`team tasks update ${waiting[0]} --blocked-by <id>\`\n`);
+    }
   });
 }
