@@ -148,7 +148,7 @@ export function questionLines(q: OpenQuestion, draft: AnswerDraft, pendingCount:
   blocks.push({ lines: wrapped(item.question, width, [head], head.text.length, { bold: true }) });
   if (options.files.length > 0) {
     const list = options.files.join(' · ');
-    blocks.push({ lines: wrapped(`${list}  (o to read${options.files.length > 1 ? ' them' : ' it'})`, width, [seg('files ', { dim: true })], 6, { color: 'cyan' }) });
+    blocks.push({ lines: wrapped(`${list}  (Ctrl-O to read${options.files.length > 1 ? ' them' : ' it'})`, width, [seg('files ', { dim: true })], 6, { color: 'cyan' }) });
   }
   blocks.push(...optionBlocks(q, item, draft, width));
   if (draft.error) blocks.push({ lines: wrapped(draft.error, width, [], 0, { color: 'red', bold: true }) });
@@ -182,14 +182,15 @@ export function questionLines(q: OpenQuestion, draft: AnswerDraft, pendingCount:
   return [title, ...shown, hint].slice(0, maxLines);
 }
 
-/** The keys of the panel itself; the footer below it has the ones that work everywhere (Esc, o, ?, q). */
+/** The keys of the panel itself; the footer below it has the ones that work everywhere (Esc, Ctrl-O, ?). */
 function hintLine(q: OpenQuestion, item: QuestionItem, draft: AnswerDraft): Line {
   const n = item.options.length;
   const back = draft.part > 0 ? ['Esc previous part'] : [];
   if (draft.words !== null) return [seg([`1-${n} choose`, 'e edit', ...back].join(' · '), { dim: true })];
   const onOther = draft.cursor === n;
   const keys = onOther ? ['type', '⏎ send', '↑ options'] : item.multiSelect ? ['↑↓ move', 'Space toggle', `1-${n} toggle`, '⏎ confirm'] : ['↑↓ move', `1-${n} pick`, '⏎ choose'];
-  if (!onOther) keys.push(q.kind === 'approval' ? `${n + 1} type a condition` : `${n + 1} or ↓ to type`);
+  // Letters typed here start the answer in Other (tui/question-input.ts).
+  if (!onOther) keys.push(q.kind === 'approval' ? 'or type a condition' : 'or type your own answer');
   keys.push(...back);
   return [seg(keys.join(' · '), { dim: true })];
 }

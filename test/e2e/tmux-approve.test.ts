@@ -66,10 +66,10 @@ describe.skipIf(!hasTmux)('an approval decided on the live board, in tmux', () =
     t.keys('Escape');
     await t.see(' ? Approval q4');
 
-    // Approve with a condition: typed at the last row, then put with Approve.
-    t.keys('3');
-    await t.see(/^❯ 3\. Other:/);
+    // Approve with a condition: typed straight onto the panel (the words go to the last row, Other,
+    // after Approve, Reject and Retrain), then put with Approve.
     t.type('watch calibration weekly');
+    await t.see(/^❯ 4\. Other: watch calibration weekly/);
     t.keys('Enter');
     await t.until('the offer to use the words', () => (flat(t.capture()).includes('1 approve with this as the condition') ? true : undefined));
     t.keys('1');

@@ -185,8 +185,39 @@ describe('approvals', () => {
     const asked = await question(1);
     expect(asked).toMatchObject({ kind: 'approval', gateId: 2, askedBy: 'coordinator' });
     expect(asked.payload.questions[0]).toMatchObject({ question: 'Ship it?', header: 'Approve' });
-    expect(asked.payload.questions[0]?.options.map((o) => o.value)).toEqual(['approve', 'reject']);
+    expect(asked.payload.questions[0]?.options.map((o) => o.value)).toEqual(['approve', 'reject', 'retrain']);
+    expect(asked.payload.questions[0]?.options[2]?.description).toBe('Send it back: new attempts of features, train, evaluate, checked again, then this question again.');
     expect((await t.board.getGate(t.runId, 2)).status).toBe('waiting');
+  });
+
+  it('offers no retrain when no metric gate guards the same stage', async () => {
+    await t.board.addGate(t.runId, { before: 'deploy', spec: { kind: 'approval' } }, human);
+    await askApprovals(t.board, t.runId, await t.board.listGates(t.runId));
+    expect((await question(1)).payload.questions[0]?.options.map((o) => o.label)).toEqual(['Approve', 'Reject']);
+  });
+
+  it('sends the work back on retrain: new attempts, the metric gate closed, and the approval asked again once they pass', async () => {
+    await seedPipeline();
+    await t.board.addGate(t.runId, { before: 'deploy', spec: METRIC }, human);
+    await t.board.addGate(t.runId, { before: 'deploy', spec: { kind: 'approval' } }, human);
+    for (const id of [1, 2]) await complete(id);
+    await complete(3, { metrics: { auc: 0.9, baseline_auc: 0.6 } });
+    await evaluateMetricGates(t.board, t.runId);
+    await askApprovals(t.board, t.runId, await t.board.listGates(t.runId));
+    const answered = await answer(1, 'retrain: the calibration looks off');
+    await decideApproval(t.board, t.runId, answered, await t.board.getGate(t.runId, 2));
+    // Applied once: the same answer seen again after a resume changes nothing.
+    await decideApproval(t.board, t.runId, answered, await t.board.getGate(t.runId, 2));
+    expect((await t.board.listTaskRows(t.runId)).map((x) => x.key)).toEqual(['features', 'train', 'evaluate', 'ship', 'features@2', 'train@2', 'evaluate@2']);
+    expect(await t.board.getGate(t.runId, 1)).toMatchObject({ status: 'closed', detail: 'retraining: sent back at the approval by cli: the calibration looks off' });
+    expect(await t.board.getGate(t.runId, 2)).toMatchObject({ status: 'closed', detail: 'sent back for retraining (cli): the calibration looks off' });
+    expect((await t.board.requireRun(t.runId)).status).toBe('running');
+    // The new attempts pass: the approval is asked again.
+    for (const id of [5, 6]) await complete(id);
+    await complete(7, { metrics: { auc: 0.92, baseline_auc: 0.6 } });
+    await evaluateMetricGates(t.board, t.runId);
+    await askApprovals(t.board, t.runId, await t.board.listGates(t.runId));
+    expect(await question(2)).toMatchObject({ kind: 'approval', gateId: 2, status: 'open' });
   });
 
   it('passes the gate on approve and records the note given with it', async () => {

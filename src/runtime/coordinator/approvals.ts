@@ -4,8 +4,9 @@ import type { Board } from '../../board/board.js';
 import { gateOpen } from '../../board/gates.js';
 import type { Gate, Question, QuestionOption } from '../../board/types.js';
 import { askAgain, decidedBy, stopAtGate } from './outcomes.js';
+import { retrain, retrainKeys, type MetricSpec } from './retrain.js';
 
-export type ApprovalChoice = 'approve' | 'reject';
+export type ApprovalChoice = 'approve' | 'reject' | 'retrain';
 
 /**
  * Ask for every closed approval gate whose stage is next: every task of the earlier stages is
@@ -27,6 +28,11 @@ export async function askApprovals(board: Board, runId: number, gates: readonly 
       { label: 'Approve', value: 'approve', description: `Stage ${gate.before} may start.` },
       { label: 'Reject', value: 'reject', description: 'Stop the run without starting it.' },
     ];
+    // A metric gate before the same stage knows what to redo: the person can send the work back.
+    const redo = sendBackGate(gates, gate.before);
+    if (redo) {
+      options.push({ label: 'Retrain', value: 'retrain', description: `Send it back: new attempts of ${retrainKeys(redo.spec).join(', ')}, checked again, then this question again.` });
+    }
     await board.transaction(async (tx) => {
       await tx.setGateStatus(runId, gate.id, 'waiting', 'waiting for a person to approve', coordinatorActor);
       await tx.askQuestion(runId, { kind: 'approval', askedBy: 'coordinator', gateId: gate.id, payload: { questions: [{ question, header: 'Approve', options, multiSelect: false }] } }, coordinatorActor);
@@ -56,7 +62,24 @@ export async function decideApproval(board: Board, runId: number, question: Ques
     return;
   }
   if (choice === 'reject') return stopAtGate(board, runId, gate, `rejected by ${by}`, by, answerNote(question));
+  const redo = choice === 'retrain' ? sendBackGate(await board.listGates(runId), gate.before) : null;
+  if (redo) {
+    const note = answerNote(question);
+    // One transaction: a resumed coordinator that sees this answer again finds the gate no longer waiting.
+    return retrain(board, runId, redo.gate, redo.spec, `sent back at the approval by ${by}${note ? `: ${note}` : ''}`, by, async (tx) => {
+      // Asked again once the new attempts pass the metric gate.
+      await tx.setGateStatus(runId, gate.id, 'closed', `sent back for retraining (${by})${note ? `: ${note}` : ''}`, coordinatorActor, by);
+    });
+  }
   await askAgain(board, runId, question);
+}
+
+/** The metric gate before `stage` that a retrain at its approval goes through (the first, when there are several). */
+function sendBackGate(gates: readonly Gate[], stage: string): { gate: Gate; spec: MetricSpec } | null {
+  for (const gate of gates) {
+    if (gate.before === stage && gate.spec.kind === 'metric') return { gate, spec: gate.spec };
+  }
+  return null;
 }
 
 /** The members who will do the guarded stage's work: owners of its tasks, and members of their roles (everyone for a task without a role). */

@@ -1,5 +1,5 @@
 import { coordinator as coordinatorActor } from '../../board/actor.js';
-import type { Board } from '../../board/board.js';
+import type { Board, BoardOps } from '../../board/board.js';
 import type { Gate, GateSpec, SimScript, Task } from '../../board/types.js';
 
 export type MetricSpec = Extract<GateSpec, { kind: 'metric' }>;
@@ -19,7 +19,7 @@ export function retrainKeys(spec: MetricSpec): string[] {
  * gets a copy (attempt + 1, waiting on the copies of its blockers), the gate is pointed at the copy
  * of the task it checks and closed again, all in one transaction.
  */
-export async function retrain(board: Board, runId: number, gate: Gate, spec: MetricSpec, reason: string, by: string): Promise<void> {
+export async function retrain(board: Board, runId: number, gate: Gate, spec: MetricSpec, reason: string, by: string, also?: (tx: BoardOps) => Promise<void>): Promise<void> {
   const [all, deps] = await Promise.all([board.listTaskRows(runId), board.listDeps(runId)]);
   const bases = retrainKeys(spec);
   const latest = new Map<string, Task>();
@@ -55,6 +55,7 @@ export async function retrain(board: Board, runId: number, gate: Gate, spec: Met
     const task = gated ? `${checked}@${gated.attempt + 1}` : spec.task;
     await tx.setGateSpec(runId, gate.id, { ...spec, task });
     await tx.setGateStatus(runId, gate.id, 'closed', `retraining: ${reason}`, coordinatorActor, by);
+    await also?.(tx);
   });
 }
 
