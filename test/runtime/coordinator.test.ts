@@ -274,6 +274,7 @@ describe('approval gate', () => {
         options: [
           { label: 'Approve', value: 'approve', description: 'Stage deploy may start.' },
           { label: 'Reject', value: 'reject', description: 'Stop the run without starting it.' },
+          { label: 'Retrain', value: 'retrain', description: 'Send it back: new attempts of features, train, evaluate, checked again, then this question again.' },
         ],
         multiSelect: false,
       },
