@@ -11,7 +11,7 @@ import { formatDuration, runTimeMs } from './run-time.js';
 const SHOWN_FILES = 12;
 
 /** The workspace files the team wrote; for a run made before runs kept the workspace's time, the demo's known outputs. */
-function artifacts(run: Run): WrittenFile[] {
+async function artifacts(run: Run): Promise<WrittenFile[]> {
   if (run.config.workspaceSince !== undefined) return writtenFiles(run.workspace, run.config.workspaceSince);
   const wanted = ['artifacts/model.json', 'dist/model-bundle.json', 'reports/metrics.json', 'reports/model-card.md', 'deploy/manifest.json'];
   return wanted.filter((rel) => fs.existsSync(path.join(run.workspace, rel))).map((rel) => ({ path: rel, mtimeMs: 0 }));
@@ -29,7 +29,7 @@ function newestFirst(files: readonly WrittenFile[]): string[] {
 export async function summaryJson(board: Board, run: Run, wallMs: number, simulatedClock: boolean) {
   const [rows, totals, questions, durationMs] = await Promise.all([board.listTaskRows(run.id), board.runTotals(run.id), board.listQuestions(run.id), runTimeMs(board, run)]);
   const dry = dryRunOf(rows.map((t) => ({ status: t.status, simulated: wasSimulated(t) })));
-  const written = artifacts(run);
+  const written = await artifacts(run);
   return {
     run: run.id,
     team: run.team,

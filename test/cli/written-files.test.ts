@@ -9,7 +9,7 @@ afterEach(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-it("lists the files written since the workspace was made, whatever their names, and not the template's or installed packages", () => {
+it("lists the files written since the workspace was made, whatever their names, and not the template's or installed packages", async () => {
   dir = tempDir('teamboard-written-');
   const write = (rel: string, text = 'x') => {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -25,6 +25,6 @@ it("lists the files written since the workspace was made, whatever their names, 
   write('reports/wc.txt');
   write('notes/keep.md', 'changed by the team');
   write('node_modules/left-pad/index.js');
-  expect(writtenFiles(dir, since).map((f) => f.path)).toEqual(['notes/keep.md', 'notes/outline.md', 'reports/wc.txt']);
-  expect(writtenFiles(path.join(dir, 'missing'), since)).toEqual([]);
+  expect((await writtenFiles(dir, since)).map((f) => f.path)).toEqual(['notes/keep.md', 'notes/outline.md', 'reports/wc.txt']);
+  expect(await writtenFiles(path.join(dir, 'missing'), since)).toEqual([]);
 });
