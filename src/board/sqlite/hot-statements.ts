@@ -3,6 +3,7 @@ import { once } from '../once.js';
 import type { NewEvent, StoredEventRow } from '../events.js';
 import type { Answers, Gate, MailMessage, Member, Question, QuestionPayload, QuestionStatus, Run, RunConfig, RunTotals, SimScript, Task, UsageRow } from '../types.js';
 import type { BlockerRow, TaskSummaryRow } from '../store.js';
+import { columnIn, rowUpdater } from './row-updates.js';
 
 /**
  * The statements every claim, update and TaskList runs, written as SQL over the drizzle schema's
@@ -195,20 +196,7 @@ export function hotStatements(sqlite: Database.Database) {
     return sqlite.prepare<unknown[]>(`INSERT INTO tasks (${columns}) VALUES (${['runId', 'id', ...fields].map(() => '?').join(', ')})`);
   });
   const insertDep = once(() => sqlite.prepare<[number, number, number]>('INSERT INTO task_deps (run_id, task_id, blocked_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'));
-  const updates = new Map<string, Database.Statement<unknown[]>>();
-  /** UPDATE the given columns of one row (run_id, id); one statement per table and set of columns. */
-  const updateRow = (table: 'tasks' | 'questions', names: Record<string, string>, runId: number, id: number, set: object): void => {
-    const entries = Object.entries(set).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return;
-    const key = `${table}:${entries.map(([name]) => name).join(',')}`;
-    let statement = updates.get(key);
-    if (!statement) {
-      const assignments = entries.map(([name]) => `${columnIn(names, table, name)} = ?`).join(', ');
-      statement = sqlite.prepare(`UPDATE ${table} SET ${assignments} WHERE run_id = ? AND id = ?`);
-      updates.set(key, statement);
-    }
-    statement.run(...entries.map(([name, value]) => stored(name, value)), runId, id);
-  };
+  const updateRow = rowUpdater(sqlite, stored);
 
   return {
     getTask: (runId: number, id: number): Task | undefined => {
@@ -259,9 +247,9 @@ export function hotStatements(sqlite: Database.Database) {
     /** A task's events, newest first: its own, and dependencies on it. */
     taskHistory: (runId: number, taskId: number, limit: number): StoredEventRow[] => taskHistory().all({ runId, taskId, limit }).map(toStoredEvent),
     /** UPDATE the given columns of one task. */
-    updateTask: (runId: number, id: number, set: Partial<Omit<Task, 'runId' | 'id'>>): void => updateRow('tasks', TASK_COLUMNS, runId, id, set),
+    updateTask: (runId: number, id: number, set: Partial<Omit<Task, 'runId' | 'id'>>): void => updateRow('tasks', TASK_COLUMNS, 'run_id = ? AND id = ?', [runId, id], set),
     /** UPDATE the given columns of one question. */
-    updateQuestion: (runId: number, id: number, set: Partial<Omit<Question, 'runId' | 'id'>>): void => updateRow('questions', QUESTION_COLUMNS, runId, id, set),
+    updateQuestion: (runId: number, id: number, set: Partial<Omit<Question, 'runId' | 'id'>>): void => updateRow('questions', QUESTION_COLUMNS, 'run_id = ? AND id = ?', [runId, id], set),
     nextTaskId: (runId: number): number => nextTaskId().get(runId) ?? 1,
     findTaskByKey: (runId: number, key: string): Task | undefined => {
       const row = taskByKey().get(runId, key);
@@ -281,12 +269,6 @@ export function hotStatements(sqlite: Database.Database) {
 function stored(field: string, value: unknown): unknown {
   if (!JSON_FIELDS.has(field)) return value;
   return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-function columnIn(names: Record<string, string>, table: string, field: string): string {
-  const column = names[field];
-  if (column === undefined) throw new Error(`${table} has no column for ${field}`);
-  return column;
 }
 
 function toStoredEvent(row: EventRow): StoredEventRow {

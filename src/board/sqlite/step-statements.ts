@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { once } from '../once.js';
+import { rowUpdater } from './row-updates.js';
 import type { MailMessage, Member, Run, UsageRecord } from '../types.js';
 
 /**
@@ -78,20 +79,8 @@ export function stepStatements(sqlite: Database.Database) {
        ON CONFLICT (run_id, member) DO UPDATE SET in_flight = excluded.in_flight, updated_at = excluded.updated_at`,
     ),
   );
-  const updates = new Map<string, Database.Statement<unknown[]>>();
-  /** UPDATE the given columns of one row; one statement per table and set of columns. */
-  const updateRow = (table: 'members' | 'runs', names: Record<string, string>, key: string, keyValues: unknown[], set: object): void => {
-    const entries = Object.entries(set).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return;
-    const id = `${table}:${entries.map(([name]) => name).join(',')}`;
-    let statement = updates.get(id);
-    if (!statement) {
-      const assignments = entries.map(([name]) => `${columnIn(names, table, name)} = ?`).join(', ');
-      statement = sqlite.prepare(`UPDATE ${table} SET ${assignments} WHERE ${key}`);
-      updates.set(id, statement);
-    }
-    statement.run(...entries.map(([name, value]) => (name === 'config' ? JSON.stringify(value) : value)), ...keyValues);
-  };
+  // Only a run's config is JSON among the fields written here.
+  const updateRow = rowUpdater(sqlite, (name, value) => (name === 'config' ? JSON.stringify(value) : value));
 
   return {
     updateMember: (runId: number, name: string, set: Partial<Omit<Member, 'runId' | 'name'>>): void => updateRow('members', MEMBER_COLUMNS, 'run_id = ? AND name = ?', [runId, name], set),
@@ -123,10 +112,4 @@ export function stepStatements(sqlite: Database.Database) {
       transcriptSave().run(runId, member, JSON.stringify(inFlight ?? null), now);
     },
   };
-}
-
-function columnIn(names: Record<string, string>, table: string, field: string): string {
-  const column = names[field];
-  if (column === undefined) throw new Error(`${table} has no column for ${field}`);
-  return column;
 }
